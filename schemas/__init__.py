@@ -1,0 +1,89 @@
+"""The record types newsbeam writes, and their Arrow schemas: the one source of truth.
+
+Records travel through the pipeline as plain dicts whose keys are these field names.
+Every table is hive-partitioned on `date` (YYYY-MM-DD); the partition column lives in the
+directory name, not in the files. A change here is a versioned decision: bump
+SCHEMA_VERSION, only add nullable fields, never rename or retype one, so old datasets
+stay readable (DuckDB's `union_by_name` fills the new columns with NULL).
+"""
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+PARTITION_COLUMN = "date"
+
+_TS = pa.timestamp("us", tz="UTC")
+
+ARTICLES = pa.schema([
+    ("article_id", pa.string()),        # sha1 of canonical_url, first 16 hex digits
+    ("url", pa.string()),               # the link as the feed gave it
+    ("canonical_url", pa.string()),
+    ("feed_url", pa.string()),
+    ("source", pa.string()),            # site name, falling back to the host
+    ("title", pa.string()),
+    ("authors", pa.list_(pa.string())),
+    ("published_at", _TS),
+    ("fetched_at", _TS),
+    ("language", pa.string()),
+    ("description", pa.string()),
+    ("tags", pa.list_(pa.string())),
+    ("text", pa.string()),              # quote and figure offsets index this
+    ("word_count", pa.int32()),
+    ("content_hash", pa.string()),      # sha1 of text
+    ("body_source", pa.string()),       # "page" (trafilatura) or "feed" (entry content fallback)
+    ("http_status", pa.int16()),
+    ("run_id", pa.string()),
+])
+
+QUOTES = pa.schema([
+    ("quote_id", pa.string()),
+    ("article_id", pa.string()),
+    ("text", pa.string()),
+    ("speaker", pa.string()),
+    ("speaker_title", pa.string()),
+    ("speaker_start", pa.int32()),
+    ("speaker_end", pa.int32()),
+    ("cue", pa.string()),
+    ("kind", pa.string()),              # direct | mixed | indirect
+    ("start", pa.int32()),              # articles.text[start:end] == text
+    ("end", pa.int32()),
+    ("sentence", pa.string()),
+    ("confidence", pa.float32()),
+    ("run_id", pa.string()),
+])
+
+FIGURES = pa.schema([
+    ("figure_id", pa.string()),
+    ("article_id", pa.string()),
+    ("raw", pa.string()),               # articles.text[start:end] == raw
+    ("start", pa.int32()),
+    ("end", pa.int32()),
+    ("value", pa.float64()),
+    ("low", pa.float64()),
+    ("high", pa.float64()),
+    ("kind", pa.string()),              # count, money, percent, ordinal, measure, ...
+    ("unit", pa.string()),
+    ("object", pa.string()),
+    ("qualifier", pa.string()),         # exact, approximate, more_than, at_least, less_than, at_most, range, vague
+    ("approximate", pa.bool_()),
+    ("change", pa.string()),            # up | down | null
+    ("sentence", pa.string()),
+    ("run_id", pa.string()),
+])
+
+ERRORS = pa.schema([
+    ("error_id", pa.string()),
+    ("run_id", pa.string()),
+    ("stage", pa.string()),             # fetch_feed, parse_feed, fetch_page, extract, ...
+    ("url", pa.string()),
+    ("feed_url", pa.string()),
+    ("error_kind", pa.string()),        # http_404, timeout, malformed_feed, no_body, ...
+    ("message", pa.string()),
+    ("http_status", pa.int16()),
+    ("occurred_at", _TS),
+    ("input", pa.string()),             # JSON of what failed, enough to retry it
+])
+
+TABLES = {"articles": ARTICLES, "quotes": QUOTES, "figures": FIGURES, "errors": ERRORS}
+
+__all__ = ["SCHEMA_VERSION", "PARTITION_COLUMN", "ARTICLES", "QUOTES", "FIGURES", "ERRORS", "TABLES"]
