@@ -1,0 +1,228 @@
+"""The `newsbeam` command: run, demo, query, extract.
+
+Exit codes: 0 success (per-item errors are data, not failures), 1 a run that could not
+complete, 2 a usage error (one line on stderr saying what to fix).
+"""
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+USAGE = """usage: newsbeam COMMAND [...]
+
+commands:
+  run      --feeds SOURCE... --output DIR [Beam options]   ingest feeds into DIR
+  demo     [--output DIR] [Beam options]                   run on the bundled demo site (no internet)
+  query    --data DIR [--format table|csv|json] "SQL"       query DIR with DuckDB (views: articles, quotes, figures, errors)
+  extract  --input DOCS.jsonl --output PREDS.jsonl          quotes and figures of plain-text documents
+
+`newsbeam COMMAND --help` for details."""
+
+DEMO_FEEDS = ("feeds/world.xml", "feeds/business.xml", "feeds/science.xml")
+
+
+class UsageError(Exception):
+    """A user mistake: reported as one line, exit code 2."""
+
+
+def _quiet_logging(verbose: bool) -> None:
+    # Configure the root logger before apache_beam is imported: its import logs through the
+    # root logger, which would otherwise install a handler and swallow our configuration.
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, force=True,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not verbose:
+        logging.getLogger().addFilter(lambda record: "apitools" not in record.getMessage())
+        for name in ("apache_beam", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    commands = {"run": cmd_run, "demo": cmd_demo, "query": cmd_query, "extract": cmd_extract}
+    if command not in commands:
+        print(f"newsbeam: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    _quiet_logging("--verbose" in rest)
+    try:
+        return commands[command](rest)
+    except UsageError as exc:
+        print(f"newsbeam {command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"newsbeam {command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _pipeline_options(argv: list[str], defaults: dict | None = None):
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines.options import NewsbeamOptions, unknown_options
+
+    unknown = unknown_options(argv)
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]} (see `newsbeam run --help`)")
+    options = PipelineOptions(argv, **(defaults or {}))
+    return options, options.view_as(NewsbeamOptions)
+
+
+def _run_help() -> None:
+    from pipelines.options import NewsbeamOptions
+    parser = argparse.ArgumentParser(prog="newsbeam run", description="Ingest feeds into a dataset directory.",
+                                     epilog="Any standard Beam pipeline option also passes through, e.g. "
+                                            "--runner, --direct_num_workers, --direct_running_mode.")
+    NewsbeamOptions._add_argparse_args(parser)
+    parser.print_help()
+
+
+def _execute(options, feed_urls: list[str]) -> dict:
+    from pipelines import batch
+    os.environ["NEWSBEAM_PROGRESS"] = "1"
+    try:
+        return batch.run(options, feed_urls)
+    except Exception as exc:
+        logging.getLogger("newsbeam").debug("run failed", exc_info=True)
+        raise RunFailed(f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}")
+
+
+class RunFailed(Exception):
+    """The pipeline could not complete: exit code 1."""
+
+
+def cmd_run(argv: list[str]) -> int:
+    if "-h" in argv or "--help" in argv:
+        _run_help()
+        return 0
+    from pipelines.sources import SourceError, read_sources
+    options, nb = _pipeline_options(argv)
+    if not nb.feeds:
+        raise UsageError("--feeds is required: feed URLs, a text file of URLs, or an OPML file")
+    if not nb.output:
+        raise UsageError("--output is required: the dataset directory to write")
+    try:
+        feed_urls = read_sources(nb.feeds)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+    return _run_and_report(options, feed_urls)
+
+
+def _run_and_report(options, feed_urls: list[str]) -> int:
+    try:
+        manifest = _execute(options, feed_urls)
+    except RunFailed as exc:
+        print(f"newsbeam: the run could not complete: {exc}\n(rerun with --verbose for the full log)",
+              file=sys.stderr)
+        return 1
+    print(summary(manifest))
+    return 0
+
+
+def summary(manifest: dict) -> str:
+    t, rows = manifest["totals"], manifest["rows"]
+    lines = [f"run {manifest['run_id']} finished in {manifest['seconds']:.1f}s -> {manifest['output']}",
+             f"  feeds {len(manifest['feeds'])} ({t['feed_errors']} failed), entries {t['entries']}: "
+             f"{t['articles']} new articles, {t['duplicates']} duplicates, {t['errors']} errors",
+             f"  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
+    for feed in manifest["feeds"]:
+        state = feed["error_kind"] or f"HTTP {feed['http_status']}"
+        lines.append(f"  {feed['feed_url']}: {state}, {feed['entries']} entries, {feed['articles']} new, "
+                     f"{feed['duplicates']} dup, {feed['errors']} err")
+    return "\n".join(lines)
+
+
+def cmd_demo(argv: list[str]) -> int:
+    if "-h" in argv or "--help" in argv:
+        print("usage: newsbeam demo [--output DIR] [Beam options]\n\nServes the bundled demo news site on "
+              "127.0.0.1, ingests its feeds into DIR (default ./newsbeam-demo) and shows what was written.")
+        return 0
+    from pipelines.query import print_result, run_query
+    from pipelines.site import demo_site_dir, serve
+    if "--output" not in argv and not any(a.startswith("--output=") for a in argv):
+        argv = argv + ["--output", "newsbeam-demo"]
+    with serve(demo_site_dir()) as site:
+        feeds = [f"{site.base}/{path}" for path in DEMO_FEEDS]
+        options, nb = _pipeline_options(argv + ["--feeds", *feeds])
+        print(f"demo site on {site.base}: ingesting {len(feeds)} feeds into {nb.output}", file=sys.stderr)
+        code = _run_and_report(options, feeds)
+    if code == 0:
+        for title, sql in DEMO_QUERIES:
+            print(f"\n{title}\n  newsbeam query --data {nb.output} \"{sql}\"")
+            print_result(*run_query(nb.output, sql))
+    return code
+
+
+DEMO_QUERIES = [
+    ("Who said what, newest first:",
+     "SELECT q.speaker, left(q.text, 60) AS quote, a.title FROM quotes q JOIN articles a USING (article_id) "
+     "ORDER BY a.published_at DESC LIMIT 8"),
+    ("Errors, by stage and kind:",
+     "SELECT stage, error_kind, count(*) AS n, any_value(url) AS example FROM errors GROUP BY ALL ORDER BY n DESC"),
+]
+
+
+def cmd_query(argv: list[str]) -> int:
+    from pipelines.query import print_result, run_query
+    parser = _ArgParser(prog="newsbeam query", description="Query a dataset directory with DuckDB.")
+    parser.add_argument("--data", required=True, help="the dataset directory written by `newsbeam run`")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("sql", help="SQL over the views articles, quotes, figures, errors")
+    args = parser.parse_args(argv)
+    if not os.path.isdir(args.data):
+        raise UsageError(f"--data {args.data!r} is not a directory")
+    import duckdb
+    try:
+        columns, rows = run_query(args.data, args.sql)
+    except duckdb.Error as exc:
+        raise UsageError(str(exc).splitlines()[0]) from None
+    print_result(columns, rows, args.format)
+    return 0
+
+
+def cmd_extract(argv: list[str]) -> int:
+    from transforms.figures import find_figures
+    from transforms.quotes import find_quotes
+    parser = _ArgParser(prog="newsbeam extract",
+                        description='Find quotes and figures in plain-text documents ({"id", "text"} per line).')
+    parser.add_argument("--input", required=True, help="JSON lines with id and text ('-' for stdin)")
+    parser.add_argument("--output", required=True, help="JSON lines of predictions ('-' for stdout)")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read --input: {exc.strerror}: {args.input}") from None
+    sink = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    done = failed = 0
+    with source, sink:
+        for number, line in enumerate(source, 1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+                text = doc["text"]
+                if not isinstance(text, str):
+                    raise TypeError("'text' is not a string")
+                prediction = {"id": doc.get("id"), "quotes": find_quotes(text), "figures": find_figures(text)}
+            except (ValueError, KeyError, TypeError) as exc:
+                failed += 1
+                print(f"{args.input}:{number}: skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+                continue
+            sink.write(json.dumps(prediction, ensure_ascii=False) + "\n")
+            done += 1
+    print(f"newsbeam extract: {done} documents, {failed} skipped", file=sys.stderr)
+    return 0
+
+
+class _ArgParser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

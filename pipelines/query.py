@@ -1,0 +1,71 @@
+"""DuckDB over the datasets in place: one view per table, hive partitioning on."""
+
+import csv
+import glob
+import json
+import os
+import sys
+
+import duckdb
+import pyarrow as pa
+
+from schemas import PARTITION_COLUMN, TABLES
+
+MAX_CELL = 80
+
+
+def connect(data_dir: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with views `articles`, `quotes`, `figures`, `errors` over DIR."""
+    con = duckdb.connect()
+    for table, schema in TABLES.items():
+        pattern = os.path.join(data_dir, table, f"{PARTITION_COLUMN}=*", "*.parquet")
+        if glob.glob(pattern):
+            # union_by_name keeps datasets written by older schema versions readable.
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_sql_str(pattern)}', "
+                        "hive_partitioning = true, union_by_name = true)")
+        else:  # an empty table with the right columns, so queries still bind
+            empty = pa.schema(list(schema) + [pa.field(PARTITION_COLUMN, pa.date32())]).empty_table()
+            con.register(f"_{table}_empty", empty)
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
+    return con
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def run_query(data_dir: str, sql: str) -> tuple[list[str], list[tuple]]:
+    con = connect(data_dir)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        return columns, cursor.fetchall()
+    finally:
+        con.close()
+
+
+def print_result(columns: list[str], rows: list[tuple], fmt: str = "table", out=sys.stdout) -> None:
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        for row in rows:
+            out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str) + "\n")
+    else:
+        out.write(format_table(columns, rows) + "\n")
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    """A plain aligned text table; long cells are cut so a row stays on one line."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _cell(value) -> str:
+    text = "NULL" if value is None else " ".join(str(value).split())
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"

@@ -1,0 +1,48 @@
+"""Feed sources as a user gives them (URLs, text files of URLs, OPML) to a list of feed URLs."""
+
+import os
+
+import lxml.etree
+
+
+class SourceError(ValueError):
+    """A source that is neither an http(s) URL nor a readable list of feeds."""
+
+
+def read_sources(sources: list[str]) -> list[str]:
+    """Feed URLs from SOURCES, in order, without repeats."""
+    urls = []
+    for source in sources:
+        urls.extend(_read_one(source))
+    if not urls:
+        raise SourceError("no feed URLs found in " + " ".join(sources))
+    return list(dict.fromkeys(urls))
+
+
+def _read_one(source: str) -> list[str]:
+    if source.startswith(("http://", "https://")):
+        return [source]
+    if not os.path.isfile(source):
+        raise SourceError(f"{source!r} is neither an http(s) URL nor a readable file")
+    with open(source, "rb") as f:
+        data = f.read()
+    if b"<opml" in data[:1024].lower():
+        return _read_opml(source, data)
+    urls = []
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if not line.startswith(("http://", "https://")):
+            raise SourceError(f"{source}:{number}: {line!r} is not an http(s) URL")
+        urls.append(line)
+    return urls
+
+
+def _read_opml(source: str, data: bytes) -> list[str]:
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = lxml.etree.fromstring(data, parser)
+    except lxml.etree.XMLSyntaxError as exc:
+        raise SourceError(f"{source}: not valid OPML: {exc}") from None
+    return [o.get("xmlUrl").strip() for o in root.iter("outline") if o.get("xmlUrl")]

@@ -1,0 +1,131 @@
+"""Article pages to text and metadata (trafilatura), and the feed-content fallback."""
+
+import codecs
+import datetime as dt
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+import charset_normalizer
+import trafilatura
+
+from transforms.feeds import html_to_text
+
+# Measured on ../shared/data/extraction/aeb (bench/throughput.py prints it): comments off
+# scores higher than the default and keeps reader comments out of quotes and figures.
+EXTRACT_SETTINGS = dict(include_comments=False, include_tables=True, favor_precision=False)
+
+# Fewer words than this is a teaser or page furniture (nav, captions), not an article body:
+# such a page falls back to the feed entry, and a teaser entry is not an article either.
+MIN_ARTICLE_WORDS = 40
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
+class NoBody(Exception):
+    """The page yielded no article text."""
+
+
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """Bytes to text: HTTP charset, then BOM, then <meta charset>, then UTF-8, then detection."""
+    candidates = []
+    match = _HTTP_CHARSET.search(content_type or "")
+    if match:
+        candidates.append(match.group(1))
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            candidates.insert(0, name)
+    match = _META_CHARSET.search(body[:4096])
+    if match:
+        candidates.append(match.group(1).decode("ascii", "ignore"))
+    candidates.append("utf-8")
+    for name in candidates:
+        try:
+            return body.decode(_normalise_charset(name))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    if best is not None:
+        try:
+            return body.decode(best.encoding, errors="replace")
+        except LookupError:
+            pass
+    return body.decode("utf-8", errors="replace")
+
+
+def _normalise_charset(name: str) -> str:
+    name = name.strip().lower()
+    # Browsers read pages labelled Latin-1 as Windows-1252; so do we (curly quotes live there).
+    return "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+
+
+def extract_article(html: str, url: str) -> dict:
+    """Body text and metadata of one article page; raises NoBody when there is no article."""
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **EXTRACT_SETTINGS)
+    text = (doc.text or "").strip() if doc is not None else ""
+    if word_count(text) < MIN_ARTICLE_WORDS:
+        raise NoBody(f"no article body on the page (found {word_count(text)} words)")
+    return {
+        "title": doc.title,
+        "authors": _split_authors(doc.author),
+        "published_at": _date_iso(doc.date),
+        "language": _language(html, doc.language),
+        "description": doc.description,
+        "source": doc.sitename or urlsplit(url).hostname,
+        "tags": list(doc.tags or []),
+        "text": text,
+    }
+
+
+def article_from_entry(entry: dict) -> dict:
+    """The article as the feed gave it, for when the page can't be fetched or has no body."""
+    text = html_to_text(entry.get("content")) or html_to_text(entry.get("summary"))
+    if word_count(text) < MIN_ARTICLE_WORDS:
+        raise NoBody("the feed entry has no full text to fall back on")
+    return {
+        "title": entry.get("title"),
+        "authors": entry.get("authors") or [],
+        "published_at": entry.get("published_at"),
+        "language": None,
+        "description": html_to_text(entry.get("summary"))[:500] or None,
+        "source": entry.get("feed_title") or urlsplit(entry.get("link") or "").hostname,
+        "tags": entry.get("tags") or [],
+        "text": text,
+    }
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _split_authors(author: str | None) -> list[str]:
+    if not author:
+        return []
+    return [a.strip() for a in re.split(r";|\band\b|,(?![^()]*\))", author) if a.strip()]
+
+
+def _date_iso(date: str | None) -> str | None:
+    if not date:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(date)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc).isoformat()
+
+
+_HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
+
+
+def _language(html: str, detected: str | None) -> str | None:
+    if detected:
+        return detected
+    match = _HTML_LANG.search(html[:4096])
+    return match.group(1).lower() if match else None

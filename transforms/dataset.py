@@ -1,0 +1,223 @@
+"""Hive-partitioned Parquet datasets: atomic file commits, run manifests, and what is already ingested.
+
+Layout: DIR/<table>/date=YYYY-MM-DD/part-<run_id>-<n>.parquet, DIR/_runs/<run_id>.json.
+A file is written under a hidden temporary name and renamed into place, so readers never
+see half a file. The manifest is written last and marks the run complete: files of a run
+without a manifest (a crash) are rolled back by the next run before it starts.
+"""
+
+import datetime as dt
+import json
+import logging
+import uuid
+
+import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from schemas import PARTITION_COLUMN, TABLES
+
+__all__ = ["WriteDataset", "WriteManifest", "ingested_article_ids", "rollback_incomplete_runs"]
+
+log = logging.getLogger(__name__)
+ROWS_PER_FILE = 50_000
+ROWS_PER_GROUP = 5_000
+
+
+def table_glob(output: str, table: str) -> str:
+    return FileSystems.join(output, table, f"{PARTITION_COLUMN}=*", "*.parquet")
+
+
+def to_arrow(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Rows (dicts with ISO timestamps) to an Arrow table of exactly `schema`."""
+    columns = {}
+    for field in schema:
+        values = [row.get(field.name) for row in rows]
+        if pa.types.is_timestamp(field.type):
+            values = [dt.datetime.fromisoformat(v) if isinstance(v, str) else v for v in values]
+        columns[field.name] = pa.array(values, type=field.type)
+    return pa.table(columns, schema=schema)
+
+
+def ensure_dir(directory: str) -> None:
+    try:
+        FileSystems.mkdirs(directory)
+    except IOError:  # already there (perhaps made by another worker a moment ago)
+        pass
+
+
+def write_parquet_file(path: str, rows, schema: pa.Schema) -> int:
+    """Write rows to `path` atomically: a hidden temp file, then a rename. Returns the row count."""
+    directory, name = path.rsplit("/", 1)
+    temp = f"{directory}/.{name}.inprogress"
+    ensure_dir(directory)
+    count = 0
+    with FileSystems.create(temp) as stream:
+        with pq.ParquetWriter(stream, schema, compression="zstd") as writer:
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= ROWS_PER_GROUP:
+                    writer.write_table(to_arrow(batch, schema))
+                    count += len(batch)
+                    batch = []
+            if batch or count == 0:
+                writer.write_table(to_arrow(batch, schema))
+                count += len(batch)
+    FileSystems.rename([temp], [path])
+    return count
+
+
+class _WritePartitionFn(beam.DoFn):
+    def __init__(self, output: str, table: str, run_id: str):
+        self.output, self.table, self.run_id = output, table, run_id
+        self.schema = TABLES[table]
+
+    def process(self, element):
+        date, rows = element
+        directory = FileSystems.join(self.output, self.table, f"{PARTITION_COLUMN}={date}")
+        chunk = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= ROWS_PER_FILE:
+                yield self._commit(directory, chunk)
+                chunk = []
+        if chunk:
+            yield self._commit(directory, chunk)
+
+    def _commit(self, directory: str, rows: list[dict]) -> dict:
+        # The run id in the name lets a later run find and roll back a crashed run's files.
+        path = f"{directory}/part-{self.run_id}-{uuid.uuid4().hex[:8]}.parquet"
+        count = write_parquet_file(path, rows, self.schema)
+        beam.metrics.Metrics.counter("newsbeam", f"{self.table}_written").inc(count)
+        return {"table": self.table, "path": path, "rows": count}
+
+
+class WriteDataset(beam.PTransform):
+    """Rows with a `date` key -> DIR/<table>/date=.../part-*.parquet; emits one record per file."""
+
+    def __init__(self, output: str, table: str, run_id: str):
+        super().__init__()
+        self.output, self.table, self.run_id = output, table, run_id
+
+    def expand(self, rows):
+        return (
+            rows
+            | "KeyByPartition" >> beam.Map(lambda row: (row[PARTITION_COLUMN], row))
+            | "GroupByPartition" >> beam.GroupByKey()
+            | "CommitFiles" >> beam.ParDo(_WritePartitionFn(self.output, self.table, self.run_id))
+        )
+
+
+def manifest_path(output: str, run_id: str) -> str:
+    return FileSystems.join(output, "_runs", f"{run_id}.json")
+
+
+class _WriteManifestFn(beam.DoFn):
+    def __init__(self, output: str, run_id: str, header: dict):
+        self.output, self.run_id, self.header = output, run_id, header
+
+    def process(self, facts):
+        manifest = build_manifest(self.header, facts)
+        path = manifest_path(self.output, self.run_id)
+        ensure_dir(path.rsplit("/", 1)[0])
+        temp = path + ".inprogress"
+        with FileSystems.create(temp) as stream:
+            stream.write(json.dumps(manifest, indent=2, sort_keys=True, default=str).encode("utf-8"))
+        FileSystems.rename([temp], [path])
+        yield manifest
+
+
+def build_manifest(header: dict, facts: list[dict]) -> dict:
+    """Fold the run's facts (feed reports, entry outcomes, committed files) into its manifest."""
+    feeds, files, totals = {}, [], {"entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
+    rows = {table: 0 for table in TABLES}
+    for fact in facts:
+        if fact["fact"] == "feed":
+            feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"])).update(
+                {k: fact[k] for k in ("http_status", "status", "error_kind", "entries")})
+        elif fact["fact"] == "outcome":
+            feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
+            feed[fact["outcome"]] += fact["count"]
+            totals[fact["outcome"]] += fact["count"]
+        elif fact["fact"] == "file":
+            files.append(fact["path"])
+            rows[fact["table"]] += fact["rows"]
+    totals["entries"] = sum(f["entries"] for f in feeds.values())
+    totals["feed_errors"] = sum(1 for f in feeds.values() if f["error_kind"])
+    finished = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.fromisoformat(header["started_at"])
+    return {
+        **header,
+        "finished_at": finished.isoformat(),
+        "seconds": round((finished - started).total_seconds(), 3),
+        "totals": totals,
+        "rows": rows,
+        "feeds": sorted(feeds.values(), key=lambda f: f["feed_url"]),
+        "files": sorted(files),
+    }
+
+
+def _feed_record(feed_url: str) -> dict:
+    return {"feed_url": feed_url, "http_status": None, "status": None, "error_kind": None,
+            "entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
+
+
+class WriteManifest(beam.PTransform):
+    """Facts -> DIR/_runs/<run_id>.json, after every file it lists has been committed."""
+
+    def __init__(self, output: str, run_id: str, header: dict):
+        super().__init__()
+        self.output, self.run_id, self.header = output, run_id, header
+
+    def expand(self, facts):
+        return (
+            facts
+            | "Gather" >> beam.combiners.ToList()
+            | "WriteManifest" >> beam.ParDo(_WriteManifestFn(self.output, self.run_id, self.header))
+        )
+
+
+def completed_runs(output: str) -> set[str]:
+    pattern = FileSystems.join(output, "_runs", "*.json")
+    return {m.path.rsplit("/", 1)[1][:-len(".json")] for m in _match(pattern)}
+
+
+def rollback_incomplete_runs(output: str) -> list[str]:
+    """Delete committed files of runs that never wrote a manifest (they crashed), and stale temp files."""
+    done = completed_runs(output)
+    doomed = []
+    for table in TABLES:
+        directory = FileSystems.join(output, table, f"{PARTITION_COLUMN}=*")
+        for meta in _match(FileSystems.join(directory, "*")):
+            name = meta.path.rsplit("/", 1)[1]
+            if name.endswith(".inprogress"):
+                doomed.append(meta.path)
+            elif name.startswith("part-") and name.endswith(".parquet"):
+                run_id = name[len("part-"):].rsplit("-", 1)[0]
+                if run_id not in done:
+                    doomed.append(meta.path)
+    for path in _match(FileSystems.join(output, "_runs", "*.inprogress")):
+        doomed.append(path.path)
+    if doomed:
+        log.warning("rolling back %d file(s) of incomplete runs", len(doomed))
+        FileSystems.delete(doomed)
+    return doomed
+
+
+def ingested_article_ids(output: str) -> set[str]:
+    """article_id of every article already in the dataset (what an incremental run skips)."""
+    ids = set()
+    for meta in _match(table_glob(output, "articles")):
+        with FileSystems.open(meta.path) as stream:
+            table = pq.read_table(stream, columns=["article_id"])
+        ids.update(table.column("article_id").to_pylist())
+    return ids
+
+
+def _match(pattern: str):
+    try:
+        return FileSystems.match([pattern])[0].metadata_list
+    except Exception:  # Beam raises BeamIOError when nothing matches
+        return []

@@ -1,0 +1,89 @@
+"""Feed bytes to entry records (RSS 0.9x/1.0/2.0, Atom), with a clear reason when they aren't a feed."""
+
+import calendar
+import datetime as dt
+
+import feedparser
+import lxml.html
+
+
+class FeedError(Exception):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> list[dict]:
+    """Parse feed bytes (never a URL: feedparser must not fetch on its own) into entries."""
+    if not body.strip():
+        raise FeedError("empty_response", "the feed URL returned an empty body")
+    headers = {"content-type": content_type} if content_type else {}
+    parsed = feedparser.parse(body, response_headers=headers, resolve_relative_uris=True,
+                              sanitize_html=False)
+    if not parsed.version:
+        if parsed.bozo and _looks_like_html(body):
+            raise FeedError("not_a_feed", "the URL returned an HTML page, not an RSS or Atom feed")
+        reason = parsed.get("bozo_exception") or "no RSS or Atom root element"
+        raise FeedError("malformed_feed", f"not a parseable feed: {str(reason)[:200]}")
+    if parsed.bozo and not any(e.get("link") for e in parsed.entries):
+        # The loose parser salvaged nothing usable from broken XML.
+        raise FeedError("malformed_feed", f"broken feed, no readable entries: {str(parsed.bozo_exception)[:200]}")
+    if not parsed.entries:
+        raise FeedError("empty_feed", "the feed is valid but has no entries")
+    feed_title = parsed.feed.get("title")
+    return [_entry(e, feed_url, feed_title) for e in parsed.entries]
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def _entry(e, feed_url: str, feed_title: str | None) -> dict:
+    content = max((c.get("value", "") for c in e.get("content", [])), key=len, default="")
+    authors = [a.get("name") for a in e.get("authors", []) if a.get("name")]
+    if not authors and e.get("author"):
+        authors = [e.get("author")]
+    return {
+        "link": (e.get("link") or "").strip(),
+        "guid": e.get("id") or e.get("guid"),
+        "title": e.get("title"),
+        "summary": e.get("summary"),
+        "content": content or None,
+        "published_at": _iso(e.get("published_parsed") or e.get("updated_parsed")),
+        "authors": authors,
+        "tags": [t.get("term") for t in e.get("tags", []) if t.get("term")],
+        "feed_url": feed_url,
+        "feed_title": feed_title,
+    }
+
+
+def _iso(struct) -> str | None:
+    # feedparser normalises dates to a UTC struct_time.
+    if not struct:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(struct), dt.timezone.utc).isoformat()
+    except (OverflowError, ValueError):
+        return None
+
+
+def html_to_text(html: str | None) -> str:
+    """Plain text of an HTML fragment (feed summaries and content), one paragraph a line."""
+    if not html or not html.strip():
+        return ""
+    if "<" not in html:
+        return html.strip()
+    try:
+        root = lxml.html.fromstring(html)
+    except Exception:  # lxml raises several unrelated types on garbage
+        return ""
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    blocks = root.xpath("//p|//li|//h1|//h2|//h3|//h4|//blockquote")
+    if blocks:
+        lines = [" ".join(b.text_content().split()) for b in blocks]
+    else:
+        lines = [" ".join(root.text_content().split())]
+    return "\n".join(line for line in lines if line)

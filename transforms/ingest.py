@@ -1,0 +1,249 @@
+"""The ingest stages: feeds -> entries -> new entries -> pages -> articles.
+
+Each stage is a composite over a thin DoFn; the hard logic lives in the pure modules
+(feeds, urls, fetch, articles). Failures leave by the `errors` output as error rows.
+"""
+
+import apache_beam as beam
+from apache_beam import pvalue
+
+from schemas import PARTITION_COLUMN
+from transforms import progress
+from transforms.articles import (NoBody, article_from_entry, content_hash, decode_html, extract_article,
+                                 word_count)
+from transforms.dataset import ingested_article_ids
+from transforms.feeds import FeedError, parse_feed
+from transforms.fetch import FetchConfig, FetchError, Fetcher
+from transforms.records import error_row, partition_date, utc_now
+from transforms.urls import article_id, canonical_url
+
+ERRORS = "errors"
+REPORTS = "reports"
+DUPLICATES = "duplicates"
+
+
+class _FetchFeedFn(beam.DoFn):
+    """Feed URL -> entries; one report per feed for the manifest; failures -> error rows."""
+
+    def __init__(self, run_id: str, fetch_config: FetchConfig):
+        self.run_id, self.fetch_config = run_id, fetch_config
+
+    def setup(self):
+        self.fetcher = Fetcher(self.fetch_config)
+
+    def process(self, feed_url):
+        report = {"fact": "feed", "feed_url": feed_url, "http_status": None, "status": "ok",
+                  "error_kind": None, "entries": 0}
+        try:
+            response = self.fetcher.get(feed_url)
+            report["http_status"] = response.status
+            entries = parse_feed(response.body, feed_url, response.content_type)
+        except (FetchError, FeedError) as exc:
+            stage = "fetch_feed" if isinstance(exc, FetchError) else "parse_feed"
+            status = getattr(exc, "status", None) or report["http_status"]
+            report.update(status="error", error_kind=exc.kind, http_status=status)
+            progress.count("errors")
+            yield pvalue.TaggedOutput(ERRORS, error_row(self.run_id, stage, feed_url, exc.kind, exc.message,
+                                                        feed_url=feed_url, http_status=status,
+                                                        payload={"feed_url": feed_url}))
+            yield pvalue.TaggedOutput(REPORTS, report)
+            return
+        progress.count("feeds_fetched")
+        progress.count("entries", len(entries))
+        report["entries"] = len(entries)
+        yield pvalue.TaggedOutput(REPORTS, report)
+        for entry in entries:
+            yield entry
+
+
+class FetchFeeds(beam.PTransform):
+    """Feed URLs -> entries, with `errors` and per-feed `reports` outputs."""
+
+    def __init__(self, run_id: str, fetch_config: FetchConfig = FetchConfig()):
+        super().__init__()
+        self.run_id, self.fetch_config = run_id, fetch_config
+
+    def expand(self, feed_urls):
+        return feed_urls | "FetchAndParse" >> beam.ParDo(
+            _FetchFeedFn(self.run_id, self.fetch_config)).with_outputs(ERRORS, REPORTS, main="entries")
+
+
+def key_entry(entry: dict):
+    """An entry keyed by the id of the article it links to, or None when it has no usable link."""
+    link = entry.get("link") or ""
+    if not link.startswith(("http://", "https://")):
+        return None
+    canonical = canonical_url(link)
+    return article_id(canonical), {**entry, "canonical_url": canonical}
+
+
+@beam.typehints.with_output_types(tuple[str, dict])
+class _KeyEntryFn(beam.DoFn):
+    def __init__(self, run_id: str):
+        self.run_id = run_id
+
+    def process(self, entry):
+        keyed = key_entry(entry)
+        if keyed is None:
+            progress.count("errors")
+            yield pvalue.TaggedOutput(ERRORS, error_row(
+                self.run_id, "parse_feed", entry.get("link") or "", "no_link",
+                f"feed entry {entry.get('title')!r} has no http(s) link",
+                feed_url=entry["feed_url"], payload=entry))
+            return
+        yield keyed
+
+
+class _FirstOfEachArticleFn(beam.DoFn):
+    """Keeps one entry per article: the first by feed URL, so reruns choose the same one."""
+
+    def __init__(self, output: str):
+        self.output = output
+
+    def setup(self):
+        # Read once per worker, before this run has written anything (the writes wait on a GroupByKey).
+        self.ingested = ingested_article_ids(self.output) if self.output else set()
+
+    def process(self, element):
+        key, entries = element
+        entries = sorted(entries, key=lambda e: (e["feed_url"], e["link"]))
+        first, rest = entries[0], entries[1:]
+        if key in self.ingested:
+            rest = entries
+        else:
+            yield {**first, "article_id": key}
+        for duplicate in rest:
+            progress.count("duplicates")
+            yield pvalue.TaggedOutput(DUPLICATES, duplicate)
+
+
+class DropDuplicates(beam.PTransform):
+    """Entries -> one entry per new article (canonical URL), `duplicates` for the rest and the already ingested."""
+
+    def __init__(self, run_id: str, output: str):
+        super().__init__()
+        self.run_id, self.output = run_id, output
+
+    def expand(self, entries):
+        keyed = entries | "KeyByArticle" >> beam.ParDo(_KeyEntryFn(self.run_id)).with_outputs(ERRORS, main="keyed")
+        unique = (
+            keyed.keyed
+            | "GroupByArticle" >> beam.GroupByKey()
+            | "KeepFirstNew" >> beam.ParDo(_FirstOfEachArticleFn(self.output)).with_outputs(DUPLICATES, main="new")
+        )
+        return {"new": unique.new, DUPLICATES: unique[DUPLICATES], ERRORS: keyed[ERRORS]}
+
+
+class _FetchPageFn(beam.DoFn):
+    def __init__(self, fetch_config: FetchConfig):
+        self.fetch_config = fetch_config
+
+    def setup(self):
+        self.fetcher = Fetcher(self.fetch_config)
+
+    def process(self, entry):
+        fetched_at = utc_now()
+        try:
+            response = self.fetcher.get(entry["link"])
+        except FetchError as exc:
+            yield {"entry": entry, "fetched_at": fetched_at, "status": exc.status,
+                   "failure": {"stage": "fetch_page", "kind": exc.kind, "message": exc.message}}
+            return
+        progress.count("pages_fetched")
+        yield {"entry": entry, "fetched_at": fetched_at, "status": response.status,
+               "final_url": response.final_url, "content_type": response.content_type, "body": response.body}
+
+
+class FetchPages(beam.PTransform):
+    """New entries -> fetched pages (or the fetch failure, kept for the feed-content fallback)."""
+
+    def __init__(self, fetch_config: FetchConfig = FetchConfig()):
+        super().__init__()
+        self.fetch_config = fetch_config
+
+    def expand(self, entries):
+        # Reshuffle first so the fetches spread over all workers instead of following the feeds.
+        return (entries
+                | "SpreadOverWorkers" >> beam.Reshuffle()
+                | "Fetch" >> beam.ParDo(_FetchPageFn(self.fetch_config)))
+
+
+class Unusable(Exception):
+    """Neither the page nor the feed entry gave an article."""
+
+    def __init__(self, stage: str, kind: str, message: str):
+        super().__init__(message)
+        self.stage, self.kind, self.message = stage, kind, message
+
+
+def page_to_article(page: dict, run_id: str) -> dict:
+    """A fetched page (or its fetch failure) to an article row: the body from the page, else from
+    the feed entry. Raises Unusable with the page's failure when neither has a body."""
+    entry = page["entry"]
+    failure = page.get("failure")
+    extracted, body_source = None, "page"
+    if not failure:
+        try:
+            html = decode_html(page["body"], page.get("content_type", ""))
+            extracted = extract_article(html, page.get("final_url") or entry["link"])
+        except NoBody as exc:
+            failure = {"stage": "extract", "kind": "no_body", "message": str(exc)}
+        except Exception as exc:  # trafilatura and lxml have many ways to fail on hostile HTML
+            failure = {"stage": "extract", "kind": "extract_failed", "message": f"{type(exc).__name__}: {exc}"}
+    if extracted is None:
+        try:
+            extracted, body_source = article_from_entry(entry), "feed"
+        except NoBody:
+            raise Unusable(failure["stage"], failure["kind"], failure["message"]) from None
+    published_at = entry.get("published_at") or extracted["published_at"]
+    text = extracted["text"]
+    return {
+        "article_id": entry["article_id"],
+        "url": entry["link"],
+        "canonical_url": entry["canonical_url"],
+        "feed_url": entry["feed_url"],
+        "source": extracted["source"],
+        "title": extracted["title"] or entry.get("title"),
+        "authors": extracted["authors"] or entry.get("authors") or [],
+        "published_at": published_at,
+        "fetched_at": page["fetched_at"],
+        "language": extracted["language"],
+        "description": extracted["description"],
+        "tags": sorted(set(extracted["tags"]) | set(entry.get("tags") or [])),
+        "text": text,
+        "word_count": word_count(text),
+        "content_hash": content_hash(text),
+        "body_source": body_source,
+        "http_status": page.get("status"),
+        "run_id": run_id,
+        PARTITION_COLUMN: partition_date(published_at, page["fetched_at"]),
+    }
+
+
+class _ExtractArticleFn(beam.DoFn):
+    def __init__(self, run_id: str):
+        self.run_id = run_id
+
+    def process(self, page):
+        try:
+            article = page_to_article(page, self.run_id)
+        except Unusable as exc:
+            entry = page["entry"]
+            progress.count("errors")
+            yield pvalue.TaggedOutput(ERRORS, error_row(
+                self.run_id, exc.stage, entry["link"], exc.kind, exc.message, feed_url=entry["feed_url"],
+                http_status=page.get("status"), payload={k: v for k, v in entry.items() if k != "article_id"}))
+            return
+        progress.count("articles")
+        yield article
+
+
+class ExtractArticles(beam.PTransform):
+    """Pages -> article rows (body from the page, else from the feed entry) and `errors`."""
+
+    def __init__(self, run_id: str):
+        super().__init__()
+        self.run_id = run_id
+
+    def expand(self, pages):
+        return pages | "Extract" >> beam.ParDo(_ExtractArticleFn(self.run_id)).with_outputs(ERRORS, main="articles")

@@ -1,0 +1,646 @@
+"""Quote extraction: direct, mixed and indirect quotes with their speakers.
+
+Rule-based and linear. Per paragraph, one pass pairs the quote marks; each quoted span is then attributed
+from the words next to it (``"Q," Smith said`` / ``said Smith, TITLE`` / ``Smith said: "Q"``) and
+classified; a last pass finds reported clauses without quote marks (``Smith said (that) CLAUSE``).
+Speakers are resolved to the canonical full name the article uses ("Earnest" -> "Josh Earnest", "he" ->
+the last compatible speaker, "the spokesman" -> the person introduced with that role).
+
+Span conventions (those of the gold data the extractor is measured on):
+- one span per contiguous quote: a quote interrupted by "he said" gives two spans, and a quote running
+  over several paragraphs gives one span per paragraph;
+- ``direct``: a whole utterance in quote marks, the span being the quote with its marks;
+- ``mixed``: reported speech partly in quote marks, the span being the reported clause
+  (``Smith called the situation "very dire."`` -> ``the situation "very dire."``);
+- ``indirect``: a reported clause without quote marks (``Smith said (that) CLAUSE``);
+- ``speaker_start``/``speaker_end`` point at the mention nearest the quote as written (maybe "he"), while
+  ``speaker`` carries the canonical name.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import regex as re
+
+from transforms.text import Sentences
+
+__all__ = ["find_quotes"]
+
+# ---------------------------------------------------------------- lexicons
+
+# Reporting verbs by stem; inflections are generated below.
+_CUE_STEMS = """
+say tell add ask write note explain continue argue insist state declare warn reply respond recall claim
+acknowledge admit announce tweet post remark observe quip joke concede caution complain counter suggest
+predict promise vow pledge urge emphasize emphasise stress conclude report shout yell boast brag muse lament
+charge maintain contend proclaim exclaim thunder answer assert agree affirm allege chant cry mutter whisper
+scream snap retort testify confirm deny reveal estimate repeat reiterate wonder demand plead recount sing
+read echo interject predict scoff
+""".split()
+_IRREGULAR = {"say": ("said", "says", "saying", "say"), "tell": ("told", "tells", "telling"),
+              "write": ("wrote", "writes", "writing"), "cry": ("cried", "cries"),
+              "deny": ("denied", "denies", "denying"), "reply": ("replied", "replies", "replying"),
+              "testify": ("testified", "testifies", "testifying"), "snap": ("snapped", "snaps"),
+              "quip": ("quipped", "quips"), "brag": ("bragged", "brags", "bragging"),
+              "sing": ("sang", "sings", "singing"), "read": ("reads",)}
+
+
+def _inflect(stem: str) -> tuple[str, ...]:
+    if stem in _IRREGULAR:
+        return _IRREGULAR[stem]
+    if stem.endswith("e"):
+        return stem + "d", stem + "s", stem[:-1] + "ing"
+    if stem.endswith(("sh", "ch", "ss")):
+        return stem + "ed", stem + "es", stem + "ing"
+    return stem + "ed", stem + "s", stem + "ing"
+
+
+_CUE_WORDS = frozenset(f for s in _CUE_STEMS for f in _inflect(s))
+# Cues that introduce a mixed or indirect clause besides the verbs of saying.
+_CLAUSE_CUE_WORDS = _CUE_WORDS | frozenset("""called calls calling described describes describing likened likens
+dubbed dubs labeled labelled branded believes believed thinks thought blamed accused criticized praised""".split())
+_WORD_RE = re.compile(r"[\w][\w’'.&-]*[\w]|[\w]")
+
+_PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p", "it": "n"}
+_DETERMINERS = frozenset("""the a an one another his her their its this that these those some many several two three
+four other both each any no our my your""".split())
+# Words that end a clause, so a speaker noun phrase cannot reach back past them.
+_CLAUSE_WORDS = frozenset("""that and but who whom which when while because as if after before where so though
+although since until unless whether than or nor then also just not what how why yet to in on at by with from about
+said says told tells is was were are be been being has have had will would could can""".split())
+# Words between a subject and its verb ("Trump later said", "he has also said").
+_ADVERBS = frozenset("""also later then previously recently once repeatedly again simply further earlier bluntly
+flatly quickly finally often frequently even still too already has had have would will could can might may did
+does do is was were are went once similarly separately privately publicly herself himself itself themselves
+""".split())
+# Leading words of a mention that are titles or roles ("White House press secretary Josh Earnest").
+_TITLE_WORDS = frozenset("""mr mrs ms miss dr prof sen rep gov lt gen col maj capt sgt adm rev sir dame lord lady hon
+president vice premier minister mayor chief justice judge senator governor secretary coach officer commissioner
+director professor pope king queen prince princess chairman chairwoman chair speaker leader ambassador attorney
+general spokesman spokeswoman spokesperson candidate nominee sheriff detective representative congressman
+congresswoman councilman councilwoman delegate deputy former acting interim press host anchor reporter
+correspondent editor columnist analyst strategist adviser advisor manager aide envoy commander executive ceo
+founder pastor rabbi democrat republican democratic republican candidate presidential""".split())
+_ORG_WORDS = frozenset("""times post journal news press tribune herald globe network channel magazine agency
+association committee council department ministry office party campaign administration house senate congress
+court commission bureau foundation institute university college center centre group coalition union company
+corporation inc corp fund bank reuters ap cnn msnbc fox bbc nbc cbs abc npr politico poll survey report
+government police army forces command caucus club organization""".split())
+# Capitalised words that start sentences or name dates rather than people.
+_NOT_NAMES = frozenset("""the a an and but or so yet for nor if when while after before as at in on of to by with
+from about even still also just this that these those there here then now however meanwhile instead according
+last next monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december i we he she they it his her their our my your its what why how who
+where which mr mrs ms dr sen rep gov""".split())
+_FEMALE_FIRST = frozenset("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa
+margaret betty sandra ashley dorothy kimberly emily donna michelle carol amanda melissa deborah stephanie rebecca
+laura sharon cynthia kathleen amy shirley angela helen anna brenda pamela nicole samantha katherine christine
+emma catherine debra rachel carolyn janet virginia maria heather diane julie joyce victoria kelly christina
+joan evelyn lauren judith olga martha cheryl megan andrea hannah jacqueline ann gloria jean kathryn alice teresa
+sara janice doris madison julia grace judy abigail marie denise beverly amber theresa marilyn danielle diana
+brittany natalie sophia rose isabella alexis kayla charlotte hillary kellyanne nikki condoleezza madeleine
+ivanka melania chelsea hope kate anne claire jill debbie loretta valerie tammy elaine karen""".split())
+_MALE_TITLES = frozenset("mr sir lord king prince father brother".split())
+_FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess sister".split())
+_PARTICLES = frozenset("de del della da das dos van von der den al el bin ibn la le du di".split())
+
+# ---------------------------------------------------------------- patterns
+
+_CAPWORD = (r"(?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+            r"June|July|August|September|October|November|December)\b)\p{Lu}[\w.’'&-]*)")
+_NAME = (rf"{_CAPWORD}(?:\s+(?:(?:de|del|da|van|von|der|al|el|bin|la|le|of|for|on)\s+)?{_CAPWORD}){{0,6}}"
+         r"(?:\s*\([A-Z][\w.-]{0,12}\))?")
+_NAME_RUN = re.compile(rf"(?<![\w.’'-]){_NAME}")
+_NP = r"(?:the|a|an|one|another|his|her|their|its|this|that|our|\p{Lu}[\w.]*[’']s)\s+(?:[\w’'.-]+\s+){0,5}?[\w’'.-]+"
+_PRON = r"(?:he|she|they|I|we|it|He|She|They|We|It)\b"
+_SPEAKER = rf"(?:{_PRON}|{_NP}|(?:[\p{{Ll}}-]+\s+){{0,3}}?{_NAME})"
+_CUE_ALT = "|".join(sorted(_CUE_WORDS, key=len, reverse=True))
+_CUE = rf"(?:{_CUE_ALT}|went\s+on|put\s+it|fired\s+back|shot\s+back)"
+# Attribution after a quote: ', said Smith' / ', Smith said' / ', Smith, a spokesman, said' / '― Smith'.
+_POST_CUE_FIRST = re.compile(rf"\s*(?:[,—–-]\s*)?(?P<cue>{_CUE})\s+(?P<spk>{_SPEAKER})")
+_POST_SPK_FIRST = re.compile(
+    rf"\s*(?:[,—–-]\s*)?(?P<spk>{_SPEAKER})(?P<app>\s*,\s*[^,;:\"“”]{{1,120}}?,)?"
+    rf"\s+(?:(?:{'|'.join(_ADVERBS)}|\w+ly)\s+){{0,3}}(?P<cue>{_CUE})\b")
+_POST_DASH = re.compile(rf"\s*[―—]\s*(?P<spk>{_NAME})")
+_APPOSITION = re.compile(r"\s*,\s*(?P<app>[^,;:\"“”]{2,120}?)(?=,|\.\s|\.?$|;)")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<spk>[^,.;:\"“”]{1,60})")
+# What may follow a cue before the quote and still make it a direct quote ("said in a statement:").
+_INTRO_TAIL = re.compile(
+    r"(?:\s+(?:to|in|on|at|during|of|from|after|before|via|through|over|while|with|outside|into|last|this|earlier|"
+    r"later|then|again|recently|once|yesterday|today|back|simply|only|\p{Lu}\w+day)\b[^.!?;\"“”]{0,80})?\s*$")
+_SENTENCE_END = re.compile(r"[.!?…](?=[\s\"”’)]|$)")
+_TRAILING_ATTRIBUTION = re.compile(
+    rf",\s*(?:according\s+to\s+[^,]{{1,60}}|(?:{_PRON}|{_NP}|{_NAME})(?:\s*,[^,]{{1,80}},)?\s+(?:\w+\s+)?{_CUE}[^,]{{0,60}}"
+    rf"|{_CUE}\s+[^,]{{1,80}})(?:,[^,]{{0,80}})?[.!?]*\s*$")
+_THAT = re.compile(r"\s*(?:,\s*)?(?:\p{Lu}\w+day\s+|on\s+\p{Lu}\w+day\s+|last\s+\w+\s+|in\s+a\s+\w+\s+)?(?:that\s+)?")
+
+_DOUBLE_OPENERS = {"\"": "\"", "“": "”\"", "„": "“”", "«": "»", "”": "”"}
+_SINGLE_OPENERS = {"‘": "’", "'": "'"}
+
+
+# ---------------------------------------------------------------- quote marks
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if i > start and not text[start:i].isspace():
+                out.append((start, i))
+            start = i + 1
+    if start < len(text) and not text[start:].isspace():
+        out.append((start, len(text)))
+    return out
+
+
+def _pair_marks(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
+    """Quoted spans of one paragraph as (start, end, closed); nested quotes stay inside their parent.
+
+    Single quotes count only outside double quotes (headline style) and only when they pair up, so that
+    apostrophes ("'90s", "rock 'n' roll") do not open quotes.
+    """
+    spans = []
+    open_at, closers = -1, ""
+    single_at, single_close = -1, ""
+    for i in range(ps, pe):
+        ch = text[i]
+        if ch not in "\"“”„«»‘’'":
+            continue
+        prev = text[i - 1] if i > ps else " "
+        nxt = text[i + 1] if i + 1 < pe else " "
+        if open_at < 0:
+            if ch in _DOUBLE_OPENERS and not nxt.isspace() and not (ch == "”" and prev.isalnum()):
+                open_at, closers, single_at = i, _DOUBLE_OPENERS[ch], -1
+            elif ch in _SINGLE_OPENERS and single_at < 0 and not prev.isalnum() and nxt.isalnum():
+                single_at, single_close = i, _SINGLE_OPENERS[ch]
+            elif single_at >= 0 and ch == single_close and not nxt.isalnum() and not prev.isspace():
+                spans.append((single_at, i + 1, True))
+                single_at = -1
+        elif ch in closers:
+            if ch == "\"" and prev.isspace() and nxt.isalnum():
+                # A straight quote opening a new quote: the previous one was left open.
+                spans.append((open_at, i, False))
+                open_at = i
+            else:
+                spans.append((open_at, i + 1, True))
+                open_at = -1
+        elif ch == "“" and closers.startswith("”") and (prev.isspace() or i == ps):
+            # A new curly opener before the close: the first quote was left open.
+            spans.append((open_at, i, False))
+            open_at = i
+    if open_at >= 0:
+        spans.append((open_at, pe, False))
+    return spans
+
+
+# ---------------------------------------------------------------- entities and speakers
+
+class _Entities:
+    """Names, roles and genders the article introduces, for canonical speaker resolution."""
+
+    def __init__(self, text: str):
+        self.by_surname: dict[str, str] = {}
+        self.roles: list[tuple[int, str, str]] = []   # (position, role head noun, name)
+        self.gender: dict[str, str] = {}
+        self.persons: list[tuple[int, str]] = []      # (position, canonical name), text order
+        for m in _NAME_RUN.finditer(text):
+            self._add_run(text, m.start(), m.end())
+        self._person_pos = [p for p, _ in self.persons]
+
+    def _add_run(self, text: str, s: int, e: int) -> None:
+        title, name, _ = _split_title(text[s:e])
+        toks = name.split()
+        while toks and toks[0].lower() in _NOT_NAMES:
+            toks.pop(0)
+        name = " ".join(toks)
+        if not toks or _is_org(name):
+            return
+        low_title = {t.lower().strip(".,") for t in title.split()}
+        if len(toks) >= 2 and all(t[0].isupper() or t.lower() in _PARTICLES for t in toks) and "(" not in name:
+            full = self.by_surname.setdefault(_surname(toks), name)
+            if full not in self.gender:
+                if toks[0].lower() in _FEMALE_FIRST or low_title & _FEMALE_TITLES:
+                    self.gender[full] = "f"
+                elif low_title & _MALE_TITLES:
+                    self.gender[full] = "m"
+            self.persons.append((s, full))
+            if title:
+                self._add_role(s, title, full)
+            # An apposition right after the name gives a role: "David Swanson, spokesman for the U.N."
+            m = re.match(r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w.’'-]+\s+){0,4}?([a-z][\w-]+)(?=\s+(?:of|for|at|to|in|on|with)\b|,|\.)",
+                         text[e:e + 100])
+            if m:
+                self._add_role(s, m.group(1), full)
+        elif len(toks) == 1:
+            full = self.by_surname.get(_surname(toks))
+            if full:
+                self.persons.append((s, full))
+                if title:
+                    self._add_role(s, title, full)
+
+    def _add_role(self, pos: int, role: str, name: str) -> None:
+        words = [w.lower().strip(".,’'") for w in role.split()]
+        words = [w for w in words if w and w not in ("the", "a", "an")]
+        if words:
+            self.roles.append((pos, words[-1], name))
+
+    def canonical(self, name: str) -> str:
+        """Full name for a name mention ("Earnest" -> "Josh Earnest")."""
+        toks = name.split()
+        if not toks:
+            return name
+        full = self.by_surname.get(_surname(toks))
+        if full and (len(toks) == 1 or full.split()[0] == toks[0] or name in full):
+            return full
+        return name
+
+    def person_before(self, pos: int, gender: str) -> str | None:
+        """The most recent named person before pos whose known gender does not contradict gender."""
+        k = bisect.bisect_left(self._person_pos, pos)
+        for i in range(k - 1, max(-1, k - 30), -1):
+            name = self.persons[i][1]
+            g = self.gender.get(name)
+            if gender in ("m", "f") and g and g != gender:
+                continue
+            return name
+        return None
+
+    def role_holder(self, np: str, pos: int) -> str | None:
+        """The person the article introduced with this role noun ("the spokesman", "the U.N. envoy")."""
+        words = np.lower().replace("’s", "").replace("'s", "").split()
+        if not words:
+            return None
+        head = words[-1].strip(".,")
+        best = None
+        for rp, rhead, name in self.roles:
+            if rhead == head and rp < pos:
+                best = name
+        return best
+
+
+def _surname(toks: list[str]) -> str:
+    toks = [t.rstrip(".,") for t in toks if "(" not in t]
+    if len(toks) > 2 and toks[-1].lower() in ("jr", "sr", "ii", "iii"):
+        toks = toks[:-1]
+    last = toks[-1].lower() if toks else ""
+    return last[:-2] if last.endswith(("’s", "'s")) else last
+
+
+def _is_org(name: str) -> bool:
+    return any(t.lower().strip(".,’'s") in _ORG_WORDS for t in name.split())
+
+
+def _split_title(mention: str) -> tuple[str, str, int]:
+    """Split "White House press secretary Josh Earnest" into title, name and the name's offset."""
+    toks = list(re.finditer(r"\S+", mention))
+    cut = 0
+    for i, t in enumerate(toks[:-1]):
+        w = t.group().lower().strip(".,’'")
+        if w in _TITLE_WORDS or not t.group()[0].isupper():
+            cut = i + 1
+    while 0 < cut < len(toks) - 1 and toks[cut].group().lower() in ("of", "the", "state", "for"):
+        cut += 1
+    if cut == 0 or cut >= len(toks):
+        return "", mention.strip(), 0
+    ns = toks[cut].start()
+    return mention[:ns].strip(" ,"), mention[ns:].strip(), ns
+
+
+class _Speaker:
+    __slots__ = ("start", "end", "name", "title", "gender")
+
+    def __init__(self, start: int, end: int, name: str, title: str | None, gender: str = ""):
+        self.start, self.end, self.name, self.title, self.gender = start, end, name, title, gender
+
+
+def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, app: str | None) -> _Speaker | None:
+    """Turn the mention text[s:e] into a speaker: canonical name, title as written, mention offsets."""
+    while s < e and text[s] in " ,\n":
+        s += 1
+    while e > s and text[e - 1] in " ,.;:\n":
+        e -= 1
+    mention = text[s:e]
+    if not mention or len(mention) > 120:
+        return None
+    low = mention.lower()
+    title = app.strip(" ,") if app else None
+    if low in _PRONOUNS:
+        gender = _PRONOUNS[low]
+        if gender in ("m", "f"):
+            if last and last.gender in ("", gender) and last.name.lower() not in _PRONOUNS:
+                return _Speaker(s, e, last.name, last.title, gender)
+            name = ents.person_before(s, gender)
+            return _Speaker(s, e, name or mention, None, gender)
+        if gender == "p" and last and _is_org(last.name):
+            return _Speaker(s, e, last.name, last.title)
+        return _Speaker(s, e, mention, None)
+    first = low.split()[0]
+    if first in _DETERMINERS and not mention.split()[-1][:1].isupper():
+        # A role noun phrase: "the spokesman" is the person introduced with that role.
+        holder = ents.role_holder(mention, s)
+        return _Speaker(s, e, holder or mention, mention, ents.gender.get(holder or "", ""))
+    if _is_org(mention):
+        return _Speaker(s, e, mention[4:] if low.startswith("the ") else mention, title)
+    t, name, _ = _split_title(mention)
+    name = re.sub(r"\s*\([^()]*\)$", "", name)
+    canon = ents.canonical(name)
+    if t and not title:
+        title = t
+    return _Speaker(s, e, canon, title, ents.gender.get(canon, ""))
+
+
+# ---------------------------------------------------------------- attribution
+
+def _after_cue(text: str, pos: int, limit: int) -> tuple[int, int, str | None] | None:
+    """A speaker right after a cue verb ("said John Smith, a spokesman") as (start, end, apposition)."""
+    m = _SPEAKER_RE.match(text, pos, limit)
+    if not m or text[m.start():m.end()].split()[0].lower() in _CLAUSE_WORDS:
+        return None
+    app = _APPOSITION.match(text, m.end(), limit)
+    return m.start(), m.end(), app.group("app") if app else None
+
+
+_SPEAKER_RE = re.compile(_SPEAKER)
+
+
+def _post_attribution(text: str, qe: int, limit: int):
+    """Attribution after a quote: ', said Smith' / ', Smith said' / ', according to X' / '― Smith'."""
+    m = _POST_CUE_FIRST.match(text, qe, limit)
+    if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
+        app = _APPOSITION.match(text, m.end("spk"), limit)
+        return m.start("spk"), m.end("spk"), app.group("app") if app else None, m.group("cue")
+    m = _POST_SPK_FIRST.match(text, qe, limit)
+    if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
+        return m.start("spk"), m.end("spk"), m.group("app"), m.group("cue")
+    m = re.match(r"\s*,?\s*according\s+to\s+", text[qe:limit])
+    if m:
+        a = _ACCORDING.search(text, qe, limit)
+        if a:
+            return a.start("spk"), a.end("spk"), None, "according to"
+    m = _POST_DASH.match(text, qe, limit)
+    if m:
+        return m.start("spk"), m.end("spk"), None, "―"
+    return None
+
+
+def _last_word_cue(text: str, lo: int, hi: int, cues: frozenset) -> tuple[int, int] | None:
+    """The last cue word in text[lo:hi], as (start, end)."""
+    best = None
+    for m in _WORD_RE.finditer(text, lo, hi):
+        if m.group().lower() in cues:
+            best = (m.start(), m.end())
+    return best
+
+
+def _subject_before(text: str, end: int, lo: int) -> tuple[int, int, str | None] | None:
+    """The noun phrase ending at `end` (the subject of a following cue verb), not reaching before lo."""
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\s,;:()\"“”«»—–]+|[,;:()\"“”«»—–]", text[lo:end])]
+    while words and (words[-1][2].lower() in _ADVERBS or words[-1][2].lower().endswith("ly")):
+        words.pop()
+    k = len(words)
+    while k > 0 and k > len(words) - 9:
+        w = words[k - 1][2]
+        lw = w.lower()
+        if w in ",;:()\"“”«»—–" or (lw in _CLAUSE_WORDS and lw != "that") or (lw == "that" and k < len(words)):
+            break
+        k -= 1
+        if lw in _PRONOUNS:
+            break
+    if k == len(words):
+        return None
+    chosen = words[k:]
+    app = None
+    if k > 1 and words[k - 1][2] == "," and chosen[0][2][0].islower() and chosen[0][2].lower() not in _PRONOUNS:
+        # "John Smith, a spokesman for X, said": the apposition is a role; the speaker comes before it.
+        j = k - 1
+        while j > 0 and words[j - 1][2] not in ",;:()\"“”«»—–" and words[j - 1][2].lower() not in _CLAUSE_WORDS:
+            j -= 1
+        cand = words[j:k - 1]
+        if cand and cand[-1][2][0].isupper():
+            app = text[lo + chosen[0][0]:lo + chosen[-1][1]]
+            chosen = cand
+    s, e = lo + chosen[0][0], lo + chosen[-1][1]
+    first = chosen[0][2]
+    if not (first.lower() in _PRONOUNS or first.lower() in _DETERMINERS or any(w[2][0].isupper() for w in chosen)):
+        return None
+    if first.lower() in _NOT_NAMES and first.lower() not in _DETERMINERS and first.lower() not in _PRONOUNS and len(chosen) == 1:
+        return None
+    return s, e, app
+
+
+def _pre_attribution(text: str, lo: int, qs: int):
+    """Attribution ending right before a quote: 'Smith said:' / 'he told reporters,' / 'according to X,'.
+
+    Returns (speaker start, end, apposition, cue, intro) where intro is True when the words between the cue
+    and the quote leave the quote a whole utterance (direct) rather than part of a clause (mixed).
+    """
+    seg_end = qs
+    while seg_end > lo and text[seg_end - 1].isspace():
+        seg_end -= 1
+    if seg_end <= lo:
+        return None
+    punct = text[seg_end - 1] in ":,—–-"
+    cue = _last_word_cue(text, max(lo, seg_end - 160), seg_end, _CUE_WORDS)
+    if cue is None:
+        m = re.search(r"according\s+to\s+([^,:;\"“”]{1,80}?)\s*,\s*$", text[lo:seg_end + 1])
+        if m:
+            return lo + m.start(1), lo + m.end(1), None, "according to", True
+        if text[seg_end - 1] == ":":
+            sub = _subject_before(text, seg_end - 1, lo)
+            return (sub[0], sub[1], sub[2], ":", True) if sub else (None, None, None, ":", True)
+        return None
+    cs, ce = cue
+    tail = text[ce:seg_end - 1 if punct else seg_end]
+    word = text[cs:ce].lower()
+    if punct or _INTRO_TAIL.fullmatch(tail):
+        intro = True
+    elif word in ("told", "tells", "telling", "asked", "asks", "asking") and len(tail.split()) <= 4:
+        intro = True   # "told reporters "Q""
+    else:
+        intro = False
+    sub = _subject_before(text, cs, lo)
+    if sub:
+        return sub[0], sub[1], sub[2], text[cs:ce], intro
+    after = _after_cue(text, ce + 1, seg_end) if text[ce:ce + 1] == " " else None
+    if after:
+        return after[0], after[1], after[2], text[cs:ce], intro
+    return None, None, None, text[cs:ce], intro
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim a reported clause: leading "that"/dates, trailing attribution and end punctuation."""
+    m = _THAT.match(text, start, end)
+    a = m.end() if m else start
+    t = _TRAILING_ATTRIBUTION.search(text, a, end)
+    b = t.start() if t else end
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ".!?,;:"):
+        b -= 1
+    return a, b
+
+
+# ---------------------------------------------------------------- main pass
+
+def _quote_dict(text: str, sents: Sentences, s: int, e: int, spk: _Speaker | None, cue, kind: str, conf: float):
+    return {"start": s, "end": e, "text": text[s:e],
+            "speaker": spk.name if spk else None,
+            "speaker_title": spk.title if spk else None,
+            "speaker_start": spk.start if spk else None,
+            "speaker_end": spk.end if spk else None,
+            "cue": cue if spk else None, "kind": kind, "sentence": sents.sentence_at(s),
+            "confidence": conf}
+
+
+def _sentence_bounds(text: str, sents: Sentences, ps: int, pe: int, qs: int, qe: int) -> tuple[int, int]:
+    """The sentence around a quote, widened so that a quote is never cut by a sentence break inside it."""
+    ss = max(ps, sents.span_at(qs)[0])
+    m = _SENTENCE_END.search(text, qe, pe)
+    return ss, (m.end() if m else pe)
+
+
+def _extract(text: str) -> list[dict]:
+    sents = Sentences(text)
+    ents = _Entities(text)
+    out: list[dict] = []
+    last: _Speaker | None = None        # speaker of the previous direct quote, for continuations
+    last_pos = -10 ** 9
+    prev_para_open = False              # the previous paragraph left a quote open
+    quoted: list[tuple[int, int]] = []  # sentences holding quote marks: no indirect search there
+    clauses: set[tuple[int, int]] = set()
+    prev_para: tuple[int, int] | None = None
+    for ps, pe in _paragraphs(text):
+        spans = _pair_marks(text, ps, pe)
+        open_end = False
+        for qi, (qs, qe, closed) in enumerate(spans):
+            inner = text[qs + 1:qe - 1 if closed else qe].strip()
+            if not inner:
+                continue
+            prev_end = spans[qi - 1][1] if qi else ps
+            next_start = spans[qi + 1][0] if qi + 1 < len(spans) else pe
+            ss, se = _sentence_bounds(text, sents, ps, pe, qs, qe)
+            quoted.append((ss, se))
+            lo = max(prev_end, ss, qs - 250)
+            pre = text[lo:qs]
+            at_start = not pre.strip() or re.search(r"[.!?…][\"”’)]?\s*$", pre) is not None
+            inner_tail = inner.rstrip("\"“”'’ ")
+            whole = not closed or (bool(inner_tail) and inner_tail[-1] in ".,!?…—-:;")
+            post_limit = min(se, next_start) if se > qe else min(pe, next_start)
+            post = text[qe:post_limit]
+            post_empty = not post.strip(" ,.;!?…\u00a0")
+            spk, cue, kind = None, None, None
+            post_attr = _post_attribution(text, qe, post_limit) if whole else None
+            pre_attr = _pre_attribution(text, lo, qs) if not at_start else None
+            if not pre_attr and not pre.strip() and qs == ps and prev_para and text[prev_para[1] - 1] == ":":
+                # "Smith said:" closing the previous paragraph introduces a quote paragraph.
+                pre_attr = _pre_attribution(text, prev_para[0], prev_para[1])
+            if whole and (post_attr or post_empty) and (at_start or (pre_attr and pre_attr[4])):
+                kind = "direct"
+                if post_attr:
+                    spk = _resolve(text, ents, post_attr[0], post_attr[1], last, post_attr[2])
+                    cue = post_attr[3]
+                elif pre_attr and pre_attr[0] is not None:
+                    spk = _resolve(text, ents, pre_attr[0], pre_attr[1], last, pre_attr[2])
+                    cue = pre_attr[3]
+                elif last and (qs - last_pos < 1500 or prev_para_open):
+                    # No cue: the quote continues the previous speaker ("But we'll see.").
+                    spk = last
+            else:
+                clause = _mixed_clause(text, ents, ss, se, qs, qe, last)
+                if clause is None:
+                    continue   # scare quotes or a title: no attribution
+                (a, b), spk, cue = clause
+                if (a, b) in clauses:
+                    continue   # several quoted fragments of one clause
+                clauses.add((a, b))
+                out.append(_quote_dict(text, sents, a, b, spk, cue, "mixed", 0.6))
+                continue
+            if spk is not None:
+                last, last_pos = spk, qe
+            conf = 0.9 if spk and cue else 0.7 if spk else 0.5
+            out.append(_quote_dict(text, sents, qs, qe, spk, cue, kind, conf))
+            open_end = not closed
+        prev_para_open = open_end
+        prev_para = (ps, pe)
+    out.extend(_indirect_quotes(text, sents, ents, quoted, out))
+    out.sort(key=lambda q: (q["start"], q["end"]))
+    return out
+
+
+def _mixed_clause(text, ents, ss, se, qs, qe, last):
+    """The reported clause holding a quoted fragment, its speaker and cue, or None for scare quotes."""
+    cue = _last_word_cue(text, ss, qs, _CLAUSE_CUE_WORDS)
+    if cue:
+        cs, ce = cue
+        sub = _subject_before(text, cs, ss)
+        if sub is None and text[ce:ce + 1] == " ":
+            after = _after_cue(text, ce + 1, qs)
+            if after and after[0] == ce + 1:
+                return None   # "said Smith" then a fragment: not a clause
+        if sub:
+            a, b = _clause_bounds(text, ce, se)
+            if b > qs:
+                spk = _resolve(text, ents, sub[0], sub[1], last, sub[2])
+                return (a, b), spk, text[cs:ce]
+    m = _TRAILING_ATTRIBUTION.search(text, qe, se)
+    if m:
+        attr = _post_attribution(text, m.start(), se)
+        if attr:
+            a, b = _clause_bounds(text, ss, m.start())
+            spk = _resolve(text, ents, attr[0], attr[1], last, attr[2])
+            return (a, b), spk, attr[3]
+    return None
+
+
+def _indirect_quotes(text, sents, ents, quoted, found):
+    """Reported clauses without quote marks: "Smith said (that) CLAUSE." gives CLAUSE."""
+    out = []
+    spk_pos = sorted(((q["speaker_start"], q) for q in found if q["speaker_start"] is not None and q["kind"] == "direct"),
+                     key=lambda x: x[0])
+    qk = 0
+    last = None
+    quoted_starts = {s for s, _ in quoted}
+    for ss, se in sents.spans:
+        if ss in quoted_starts or se - ss < 20:
+            continue
+        cue = None
+        for m in _WORD_RE.finditer(text, ss, min(se, ss + 200)):
+            w = m.group().lower()
+            if w in _INDIRECT_CUES:
+                cue = (m.start(), m.end())
+                break
+        if cue is None:
+            continue
+        cs, ce = cue
+        sub = _subject_before(text, cs, ss)
+        if not sub:
+            continue
+        while qk < len(spk_pos) and spk_pos[qk][0] < cs:
+            q = spk_pos[qk][1]
+            last = _Speaker(q["speaker_start"], q["speaker_end"], q["speaker"], q["speaker_title"])
+            qk += 1
+        obj = re.match(r"\s+(?:[\w.’'-]+\s+){0,4}?(?=that\b)" if text[cs:ce].lower() in _TELL else r"", text[ce:se])
+        a, b = _clause_bounds(text, ce + (obj.end() if obj else 0), se)
+        if len(text[a:b].split()) < 4 or not re.match(r"[\w“\"$]", text[a:b]):
+            continue
+        first = text[a:b].split()[0].lower()
+        if first in ("to", "of", "about", "for", "by", "with", "on", "in", "at", "as", "and", "but", "it.", "so"):
+            continue
+        spk = _resolve(text, ents, sub[0], sub[1], last, sub[2])
+        if spk is None:
+            continue
+        out.append(_quote_dict(text, sents, a, b, spk, text[cs:ce], "indirect", 0.5))
+        last = spk
+    return out
+
+
+_TELL = frozenset("told tells telling".split())
+_INDIRECT_CUES = frozenset("""said says told tells added adds argued argues claimed claims noted notes warned warns
+conceded concedes insisted insists acknowledged admitted announced explained explains predicted stressed suggested
+suggests contended maintained asserted reported reports wrote writes confirmed recalled estimated promised vowed
+emphasized believes thinks""".split())
+
+
+def find_quotes(text: str) -> list[dict]:
+    """All quotes in `text`, sorted by start; never raises (non-text input gives [])."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    return _extract(text)

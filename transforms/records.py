@@ -1,0 +1,41 @@
+"""Small constructors shared by the stages: error rows and partition dates."""
+
+import datetime as dt
+import json
+
+from schemas import PARTITION_COLUMN
+from transforms.urls import record_id
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat()
+
+
+def partition_date(*timestamps: str | None) -> str:
+    """YYYY-MM-DD of the first usable ISO timestamp (published, then fetched)."""
+    for ts in timestamps:
+        if ts:
+            try:
+                return dt.datetime.fromisoformat(ts).astimezone(dt.timezone.utc).date().isoformat()
+            except ValueError:
+                continue
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def error_row(run_id: str, stage: str, url: str, kind: str, message: str, *,
+              feed_url: str | None = None, http_status: int | None = None, payload: dict | None = None) -> dict:
+    """One dead letter. `input` keeps what failed (as JSON) so a rerun can retry it."""
+    occurred_at = utc_now()
+    return {
+        "error_id": record_id(run_id, stage, url, kind),
+        "run_id": run_id,
+        "stage": stage,
+        "url": url,
+        "feed_url": feed_url,
+        "error_kind": kind,
+        "message": (message or "")[:1000],
+        "http_status": http_status,
+        "occurred_at": occurred_at,
+        "input": json.dumps(payload, ensure_ascii=False, default=str) if payload is not None else None,
+        PARTITION_COLUMN: partition_date(occurred_at),
+    }
