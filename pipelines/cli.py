@@ -34,7 +34,9 @@ def _quiet_logging(verbose: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if not verbose:
         logging.getLogger().addFilter(lambda record: "apitools" not in record.getMessage())
-        for name in ("apache_beam", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
+        # A failed run is summarised in one message below; Beam's own tracebacks need --verbose.
+        logging.getLogger("apache_beam").setLevel(logging.CRITICAL)
+        for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
             logging.getLogger(name).setLevel(logging.ERROR)
 
 
@@ -57,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"newsbeam {command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `newsbeam query ... | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _pipeline_options(argv: list[str], defaults: dict | None = None):
@@ -87,7 +92,8 @@ def _execute(options, feed_urls: list[str]) -> dict:
         return batch.run(options, feed_urls)
     except Exception as exc:
         logging.getLogger("newsbeam").debug("run failed", exc_info=True)
-        raise RunFailed(f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}")
+        lines = str(exc).strip().splitlines()
+        raise RunFailed(f"{type(exc).__name__}: {lines[-1]}" if lines else type(exc).__name__) from None
 
 
 class RunFailed(Exception):
@@ -108,7 +114,17 @@ def cmd_run(argv: list[str]) -> int:
         feed_urls = read_sources(nb.feeds)
     except SourceError as exc:
         raise UsageError(str(exc)) from None
+    _check_output(nb.output)
     return _run_and_report(options, feed_urls)
+
+
+def _check_output(output: str) -> None:
+    if "://" in output:  # a remote filesystem: the runner's workers check it
+        return
+    try:
+        os.makedirs(output, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create --output {output}: {exc.strerror}") from None
 
 
 def _run_and_report(options, feed_urls: list[str]) -> int:

@@ -1,8 +1,16 @@
 """Feed sources as a user gives them (URLs, text files of URLs, OPML) to a list of feed URLs."""
 
 import os
+import re
 
 import lxml.etree
+
+# A comment starts a line or follows whitespace, so a URL's own #fragment survives.
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
 
 
 class SourceError(ValueError):
@@ -20,7 +28,7 @@ def read_sources(sources: list[str]) -> list[str]:
 
 
 def _read_one(source: str) -> list[str]:
-    if source.startswith(("http://", "https://")):
+    if _is_url(source):
         return [source]
     if not os.path.isfile(source):
         raise SourceError(f"{source!r} is neither an http(s) URL nor a readable file")
@@ -29,11 +37,11 @@ def _read_one(source: str) -> list[str]:
     if b"<opml" in data[:1024].lower():
         return _read_opml(source, data)
     urls = []
-    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
+    for number, line in enumerate(data.decode("utf-8-sig", "replace").splitlines(), 1):
+        line = _COMMENT.sub("", line).strip()
         if not line:
             continue
-        if not line.startswith(("http://", "https://")):
+        if not _is_url(line):
             raise SourceError(f"{source}:{number}: {line!r} is not an http(s) URL")
         urls.append(line)
     return urls

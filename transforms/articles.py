@@ -42,7 +42,7 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     candidates.append("utf-8")
     for name in candidates:
         try:
-            return body.decode(_normalise_charset(name))
+            return _decode(body, name)
         except (LookupError, UnicodeDecodeError):
             continue
     best = charset_normalizer.from_bytes(body[:200_000]).best()
@@ -54,10 +54,21 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def _normalise_charset(name: str) -> str:
-    name = name.strip().lower()
-    # Browsers read pages labelled Latin-1 as Windows-1252; so do we (curly quotes live there).
-    return "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+def _latin1_for_undefined(error: UnicodeDecodeError):
+    # The five bytes Windows-1252 leaves undefined decode as their Latin-1 (C1 control) code points.
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("newsbeam-latin1", _latin1_for_undefined)
+_LATIN1_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"})
+
+
+def _decode(body: bytes, charset: str) -> str:
+    name = charset.strip().lower()
+    if name in _LATIN1_LABELS or name in ("windows-1252", "cp1252"):
+        # Browsers read pages labelled Latin-1 as Windows-1252 (curly quotes live there); so do we.
+        return body.decode("cp1252", errors="newsbeam-latin1")
+    return body.decode(name)
 
 
 def extract_article(html: str, url: str) -> dict:

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
@@ -18,21 +19,28 @@ def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> list[dict]
     """Parse feed bytes (never a URL: feedparser must not fetch on its own) into entries."""
     if not body.strip():
         raise FeedError("empty_response", "the feed URL returned an empty body")
-    headers = {"content-type": content_type} if content_type else {}
+    # content-location lets feedparser resolve relative links against the feed's own URL.
+    headers = {"content-location": feed_url, **({"content-type": content_type} if content_type else {})}
     parsed = feedparser.parse(body, response_headers=headers, resolve_relative_uris=True,
                               sanitize_html=False)
     if not parsed.version:
-        if parsed.bozo and _looks_like_html(body):
+        if _looks_like_html(body):
             raise FeedError("not_a_feed", "the URL returned an HTML page, not an RSS or Atom feed")
         reason = parsed.get("bozo_exception") or "no RSS or Atom root element"
         raise FeedError("malformed_feed", f"not a parseable feed: {str(reason)[:200]}")
-    if parsed.bozo and not any(e.get("link") for e in parsed.entries):
+    if _broken(parsed) and not any(e.get("link") for e in parsed.entries):
         # The loose parser salvaged nothing usable from broken XML.
         raise FeedError("malformed_feed", f"broken feed, no readable entries: {str(parsed.bozo_exception)[:200]}")
     if not parsed.entries:
         raise FeedError("empty_feed", "the feed is valid but has no entries")
     feed_title = parsed.feed.get("title")
     return [_entry(e, feed_url, feed_title) for e in parsed.entries]
+
+
+def _broken(parsed) -> bool:
+    """True for broken XML; a mislabelled Content-Type or charset is only a warning."""
+    warnings = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+    return bool(parsed.bozo) and not isinstance(parsed.get("bozo_exception"), warnings)
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -46,7 +54,7 @@ def _entry(e, feed_url: str, feed_title: str | None) -> dict:
     if not authors and e.get("author"):
         authors = [e.get("author")]
     return {
-        "link": (e.get("link") or "").strip(),
+        "link": urljoin(feed_url, (e.get("link") or "").strip()) if e.get("link") else "",
         "guid": e.get("id") or e.get("guid"),
         "title": e.get("title"),
         "summary": e.get("summary"),

@@ -60,6 +60,13 @@ class Fetcher:
         )
 
     def get(self, url: str, headers: dict | None = None) -> Response:
+        try:
+            return self._follow(url, headers)
+        except FetchError as exc:
+            exc.url = url  # the URL asked for, whatever hop failed: it is what a retry needs
+            raise
+
+    def _follow(self, url: str, headers: dict | None) -> Response:
         started = time.monotonic()
         current, seen = url, {url}
         for _ in range(self.config.max_redirects + 1):
@@ -84,6 +91,8 @@ class Fetcher:
     def _request(self, url: str, headers: dict | None, started: float) -> Response:
         try:
             raw = self._pool.request("GET", url, headers=headers, redirect=False, preload_content=False)
+        except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
+            raise FetchError("connection_error", _reason(exc), url) from exc
         except urllib3.exceptions.TimeoutError as exc:
             raise FetchError("timeout", f"timed out connecting: {exc}", url) from exc
         except urllib3.exceptions.HTTPError as exc:
@@ -99,7 +108,8 @@ class Fetcher:
         chunks, size = [], 0
         try:
             while True:
-                chunk = raw.read(_CHUNK, decode_content=True)
+                # read1 returns what has arrived, so a server dripping bytes still meets the deadline.
+                chunk = raw.read1(_CHUNK, decode_content=True)
                 if not chunk:
                     break
                 size += len(chunk)

@@ -81,7 +81,7 @@ director professor pope king queen prince princess chairman chairwoman chair spe
 general spokesman spokeswoman spokesperson candidate nominee sheriff detective representative congressman
 congresswoman councilman councilwoman delegate deputy former acting interim press host anchor reporter
 correspondent editor columnist analyst strategist adviser advisor manager aide envoy commander executive ceo
-founder pastor rabbi democrat republican democratic republican candidate presidential""".split())
+founder pastor rabbi principal inspector engineer farmer economist democrat republican democratic republican candidate presidential""".split())
 _ORG_WORDS = frozenset("""times post journal news press tribune herald globe network channel magazine agency
 association committee council department ministry office party campaign administration house senate congress
 court commission bureau foundation institute university college center centre group coalition union company
@@ -109,12 +109,13 @@ _PARTICLES = frozenset("de del della da das dos van von der den al el bin ibn la
 
 _CAPWORD = (r"(?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
             r"June|July|August|September|October|November|December)\b)\p{Lu}[\w.’'&-]*)")
-_NAME = (rf"{_CAPWORD}(?:\s+(?:(?:de|del|da|van|von|der|al|el|bin|la|le|of|for|on)\s+)?{_CAPWORD}){{0,6}}"
-         r"(?:\s*\([A-Z][\w.-]{0,12}\))?")
+# Names stay on one line: a headline break must not join two names.
+_NAME = (rf"{_CAPWORD}(?:[ \u00a0]+(?:(?:de|del|da|van|von|der|al|el|bin|la|le|of|for|on)[ \u00a0]+)?{_CAPWORD}){{0,6}}"
+         r"(?:[ \u00a0]*\([A-Z][\w.-]{0,12}\))?")
 _NAME_RUN = re.compile(rf"(?<![\w.’'-]){_NAME}")
 _NP = r"(?:the|a|an|one|another|his|her|their|its|this|that|our|\p{Lu}[\w.]*[’']s)\s+(?:[\w’'.-]+\s+){0,5}?[\w’'.-]+"
 _PRON = r"(?:he|she|they|I|we|it|He|She|They|We|It)\b"
-_SPEAKER = rf"(?:{_PRON}|{_NP}|(?:[\p{{Ll}}-]+\s+){{0,3}}?{_NAME})"
+_SPEAKER = rf"(?:{_PRON}|{_NP}|(?:[\w.’'/-]+\s+){{0,4}}?{_NAME}(?:\s+(?:of|from|at)\s+(?:the\s+)?{_NAME})?)"
 _CUE_ALT = "|".join(sorted(_CUE_WORDS, key=len, reverse=True))
 _CUE = rf"(?:{_CUE_ALT}|went\s+on|put\s+it|fired\s+back|shot\s+back)"
 # Attribution after a quote: ', said Smith' / ', Smith said' / ', Smith, a spokesman, said' / '― Smith'.
@@ -129,27 +130,43 @@ _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<spk>[^,.;:\"“”]{1,60})")
 _INTRO_TAIL = re.compile(
     r"(?:\s+(?:to|in|on|at|during|of|from|after|before|via|through|over|while|with|outside|into|last|this|earlier|"
     r"later|then|again|recently|once|yesterday|today|back|simply|only|\p{Lu}\w+day)\b[^.!?;\"“”]{0,80})?\s*$")
-_SENTENCE_END = re.compile(r"[.!?…](?=[\s\"”’)]|$)")
 _TRAILING_ATTRIBUTION = re.compile(
     rf",\s*(?:according\s+to\s+[^,]{{1,60}}|(?:{_PRON}|{_NP}|{_NAME})(?:\s*,[^,]{{1,80}},)?\s+(?:\w+\s+)?{_CUE}[^,]{{0,60}}"
     rf"|{_CUE}\s+[^,]{{1,80}})(?:,[^,]{{0,80}})?[.!?]*\s*$")
 _THAT = re.compile(r"\s*(?:,\s*)?(?:\p{Lu}\w+day\s+|on\s+\p{Lu}\w+day\s+|last\s+\w+\s+|in\s+a\s+\w+\s+)?(?:that\s+)?")
 
-_DOUBLE_OPENERS = {"\"": "\"", "“": "”\"", "„": "“”", "«": "»", "”": "”"}
+# Adverbials between a cue and "that" ("said on Monday in a statement that ...").
+_LEAD_IN = re.compile(r"\s*(?:,\s*)?(?:(?:to|in|on|at|during|from|after|before|via|through|over|with|while|last|this|"
+                      r"earlier|late|early|\p{Lu}\w+day)\b[^\"“”,;]{0,70}?\s+)that\s+")
+_TELL_LEAD_IN = re.compile(r"\s*(?:[\w.’'-]+\s+){0,8}?that\s+")
+# Where a reported clause ends and the writer's own words (or another report) begin.
+_CLAUSE_BREAK = re.compile(r",\s+(?:but|which|who|while|though|although|despite|even\s+as|compared|reflecting)\b|;")
+_ROLE_APPOSITION = re.compile(
+    r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w.’'-]+\s+){0,4}?([a-z][\w-]+)(?=\s+(?:of|for|at|to|in|on|with)\b|,|\.)")
+_TOKEN = re.compile(r"\S+")
+_PARENTHETICAL = re.compile(r"\s*\([^()]*\)$")
+_ACCORDING_START = re.compile(r"\s*,?\s*according\s+to\s+")
+_ACCORDING_BEFORE = re.compile(r"according\s+to\s+([^,:;\"“”]{1,80}?)\s*,\s*$")
+_SUBJECT_TOKEN = re.compile(r"[^\s,;:()\"“”«»—–]+|[,;:()\"“”«»—–]")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"”’)]?\s*$")
+_SPLIT_GAP = re.compile(r"[^\"“”]*[,:—–-]\s*")
+_CLAUSE_START = re.compile(r"[\w“\"$]")
+_DOUBLE_OPENERS = {"\"": "\"”", "“": "”\"", "„": "“”", "«": "»", "”": "”"}
 _SINGLE_OPENERS = {"‘": "’", "'": "'"}
 
 
 # ---------------------------------------------------------------- quote marks
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines as (start, end): news text puts one paragraph on a line."""
     out, start = [], 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            if i > start and not text[start:i].isspace():
-                out.append((start, i))
-            start = i + 1
-    if start < len(text) and not text[start:].isspace():
-        out.append((start, len(text)))
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        if end > start and not text[start:end].isspace():
+            out.append((start, end))
+        start = end + 1
     return out
 
 
@@ -162,10 +179,9 @@ def _pair_marks(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
     spans = []
     open_at, closers = -1, ""
     single_at, single_close = -1, ""
-    for i in range(ps, pe):
+    for mark in _MARK.finditer(text, ps, pe):
+        i = mark.start()
         ch = text[i]
-        if ch not in "\"“”„«»‘’'":
-            continue
         prev = text[i - 1] if i > ps else " "
         nxt = text[i + 1] if i + 1 < pe else " "
         if open_at < 0:
@@ -208,6 +224,10 @@ class _Entities:
         self._person_pos = [p for p, _ in self.persons]
 
     def _add_run(self, text: str, s: int, e: int) -> None:
+        if text[e - 1] == "." and e - s > 2 and text[e - 3] != ".":
+            e -= 1   # a full stop after the name, not an initial ("Smith." but "Jeffrey L.")
+        if " " not in text[s:e] and text[s:e].lower() not in self.by_surname:
+            return   # a lone capitalised word that names nobody seen so far
         title, name, _ = _split_title(text[s:e])
         toks = name.split()
         while toks and toks[0].lower() in _NOT_NAMES:
@@ -227,8 +247,7 @@ class _Entities:
             if title:
                 self._add_role(s, title, full)
             # An apposition right after the name gives a role: "David Swanson, spokesman for the U.N."
-            m = re.match(r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w.’'-]+\s+){0,4}?([a-z][\w-]+)(?=\s+(?:of|for|at|to|in|on|with)\b|,|\.)",
-                         text[e:e + 100])
+            m = _ROLE_APPOSITION.match(text, e, e + 100)
             if m:
                 self._add_role(s, m.group(1), full)
         elif len(toks) == 1:
@@ -257,13 +276,15 @@ class _Entities:
     def person_before(self, pos: int, gender: str) -> str | None:
         """The most recent named person before pos whose known gender does not contradict gender."""
         k = bisect.bisect_left(self._person_pos, pos)
+        unknown = None
         for i in range(k - 1, max(-1, k - 30), -1):
             name = self.persons[i][1]
             g = self.gender.get(name)
-            if gender in ("m", "f") and g and g != gender:
-                continue
-            return name
-        return None
+            if g == gender:
+                return name   # a person known to match beats a nearer one of unknown gender
+            if g is None and unknown is None:
+                unknown = name
+        return unknown
 
     def role_holder(self, np: str, pos: int) -> str | None:
         """The person the article introduced with this role noun ("the spokesman", "the U.N. envoy")."""
@@ -292,11 +313,11 @@ def _is_org(name: str) -> bool:
 
 def _split_title(mention: str) -> tuple[str, str, int]:
     """Split "White House press secretary Josh Earnest" into title, name and the name's offset."""
-    toks = list(re.finditer(r"\S+", mention))
+    toks = list(_TOKEN.finditer(mention))
     cut = 0
     for i, t in enumerate(toks[:-1]):
         w = t.group().lower().strip(".,’'")
-        if w in _TITLE_WORDS or not t.group()[0].isupper():
+        if w in _TITLE_WORDS or (not t.group()[0].isupper() and w not in _PARTICLES):
             cut = i + 1
     while 0 < cut < len(toks) - 1 and toks[cut].group().lower() in ("of", "the", "state", "for"):
         cut += 1
@@ -339,10 +360,10 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
         # A role noun phrase: "the spokesman" is the person introduced with that role.
         holder = ents.role_holder(mention, s)
         return _Speaker(s, e, holder or mention, mention, ents.gender.get(holder or "", ""))
-    if _is_org(mention):
-        return _Speaker(s, e, mention[4:] if low.startswith("the ") else mention, title)
     t, name, _ = _split_title(mention)
-    name = re.sub(r"\s*\([^()]*\)$", "", name)
+    if _is_org(name):
+        return _Speaker(s, e, mention[4:] if low.startswith("the ") else mention, title)
+    name = _PARENTHETICAL.sub("", name)
     canon = ents.canonical(name)
     if t and not title:
         title = t
@@ -372,8 +393,7 @@ def _post_attribution(text: str, qe: int, limit: int):
     m = _POST_SPK_FIRST.match(text, qe, limit)
     if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
         return m.start("spk"), m.end("spk"), m.group("app"), m.group("cue")
-    m = re.match(r"\s*,?\s*according\s+to\s+", text[qe:limit])
-    if m:
+    if _ACCORDING_START.match(text, qe, limit):
         a = _ACCORDING.search(text, qe, limit)
         if a:
             return a.start("spk"), a.end("spk"), None, "according to"
@@ -394,7 +414,7 @@ def _last_word_cue(text: str, lo: int, hi: int, cues: frozenset) -> tuple[int, i
 
 def _subject_before(text: str, end: int, lo: int) -> tuple[int, int, str | None] | None:
     """The noun phrase ending at `end` (the subject of a following cue verb), not reaching before lo."""
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\s,;:()\"“”«»—–]+|[,;:()\"“”«»—–]", text[lo:end])]
+    words = [(m.start() - lo, m.end() - lo, m.group()) for m in _SUBJECT_TOKEN.finditer(text, lo, end)]
     while words and (words[-1][2].lower() in _ADVERBS or words[-1][2].lower().endswith("ly")):
         words.pop()
     k = len(words)
@@ -419,6 +439,9 @@ def _subject_before(text: str, end: int, lo: int) -> tuple[int, int, str | None]
         if cand and cand[-1][2][0].isupper():
             app = text[lo + chosen[0][0]:lo + chosen[-1][1]]
             chosen = cand
+    if any(w[2].lower() in _DETERMINERS and chosen[i][2].lower() not in _PREPOSITIONS
+           for i, w in enumerate(chosen[1:])):
+        return None   # a second noun phrase: "The museum opened a show" is a clause, not a subject
     s, e = lo + chosen[0][0], lo + chosen[-1][1]
     first = chosen[0][2]
     if not (first.lower() in _PRONOUNS or first.lower() in _DETERMINERS or any(w[2][0].isupper() for w in chosen)):
@@ -442,7 +465,7 @@ def _pre_attribution(text: str, lo: int, qs: int):
     punct = text[seg_end - 1] in ":,—–-"
     cue = _last_word_cue(text, max(lo, seg_end - 160), seg_end, _CUE_WORDS)
     if cue is None:
-        m = re.search(r"according\s+to\s+([^,:;\"“”]{1,80}?)\s*,\s*$", text[lo:seg_end + 1])
+        m = _ACCORDING_BEFORE.search(text[lo:seg_end + 1])
         if m:
             return lo + m.start(1), lo + m.end(1), None, "according to", True
         if text[seg_end - 1] == ":":
@@ -452,12 +475,12 @@ def _pre_attribution(text: str, lo: int, qs: int):
     cs, ce = cue
     tail = text[ce:seg_end - 1 if punct else seg_end]
     word = text[cs:ce].lower()
-    if punct or _INTRO_TAIL.fullmatch(tail):
-        intro = True
-    elif word in ("told", "tells", "telling", "asked", "asks", "asking") and len(tail.split()) <= 4:
-        intro = True   # "told reporters "Q""
-    else:
-        intro = False
+    capital = text[qs + 1:qs + 2].isupper()
+    # The quote is a whole utterance when nothing but a short object or adverbial separates it from the
+    # cue ("told reporters:", "said in a statement,"); "said she expects "to win"" makes it a fragment.
+    short_object = word in _TELL_ASK and len(tail.split()) <= 4
+    intro = (not tail.strip() or short_object or (_INTRO_TAIL.fullmatch(tail) is not None and (punct or capital))
+             or (punct and len(tail.split()) <= 2))
     sub = _subject_before(text, cs, lo)
     if sub:
         return sub[0], sub[1], sub[2], text[cs:ce], intro
@@ -467,12 +490,17 @@ def _pre_attribution(text: str, lo: int, qs: int):
     return None, None, None, text[cs:ce], intro
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim a reported clause: leading "that"/dates, trailing attribution and end punctuation."""
-    m = _THAT.match(text, start, end)
+def _clause_bounds(text: str, start: int, end: int, tell: bool = False) -> tuple[int, int]:
+    """Trim a reported clause: the lead-in up to "that", a trailing attribution or a second clause
+    (", but ...", ", which ..."), and end punctuation."""
+    m = (_TELL_LEAD_IN if tell else _LEAD_IN).match(text, start, end) or _THAT.match(text, start, end)
     a = m.end() if m else start
     t = _TRAILING_ATTRIBUTION.search(text, a, end)
     b = t.start() if t else end
+    last_mark = max(text.rfind(c, a, b) for c in "\"”“")
+    brk = _CLAUSE_BREAK.search(text, max(a, last_mark + 1), b)
+    if brk:
+        b = brk.start()
     while b > a and (text[b - 1].isspace() or text[b - 1] in ".!?,;:"):
         b -= 1
     return a, b
@@ -493,8 +521,7 @@ def _quote_dict(text: str, sents: Sentences, s: int, e: int, spk: _Speaker | Non
 def _sentence_bounds(text: str, sents: Sentences, ps: int, pe: int, qs: int, qe: int) -> tuple[int, int]:
     """The sentence around a quote, widened so that a quote is never cut by a sentence break inside it."""
     ss = max(ps, sents.span_at(qs)[0])
-    m = _SENTENCE_END.search(text, qe, pe)
-    return ss, (m.end() if m else pe)
+    return ss, min(pe, max(qe, sents.span_at(qe)[1]))
 
 
 def _extract(text: str) -> list[dict]:
@@ -507,9 +534,11 @@ def _extract(text: str) -> list[dict]:
     quoted: list[tuple[int, int]] = []  # sentences holding quote marks: no indirect search there
     clauses: set[tuple[int, int]] = set()
     prev_para: tuple[int, int] | None = None
+    pending: list[dict] = []            # open quote paragraphs still waiting for their speaker
     for ps, pe in _paragraphs(text):
         spans = _pair_marks(text, ps, pe)
         open_end = False
+        split_from = None
         for qi, (qs, qe, closed) in enumerate(spans):
             inner = text[qs + 1:qe - 1 if closed else qe].strip()
             if not inner:
@@ -520,19 +549,22 @@ def _extract(text: str) -> list[dict]:
             quoted.append((ss, se))
             lo = max(prev_end, ss, qs - 250)
             pre = text[lo:qs]
-            at_start = not pre.strip() or re.search(r"[.!?…][\"”’)]?\s*$", pre) is not None
+            at_start = not pre.strip() or _ENDS_SENTENCE.search(pre) is not None
             inner_tail = inner.rstrip("\"“”'’ ")
             whole = not closed or (bool(inner_tail) and inner_tail[-1] in ".,!?…—-:;")
             post_limit = min(se, next_start) if se > qe else min(pe, next_start)
             post = text[qe:post_limit]
-            post_empty = not post.strip(" ,.;!?…\u00a0")
+            # Nothing but punctuation, or a participle clause (", adding that ..."), follows the quote.
+            post_empty = not post.strip(" ,.;!?…\u00a0") or _PARTICIPLE.match(post) is not None
             spk, cue, kind = None, None, None
             post_attr = _post_attribution(text, qe, post_limit) if whole else None
             pre_attr = _pre_attribution(text, lo, qs) if not at_start else None
             if not pre_attr and not pre.strip() and qs == ps and prev_para and text[prev_para[1] - 1] == ":":
                 # "Smith said:" closing the previous paragraph introduces a quote paragraph.
                 pre_attr = _pre_attribution(text, prev_para[0], prev_para[1])
-            if whole and (post_attr or post_empty) and (at_start or (pre_attr and pre_attr[4])):
+            # The second half of a quote split by its attribution: '"Q1," he said, "q2."'
+            split = split_from is not None and prev_end == split_from and _SPLIT_GAP.fullmatch(pre)
+            if whole and (post_attr or post_empty) and (at_start or split or (pre_attr and pre_attr[4])):
                 kind = "direct"
                 if post_attr:
                     spk = _resolve(text, ents, post_attr[0], post_attr[1], last, post_attr[2])
@@ -540,9 +572,18 @@ def _extract(text: str) -> list[dict]:
                 elif pre_attr and pre_attr[0] is not None:
                     spk = _resolve(text, ents, pre_attr[0], pre_attr[1], last, pre_attr[2])
                     cue = pre_attr[3]
-                elif last and (qs - last_pos < 1500 or prev_para_open):
+                elif split:
+                    spk = last
+                elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open):
                     # No cue: the quote continues the previous speaker ("But we'll see.").
                     spk = last
+                if spk is None and not closed:
+                    # A paragraph left open is attributed by the paragraph that continues it.
+                    pending.append(_quote_dict(text, sents, qs, qe, None, None, "direct", 0.7))
+                    open_end = True
+                    continue
+                if spk is None:
+                    continue   # an unattributed quotation: a title, a slogan, a transcript line
             else:
                 clause = _mixed_clause(text, ents, ss, se, qs, qe, last)
                 if clause is None:
@@ -555,31 +596,59 @@ def _extract(text: str) -> list[dict]:
                 continue
             if spk is not None:
                 last, last_pos = spk, qe
+                for q in pending:
+                    q.update(speaker=spk.name, speaker_title=spk.title, speaker_start=spk.start,
+                             speaker_end=spk.end, cue=cue)
+                out.extend(pending)
+                pending = []
+            split_from = qe if post_attr else None
             conf = 0.9 if spk and cue else 0.7 if spk else 0.5
             out.append(_quote_dict(text, sents, qs, qe, spk, cue, kind, conf))
             open_end = not closed
         prev_para_open = open_end
+        if not open_end:
+            pending = []   # the open quote ended without a speaker: nothing to attribute it to
         prev_para = (ps, pe)
     out.extend(_indirect_quotes(text, sents, ents, quoted, out))
     out.sort(key=lambda q: (q["start"], q["end"]))
+    _name_indefinite_speakers(out)
     return out
+
+
+def _name_indefinite_speakers(quotes: list[dict]) -> None:
+    """An unnamed speaker ("a Syrian opposition politician said ...") is usually named in the next quote
+    ("..., George Sabra told Reuters"): give the canonical name of the next named speaker nearby."""
+    for i, q in enumerate(quotes):
+        sp = q["speaker"]
+        if not sp or sp.split()[0].lower() not in ("a", "an", "one") or sp != q["speaker_title"]:
+            continue
+        for q2 in quotes[i + 1:]:
+            if q2["start"] - q["end"] > 800:
+                break
+            sp2 = q2["speaker"] or ""
+            if sp2 and sp2 != sp and sp2[0].isupper() and sp2.lower() not in _PRONOUNS \
+                    and sp2.split()[0].lower() not in _DETERMINERS:
+                for q3 in quotes[i:]:
+                    if q3["speaker"] == sp and q3["start"] < q2["start"]:
+                        q3["speaker"] = sp2
+                break
 
 
 def _mixed_clause(text, ents, ss, se, qs, qe, last):
     """The reported clause holding a quoted fragment, its speaker and cue, or None for scare quotes."""
-    cue = _last_word_cue(text, ss, qs, _CLAUSE_CUE_WORDS)
-    if cue:
-        cs, ce = cue
+    for m in _WORD_RE.finditer(text, ss, qs):
+        if m.group().lower() not in _CLAUSE_CUE_WORDS:
+            continue
+        # The first cue with a subject governs the clause ("Smith said that Jones called it "dire"").
+        cs, ce = m.start(), m.end()
         sub = _subject_before(text, cs, ss)
-        if sub is None and text[ce:ce + 1] == " ":
-            after = _after_cue(text, ce + 1, qs)
-            if after and after[0] == ce + 1:
-                return None   # "said Smith" then a fragment: not a clause
-        if sub:
-            a, b = _clause_bounds(text, ce, se)
-            if b > qs:
-                spk = _resolve(text, ents, sub[0], sub[1], last, sub[2])
-                return (a, b), spk, text[cs:ce]
+        if sub is None:
+            continue
+        a, b = _clause_bounds(text, ce, se, m.group().lower() in _TELL_ASK)
+        if b <= qs:
+            continue
+        spk = _resolve(text, ents, sub[0], sub[1], last, sub[2])
+        return (a, b), spk, text[cs:ce]
     m = _TRAILING_ATTRIBUTION.search(text, qe, se)
     if m:
         attr = _post_attribution(text, m.start(), se)
@@ -601,14 +670,10 @@ def _indirect_quotes(text, sents, ents, quoted, found):
     for ss, se in sents.spans:
         if ss in quoted_starts or se - ss < 20:
             continue
-        cue = None
-        for m in _WORD_RE.finditer(text, ss, min(se, ss + 200)):
-            w = m.group().lower()
-            if w in _INDIRECT_CUES:
-                cue = (m.start(), m.end())
-                break
-        if cue is None:
+        m = _INDIRECT_CUE_RE.search(text, ss, min(se, ss + 200))
+        if m is None:
             continue
+        cue = (m.start(), m.end())
         cs, ce = cue
         sub = _subject_before(text, cs, ss)
         if not sub:
@@ -617,9 +682,8 @@ def _indirect_quotes(text, sents, ents, quoted, found):
             q = spk_pos[qk][1]
             last = _Speaker(q["speaker_start"], q["speaker_end"], q["speaker"], q["speaker_title"])
             qk += 1
-        obj = re.match(r"\s+(?:[\w.’'-]+\s+){0,4}?(?=that\b)" if text[cs:ce].lower() in _TELL else r"", text[ce:se])
-        a, b = _clause_bounds(text, ce + (obj.end() if obj else 0), se)
-        if len(text[a:b].split()) < 4 or not re.match(r"[\w“\"$]", text[a:b]):
+        a, b = _clause_bounds(text, ce, se, text[cs:ce].lower() in _TELL_ASK)
+        if len(text[a:b].split()) < 4 or not _CLAUSE_START.match(text, a, b):
             continue
         first = text[a:b].split()[0].lower()
         if first in ("to", "of", "about", "for", "by", "with", "on", "in", "at", "as", "and", "but", "it.", "so"):
@@ -632,7 +696,10 @@ def _indirect_quotes(text, sents, ents, quoted, found):
     return out
 
 
-_TELL = frozenset("told tells telling".split())
+_PARTICIPLE = re.compile(r"\s*[,—–]\s*(?:\w+ing|and\s+(?:he|she|they)\s+\w+ed)\b")
+_PREPOSITIONS = frozenset("of for at from in on with by".split())
+_MARK = re.compile(r"[\"“”„«»‘’']")
+_TELL_ASK = frozenset("told tells telling asked asks asking".split())
 _INDIRECT_CUES = frozenset("""said says told tells added adds argued argues claimed claims noted notes warned warns
 conceded concedes insisted insists acknowledged admitted announced explained explains predicted stressed suggested
 suggests contended maintained asserted reported reports wrote writes confirmed recalled estimated promised vowed
@@ -644,3 +711,6 @@ def find_quotes(text: str) -> list[dict]:
     if not isinstance(text, str) or not text.strip():
         return []
     return _extract(text)
+
+
+_INDIRECT_CUE_RE = re.compile(r"\b(?:" + "|".join(sorted(_INDIRECT_CUES, key=len, reverse=True)) + r")\b")

@@ -1,0 +1,49 @@
+"""Shared fixtures: a real HTTP server on 127.0.0.1 serving the fixture site, and paths to ../shared."""
+
+import os
+import time
+
+import pytest
+
+from pipelines.site import serve
+
+HERE = os.path.dirname(__file__)
+FIXTURE_SITE = os.path.join(HERE, "fixtures", "site")
+SHARED = os.path.abspath(os.path.join(HERE, "..", "..", "shared"))
+
+
+def _server_error(handler):
+    handler.reply(500, b"internal error", "text/plain")
+
+
+def _slow(handler):
+    time.sleep(3)
+    handler.reply(200, b"<rss version='2.0'><channel><title>late</title></channel></rss>", "application/xml")
+
+
+def _garbage(handler):
+    handler.reply(200, bytes(range(256)) * 64, "application/octet-stream")
+
+
+FIXTURE_ROUTES = {
+    "/news/server-error.html": _server_error,
+    "/feeds/server-error.xml": _server_error,
+    "/feeds/slow.xml": _slow,
+    "/feeds/garbage.xml": _garbage,
+}
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The fixture site on a free port, one per test module; `site.base`, `site.count(prefix)`.
+    Tests that count requests compare counts before and after what they do."""
+    with serve(FIXTURE_SITE, FIXTURE_ROUTES) as running:
+        yield running
+
+
+def shared_path(*parts: str) -> str:
+    """A path under ../shared, or skip the test when the shared data isn't beside the repository."""
+    path = os.path.join(SHARED, *parts)
+    if not os.path.exists(path):
+        pytest.skip(f"needs ../shared ({path} not found)")
+    return path

@@ -1,0 +1,203 @@
+"""decode_html, extract_article, article_from_entry, word_count, content_hash."""
+
+import codecs
+import hashlib
+import os
+
+import pytest
+
+from transforms.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
+                                 extract_article, word_count)
+
+UNIT = os.path.join(os.path.dirname(__file__), "fixtures", "unit")
+URL = "https://gazette.example/local/lighthouse-keeper"
+
+
+def page(name: str) -> str:
+    with open(os.path.join(UNIT, name), encoding="utf-8") as f:
+        return f.read()
+
+
+# --- decode_html --------------------------------------------------------------------------
+
+def test_decode_html_uses_the_http_charset():
+    body = "<p>Привет, мир</p>".encode("koi8_r")
+    assert decode_html(body, "text/html; charset=KOI8-R") == "<p>Привет, мир</p>"
+
+
+def test_decode_html_reads_latin1_label_as_windows_1252_for_curly_quotes():
+    body = "<p>Caf\xe9 \u201cquoted\u201d \u2013 \u20ac5</p>".encode("cp1252")
+    assert decode_html(body, "text/html; charset=ISO-8859-1") == "<p>Café “quoted” – €5</p>"
+
+
+def test_decode_html_bom_beats_a_wrong_http_charset():
+    body = codecs.BOM_UTF8 + "<p>Grüße</p>".encode("utf-8")
+    text = decode_html(body, "text/html; charset=iso-8859-1")
+    assert text == "<p>Grüße</p>"  # no BOM character left either
+
+
+@pytest.mark.parametrize("bom,codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")])
+def test_decode_html_detects_utf16_by_bom(bom, codec):
+    body = bom + "<p>Ærø færge</p>".encode(codec)
+    assert decode_html(body) == "<p>Ærø færge</p>"
+
+
+def test_decode_html_uses_meta_charset_when_http_gives_none():
+    html = '<html><head><meta charset="windows-1251"></head><body><p>Новости дня</p></body></html>'
+    assert decode_html(html.encode("cp1251"), "text/html") == html
+
+
+def test_decode_html_reads_http_equiv_content_type_meta():
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15">'
+            '</head><body><p>Prix: 5 \u20ac</p></body></html>')
+    assert decode_html(html.encode("iso-8859-15")) == html
+
+
+def test_decode_html_defaults_to_utf8():
+    html = "<p>Straße, Ærø, 東京</p>"
+    assert decode_html(html.encode("utf-8"), "text/html") == html
+
+
+def test_decode_html_skips_an_unknown_charset_label():
+    html = "<p>Smörgåsbord</p>"
+    assert decode_html(html.encode("utf-8"), "text/html; charset=x-no-such-charset") == html
+
+
+def test_decode_html_detects_unlabelled_latin1_text():
+    html = ("<p>Die Bürger von Köln grüßen die Gäste aus Mönchengladbach. "
+            "Schöne Grüße und frohe Weihnachten an alle Straßenbahnfahrer.</p>")
+    text = decode_html(html.encode("latin-1"), "text/html")
+    assert "Köln" in text and "grüßen" in text
+
+
+def test_decode_html_latin1_label_survives_bytes_undefined_in_windows_1252():
+    # 0x81/0x8D/0x8F/0x90/0x9D have no cp1252 character; browsers map them to C1 controls
+    # and keep the rest of the page. The page must not turn into detector mojibake.
+    body = b"<p>Caf\xe9 au lait \x8d and cr\xe8me</p>"
+    text = decode_html(body, "text/html; charset=iso-8859-1")
+    assert text.startswith("<p>Café au lait ")
+    assert text.endswith(" and crème</p>")
+
+
+# --- extract_article -------------------------------------------------------------------------
+
+def test_extract_article_returns_body_text_without_page_furniture():
+    art = extract_article(page("article.html"), URL)
+    assert "one hundred and twelve steps" in art["text"]
+    assert "volunteer group will take over the tours" in art["text"]
+    assert "4 Quay Street" not in art["text"]  # footer
+    assert word_count(art["text"]) >= MIN_ARTICLE_WORDS
+
+
+def test_extract_article_reads_page_metadata():
+    art = extract_article(page("article.html"), URL)
+    assert art["title"] == "Lighthouse keeper retires after thirty years"
+    assert art["authors"] == ["Mira Castell"]
+    assert art["source"] == "Harlow Gazette"
+    assert art["language"] == "en"
+    assert art["description"] == "Edda Morland hands over the Harlow Point light."
+    assert art["published_at"].startswith("2026-11-19")
+    assert art["published_at"].endswith("+00:00")
+
+
+def test_extract_article_falls_back_to_host_and_html_lang_without_site_metadata():
+    html = page("article.html").replace('<meta property="og:site_name" content="Harlow Gazette">', "")
+    html = html.replace(" | Harlow Gazette", "").replace("Harlow Gazette, 4 Quay Street", "")
+    html = html.replace('lang="en"', 'lang="nl"')
+    art = extract_article(html, URL)
+    assert art["source"] == "gazette.example"
+    assert art["language"] == "nl"
+
+
+def test_extract_article_splits_several_authors():
+    html = page("article.html").replace('content="Mira Castell"', 'content="Mira Castell; Jon Adeyemi and Lena Vos"')
+    html = html.replace("By Mira Castell", "By Mira Castell, Jon Adeyemi and Lena Vos")
+    art = extract_article(html, URL)
+    assert art["authors"] == ["Mira Castell", "Jon Adeyemi", "Lena Vos"]
+
+
+def test_extract_article_raises_nobody_for_a_teaser_page():
+    with pytest.raises(NoBody):
+        extract_article(page("teaser.html"), "https://gazette.example/video/storm")
+
+
+def test_extract_article_raises_nobody_for_an_empty_page():
+    with pytest.raises(NoBody):
+        extract_article("<html><body></body></html>", URL)
+
+
+# --- article_from_entry --------------------------------------------------------------------------
+
+LONG = " ".join(f"word{i}" for i in range(MIN_ARTICLE_WORDS + 5))
+
+
+def entry(**fields):
+    base = {"link": "https://gazette.example/a", "title": "Tram opens", "summary": None, "content": None,
+            "published_at": "2026-11-16T07:15:00+00:00", "authors": ["Mira Castell"], "tags": ["Transport"],
+            "feed_url": "https://gazette.example/feed.xml", "feed_title": "Harlow Gazette"}
+    base.update(fields)
+    return base
+
+
+def test_article_from_entry_prefers_full_content_over_summary():
+    art = article_from_entry(entry(content=f"<p>{LONG}</p><p>Second paragraph.</p>", summary="<p>Short teaser.</p>"))
+    assert art["text"] == f"{LONG}\nSecond paragraph."
+    assert art["description"] == "Short teaser."
+    assert art["title"] == "Tram opens"
+    assert art["authors"] == ["Mira Castell"]
+    assert art["tags"] == ["Transport"]
+    assert art["published_at"] == "2026-11-16T07:15:00+00:00"
+    assert art["source"] == "Harlow Gazette"
+    assert art["language"] is None
+
+
+def test_article_from_entry_uses_a_long_summary_when_there_is_no_content():
+    art = article_from_entry(entry(summary=f"<p>{LONG}</p>"))
+    assert art["text"] == LONG
+
+
+def test_article_from_entry_source_falls_back_to_link_host():
+    art = article_from_entry(entry(content=LONG, feed_title=None))
+    assert art["source"] == "gazette.example"
+
+
+def test_article_from_entry_cuts_description_to_500_characters():
+    art = article_from_entry(entry(summary="x" * 900, content=LONG))
+    assert art["description"] == "x" * 500
+
+
+def test_article_from_entry_without_summary_has_no_description_and_empty_lists():
+    art = article_from_entry(entry(content=LONG, authors=None, tags=None))
+    assert art["description"] is None
+    assert art["authors"] == [] and art["tags"] == []
+
+
+def test_article_from_entry_rejects_a_teaser():
+    with pytest.raises(NoBody):
+        article_from_entry(entry(summary="<p>Four new tram stops open.</p>"))
+
+
+def test_article_from_entry_rejects_an_entry_with_no_text():
+    with pytest.raises(NoBody):
+        article_from_entry(entry())
+
+
+def test_article_from_entry_word_threshold_is_inclusive():
+    exactly = " ".join(["word"] * MIN_ARTICLE_WORDS)
+    assert word_count(article_from_entry(entry(content=exactly))["text"]) == MIN_ARTICLE_WORDS
+    with pytest.raises(NoBody):
+        article_from_entry(entry(content=" ".join(["word"] * (MIN_ARTICLE_WORDS - 1))))
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def test_word_count_splits_on_any_whitespace():
+    assert word_count("one  two\nthree\tfour ") == 4
+    assert word_count("") == 0
+    assert word_count("   \n") == 0
+
+
+def test_content_hash_is_sha1_of_utf8_text_and_sensitive_to_changes():
+    assert content_hash("Café") == hashlib.sha1("Café".encode("utf-8")).hexdigest()
+    assert content_hash("Café") != content_hash("Cafe")
+    assert len(content_hash("")) == 40

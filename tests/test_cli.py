@@ -1,0 +1,102 @@
+"""The `newsbeam` command as a user meets it: exit codes, one-line usage errors, real subprocesses."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pipelines.cli import main
+
+NEWSBEAM = [sys.executable, "-m", "pipelines.cli"]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def newsbeam(*args, **kwargs):
+    return subprocess.run([*NEWSBEAM, *args], capture_output=True, text=True, cwd=ROOT, timeout=300, **kwargs)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "--output", "x"], "--feeds is required"),
+    (["run", "--feeds", "http://feeds.test/a.xml"], "--output is required"),
+    (["run", "--feeds", "no-such-file.txt", "--output", "x"], "neither an http(s) URL nor a readable file"),
+    (["run", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--direct_num_wrokers=2"], "unknown option"),
+    (["frobnicate"], "unknown command"),
+    (["query", "--data", "no-such-dir", "SELECT 1"], "is not a directory"),
+    (["run", "--feeds", "http://feeds.test/a.xml", "--output", "/dev/null/out"], "cannot create --output"),
+])
+def test_user_mistakes_exit_2_with_one_line_that_says_what_to_fix(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_run_from_a_text_file_of_feeds_prints_a_summary_and_exits_0(site, tmp_path):
+    sources = tmp_path / "feeds.txt"
+    sources.write_text(f"# two feeds\n{site.base}/feeds/local.xml\n\n{site.base}/feeds/regional.atom  # syndicated\n")
+    result = newsbeam("run", "--feeds", str(sources), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "4 new articles, 1 duplicates, 3 errors" in result.stdout
+    assert "Traceback" not in result.stderr and "apitools" not in result.stderr
+    manifest = json.loads(next((tmp_path / "out" / "_runs").glob("*.json")).read_text())
+    assert [f["feed_url"] for f in manifest["feeds"]] == [f"{site.base}/feeds/local.xml",
+                                                          f"{site.base}/feeds/regional.atom"]
+
+
+def test_run_accepts_an_opml_file_and_beam_options(site, tmp_path):
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+                    f'<outline text="Local" xmlUrl="{site.base}/feeds/local.xml"/></body></opml>')
+    assert main(["run", "--feeds", str(opml), "--output", str(tmp_path / "out"), "--direct_num_workers=1"]) == 0
+
+
+def test_a_run_whose_runner_is_unreachable_exits_1_with_a_message(site, tmp_path):
+    result = newsbeam("run", "--feeds", f"{site.base}/feeds/local.xml", "--output", str(tmp_path / "out"),
+                      "--runner=PortableRunner", "--job_endpoint=127.0.0.1:9", "--job_server_timeout=2")
+    assert result.returncode == 1
+    assert "the run could not complete" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_query_prints_a_table_csv_or_json(site, tmp_path):
+    out = str(tmp_path / "out")
+    assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out]) == 0
+    sql = "SELECT title FROM articles ORDER BY title LIMIT 2"
+    table = newsbeam("query", "--data", out, sql)
+    assert table.returncode == 0 and "Café owner wins regional award" in table.stdout and "(2 rows)" in table.stdout
+    as_csv = newsbeam("query", "--data", out, "--format", "csv", sql)
+    assert as_csv.stdout.splitlines()[0] == "title"
+    as_json = newsbeam("query", "--data", out, "--format", "json", sql)
+    assert [json.loads(line)["title"] for line in as_json.stdout.splitlines()] == [
+        "Café owner wins regional award", "Council approves new ferry terminal"]
+    bad = newsbeam("query", "--data", out, "SELECT nope FROM articles")
+    assert bad.returncode == 2 and "nope" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_extract_writes_predictions_and_names_bad_lines(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"id": "a", "text": '"We will win," Ada Brook said. Turnout rose 4%.'}) + "\n"
+                    + "{not json\n"
+                    + json.dumps({"id": "b", "text": 12}) + "\n")
+    preds = tmp_path / "preds.jsonl"
+    result = newsbeam("extract", "--input", str(docs), "--output", str(preds))
+    assert result.returncode == 0
+    assert f"{docs}:2: skipped" in result.stderr and f"{docs}:3: skipped" in result.stderr
+    lines = [json.loads(line) for line in preds.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["a"]
+    assert lines[0]["quotes"][0]["speaker"] == "Ada Brook"
+    assert any(f["value"] == 4 and f["unit"] == "%" for f in lines[0]["figures"])
+
+
+def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
+    result = newsbeam("demo", "--output", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    assert "Who said what" in result.stdout
+    manifest = json.loads(next((tmp_path / "demo" / "_runs").glob("*.json")).read_text())
+    totals = manifest["totals"]
+    assert len(manifest["feeds"]) == 3 and totals["feed_errors"] == 0
+    assert totals["articles"] >= 30 and totals["duplicates"] >= 1 and totals["errors"] >= 1
+    assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]
+    assert manifest["rows"]["quotes"] > 50 and manifest["rows"]["figures"] > 50

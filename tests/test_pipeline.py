@@ -1,0 +1,140 @@
+"""End to end: the batch pipeline against a real local news site, read back with DuckDB."""
+
+import glob
+import json
+import os
+import shutil
+
+import duckdb
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipelines import batch
+from transforms.dataset import rollback_incomplete_runs
+
+FEEDS = ("/feeds/local.xml", "/feeds/regional.atom", "/feeds/malformed.xml", "/feeds/empty.xml",
+         "/feeds/not-a-feed.html", "/feeds/server-error.xml", "/feeds/absent.xml")
+
+
+def run(site, output, *extra):
+    feeds = [site.base + path for path in FEEDS]
+    options = PipelineOptions(["--output", str(output), *extra])
+    return batch.run(options, feeds)
+
+
+def view(output, table):
+    return f"read_parquet('{output}/{table}/*/*.parquet', hive_partitioning=true)"
+
+
+@pytest.fixture(scope="module")
+def first_run(site, tmp_path_factory):
+    output = tmp_path_factory.mktemp("dataset")
+    manifest = run(site, output)
+    return site, output, manifest
+
+
+@pytest.fixture
+def own_copy(first_run, tmp_path):
+    """The first run's dataset copied for a test that runs again on it."""
+    site, output, manifest = first_run
+    copy = tmp_path / "dataset"
+    shutil.copytree(output, copy)
+    return site, copy, manifest
+
+
+def test_every_entry_ends_as_exactly_one_article_duplicate_or_error(first_run):
+    _, output, manifest = first_run
+    totals = manifest["totals"]
+    assert totals["entries"] == 8
+    assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]
+    for feed in manifest["feeds"]:
+        assert feed["articles"] + feed["duplicates"] + feed["errors"] == feed["entries"], feed
+    con = duckdb.connect()
+    articles = con.execute(f"SELECT count(*), count(DISTINCT article_id) FROM {view(output, 'articles')}").fetchone()
+    assert articles == (totals["articles"], totals["articles"])
+    entry_errors = con.execute(f"SELECT count(*) FROM {view(output, 'errors')} "
+                               "WHERE stage IN ('fetch_page', 'extract')").fetchone()[0]
+    assert entry_errors == totals["errors"]
+
+
+def test_manifest_shows_which_feeds_are_dead_empty_or_broken(first_run):
+    _, _, manifest = first_run
+    by_name = {f["feed_url"].rsplit("/", 1)[1]: f for f in manifest["feeds"]}
+    assert {name: f["error_kind"] for name, f in by_name.items()} == {
+        "local.xml": None, "regional.atom": None, "malformed.xml": "malformed_feed", "empty.xml": "empty_feed",
+        "not-a-feed.html": "not_a_feed", "server-error.xml": "http_500", "absent.xml": "http_404"}
+    assert by_name["local.xml"]["http_status"] == 200 and by_name["local.xml"]["entries"] == 6
+    assert by_name["regional.atom"]["duplicates"] == 1
+
+
+def test_bad_pages_become_error_rows_with_url_reason_and_status(first_run):
+    site, output, _ = first_run
+    rows = duckdb.connect().execute(
+        f"SELECT stage, error_kind, http_status, url, input FROM {view(output, 'errors')} "
+        "WHERE stage <> 'parse_feed' AND stage <> 'fetch_feed' ORDER BY url").fetchall()
+    assert [(r[0], r[1], r[2], r[3].replace(site.base, "")) for r in rows] == [
+        ("fetch_page", "http_404", 404, "/news/missing-story.html"),
+        ("extract", "no_body", 200, "/news/no-body.html"),
+        ("fetch_page", "http_500", 500, "/news/server-error.html"),
+    ]
+    retry = json.loads(rows[0][4])
+    assert retry["link"] == rows[0][3] and retry["feed_url"].endswith("/feeds/local.xml")
+
+
+def test_articles_are_partitioned_by_published_date_and_keep_their_metadata(first_run):
+    _, output, _ = first_run
+    partitions = sorted(os.path.basename(d) for d in glob.glob(f"{output}/articles/date=*"))
+    assert partitions == ["date=2026-11-17", "date=2026-11-18", "date=2026-11-19", "date=2026-11-20"]
+    rows = duckdb.connect().execute(
+        f"SELECT title, body_source, source, authors, strftime(published_at, '%Y-%m-%d %H:%M'), date::VARCHAR, "
+        f"word_count > 40 FROM {view(output, 'articles')} ORDER BY published_at").fetchall()
+    assert rows == [
+        ("Council approves new ferry terminal", "page", "Millbrook Courier", ["Ruth Okafor"], "2026-11-17 09:30",
+         "2026-11-17", True),
+        ("Library reopens after flood repairs", "page", "Millbrook Courier", ["Ruth Okafor"], "2026-11-18 19:00",
+         "2026-11-18", True),
+        ("Harbour festival draws record crowd", "feed", "Millbrook Courier", [], "2026-11-19 08:00", "2026-11-19",
+         True),
+        ("Café owner wins regional award", "page", "Millbrook Courier", ["Ruth Okafor"], "2026-11-20 11:00",
+         "2026-11-20", True),
+    ]
+
+
+def test_quotes_and_figures_join_articles_and_their_offsets_point_into_the_text(first_run):
+    _, output, _ = first_run
+    con = duckdb.connect()
+    for table, raw in (("quotes", "text"), ("figures", "raw")):
+        joined, mismatched = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE substr(a.text, t.start + 1, t.\"end\" - t.start) <> t.{raw}) "
+            f"FROM {view(output, table)} t JOIN {view(output, 'articles')} a USING (article_id)").fetchone()
+        total = con.execute(f"SELECT count(*) FROM {view(output, table)}").fetchone()[0]
+        assert total > 0 and joined == total and mismatched == 0, table
+    speakers = {r[0] for r in con.execute(f"SELECT speaker FROM {view(output, 'quotes')}").fetchall()}
+    assert {"Helen Draycott", "Oskar Pennington", "Renée Marchetti"} <= speakers
+
+
+def test_rerun_fetches_no_page_again_and_writes_no_duplicate_rows(own_copy):
+    site, output, first = own_copy
+    pages_before = site.count("/news/")
+    second = run(site, output)
+    assert site.count("/news/") - pages_before == 3  # only the three failed pages are retried
+    assert second["totals"]["articles"] == 0
+    assert second["totals"]["duplicates"] == first["totals"]["articles"] + first["totals"]["duplicates"]
+    con = duckdb.connect()
+    for table, key in (("articles", "article_id"), ("quotes", "quote_id"), ("figures", "figure_id")):
+        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM {view(output, table)}").fetchone()
+        assert total == distinct, table
+    assert len(glob.glob(f"{output}/_runs/*.json")) == 2
+
+
+def test_files_of_a_crashed_run_are_rolled_back_before_the_next_run(own_copy):
+    site, output, _ = own_copy
+    partition = f"{output}/articles/date=2026-11-17"
+    crashed = f"{partition}/part-19990101T000000Zdead-0000.parquet"
+    half_written = f"{partition}/.part-x.parquet.inprogress"
+    for path in (crashed, half_written):
+        with open(path, "wb") as f:
+            f.write(b"PAR1 not really")
+    removed = rollback_incomplete_runs(str(output))
+    assert sorted(removed) == sorted([crashed, half_written])
+    assert run(site, output)["totals"]["articles"] == 0

@@ -1,0 +1,225 @@
+"""Unit tests for transforms.quotes.find_quotes, on fixture texts written for these tests."""
+
+import random
+
+import pytest
+
+from transforms.quotes import find_quotes
+
+KEYS = {"start", "end", "text", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
+        "sentence", "confidence"}
+
+
+def quote_with(quotes, fragment):
+    """The one quote whose text contains fragment."""
+    found = [q for q in quotes if fragment in q["text"]]
+    assert len(found) == 1, (fragment, [q["text"] for q in quotes])
+    return found[0]
+
+
+def mention(text, q):
+    return text[q["speaker_start"]:q["speaker_end"]]
+
+
+def test_every_quote_has_the_documented_keys_and_consistent_offsets():
+    text = ('Mayor Lena Okafor opened the new bridge on Friday.\n\n'
+            '"This bridge ties the two halves of our town together," Okafor said.')
+    quotes = find_quotes(text)
+    assert quotes
+    for q in quotes:
+        assert set(q) == KEYS
+        assert text[q["start"]:q["end"]] == q["text"]
+        assert 0.0 <= q["confidence"] <= 1.0
+        assert q["kind"] in ("direct", "mixed", "indirect")
+        assert q["start"] >= 0 and q["end"] <= len(text)
+    assert [q["start"] for q in quotes] == sorted(q["start"] for q in quotes)
+
+
+def test_quote_then_surname_said_is_direct_and_resolves_to_full_name():
+    text = ('Mayor Lena Okafor opened the new bridge on Friday.\n\n'
+            '"This bridge ties the two halves of our town together," Okafor said.')
+    q = quote_with(find_quotes(text), "This bridge")
+    assert q["kind"] == "direct"
+    assert q["text"] == '"This bridge ties the two halves of our town together,"'
+    assert q["speaker"] == "Lena Okafor"
+    assert mention(text, q) == "Okafor"
+    assert q["cue"] == "said"
+    assert q["sentence"].startswith('"This bridge')
+
+
+def test_said_before_speaker_keeps_the_apposition_as_title():
+    text = '"We expect delays until spring," said Tomas Reyes, a spokesman for the transit agency.'
+    q = quote_with(find_quotes(text), "We expect delays")
+    assert q["kind"] == "direct"
+    assert q["speaker"] == "Tomas Reyes"
+    assert q["speaker_title"] == "a spokesman for the transit agency"
+    assert mention(text, q) == "Tomas Reyes"
+
+
+def test_role_written_before_the_name_becomes_the_title():
+    text = 'Harbor authority director Ines Valdez said: "The port will reopen on Monday."'
+    q = quote_with(find_quotes(text), "The port will reopen")
+    assert q["kind"] == "direct"
+    assert q["speaker"] == "Ines Valdez"
+    assert q["speaker_title"] == "Harbor authority director"
+
+
+def test_speaker_told_reporters_introduces_a_direct_quote():
+    text = 'Council member Ada Brandt told reporters "the budget is balanced for the first time in years."'
+    q = quote_with(find_quotes(text), "the budget is balanced")
+    assert q["kind"] == "direct"
+    assert q["speaker"] == "Ada Brandt"
+    assert q["cue"] == "told"
+
+
+def test_quote_split_by_the_cue_gives_two_spans_with_one_speaker():
+    text = ('Farmer Joel Whitfield looked at the sky.\n\n'
+            '"The rain came too late," he said, "and the harvest is half of what we hoped."')
+    quotes = [q for q in find_quotes(text) if q["kind"] == "direct"]
+    assert [q["text"] for q in quotes] == ['"The rain came too late,"',
+                                            '"and the harvest is half of what we hoped."']
+    assert {q["speaker"] for q in quotes} == {"Joel Whitfield"}
+    assert mention(text, quotes[0]) == "he"
+
+
+def test_uncued_quote_continues_the_previous_speaker():
+    text = ('"The vote will be close," Senator Mara Quist said after the session. "But we will see."')
+    quotes = find_quotes(text)
+    follow = quote_with(quotes, "But we will see")
+    assert follow["kind"] == "direct"
+    assert follow["speaker"] == "Mara Quist"
+    assert follow["cue"] is None
+
+
+def test_multi_paragraph_quote_gives_one_span_per_paragraph_and_one_speaker():
+    text = ('Engineer Paul Ostrander described the failure in detail.\n\n'
+            '"The first valve stuck at dawn. Nobody noticed for an hour.\n\n'
+            '"By then the pressure had doubled," Ostrander said.')
+    quotes = [q for q in find_quotes(text) if q["kind"] == "direct"]
+    assert len(quotes) == 2
+    assert quotes[0]["text"] == '"The first valve stuck at dawn. Nobody noticed for an hour.'
+    assert quotes[1]["text"] == '"By then the pressure had doubled,"'
+    assert {q["speaker"] for q in quotes} == {"Paul Ostrander"}
+
+
+def test_pronoun_resolves_to_the_person_of_matching_gender():
+    text = ('Maria Lindqvist, the head of the union, met Peter Hale, the plant manager, on Tuesday.\n\n'
+            '"We did not reach a deal," she said.')
+    q = quote_with(find_quotes(text), "We did not reach")
+    assert q["speaker"] == "Maria Lindqvist"
+    assert mention(text, q) == "she"
+
+
+def test_role_noun_resolves_to_the_person_introduced_with_that_role():
+    text = ('Jonas Ferreira, spokesman for the fire department, described the blaze.\n\n'
+            'Crews worked through the night.\n\n'
+            '"Nobody was hurt," the spokesman said.')
+    q = quote_with(find_quotes(text), "Nobody was hurt")
+    assert q["speaker"] == "Jonas Ferreira"
+    assert mention(text, q) == "the spokesman"
+
+
+def test_news_organisation_can_be_the_speaker():
+    text = 'The deal collapsed late on Sunday.\n\n"Talks are over for now," the Daily Ledger reported.'
+    q = quote_with(find_quotes(text), "Talks are over")
+    assert q["kind"] == "direct"
+    assert "Daily Ledger" in q["speaker"]
+    assert q["cue"] == "reported"
+
+
+def test_according_to_attributes_the_quote():
+    text = '"Prices will keep rising through the winter," according to Helga Brun, an economist at the bank.'
+    q = quote_with(find_quotes(text), "Prices will keep rising")
+    assert q["kind"] == "direct"
+    assert "Helga Brun" in q["speaker"]
+    assert q["cue"] == "according to"
+
+
+def test_quoted_fragment_in_reported_speech_is_a_mixed_quote_over_the_clause():
+    text = ('Inspector Rosa Albescu visited the flooded district.\n\n'
+            'Albescu called the situation "very serious."')
+    q = quote_with(find_quotes(text), "very serious")
+    assert q["kind"] == "mixed"
+    assert q["text"] == 'the situation "very serious."'
+    assert q["speaker"] == "Rosa Albescu"
+    assert q["cue"] == "called"
+
+
+def test_said_that_clause_is_an_indirect_quote():
+    text = ('Coach Dana Whitlow spoke after the match.\n\n'
+            'Whitlow said that the team would train twice a day before the final.')
+    q = quote_with(find_quotes(text), "the team would train")
+    assert q["kind"] == "indirect"
+    assert q["text"] == "the team would train twice a day before the final"
+    assert q["speaker"] == "Dana Whitlow"
+
+
+def test_one_or_two_word_scare_quotes_are_not_quotes():
+    text = 'The so-called "smart" meters were installed across the "old town" last year.'
+    assert find_quotes(text) == []
+
+
+def test_unattributed_quotation_is_not_reported():
+    text = 'The museum opened a show called "Light and Water in the Northern Towns" this week.'
+    assert find_quotes(text) == []
+
+
+@pytest.mark.parametrize("opening, closing", [("“", "”"), ("«", "»"), ("„", "“"), ('"', '"')])
+def test_quote_mark_styles_are_recognised(opening, closing):
+    text = f'{opening}We will rebuild the school by autumn,{closing} said Principal Anna Ferrant.'
+    q = quote_with(find_quotes(text), "We will rebuild")
+    assert q["kind"] == "direct"
+    assert q["text"] == f"{opening}We will rebuild the school by autumn,{closing}"
+    assert q["speaker"] == "Anna Ferrant"
+
+
+def test_single_quotes_in_a_headline_are_quote_marks_but_apostrophes_are_not():
+    text = "Minister Karl Dessen says 'the worst is over' for farmers in the '90s-style drought"
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    assert "'the worst is over'" in quotes[0]["text"]
+    assert quotes[0]["speaker"] == "Karl Dessen"
+
+
+def test_nested_quotes_stay_inside_the_outer_quote():
+    text = '"When they shouted \'shame,\' I left the room," said Omar Lindgren.'
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    assert quotes[0]["text"] == '"When they shouted \'shame,\' I left the room,"'
+    assert quotes[0]["speaker"] == "Omar Lindgren"
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\n\n", '"', '“', '""', '“”', "'", "«", '" " " "', '"unclosed quote said he',
+    "said said said", ": : :", "\x00\x01\ufeff", "he said,", '“a” “b” “c”', "—" * 50,
+    '"Q," said', '"Q," according to', ', he said, "', "A" * 10000,
+])
+def test_never_raises_on_odd_input(text):
+    quotes = find_quotes(text)
+    assert isinstance(quotes, list)
+    for q in quotes:
+        assert text[q["start"]:q["end"]] == q["text"]
+
+
+def test_never_raises_on_random_text_built_from_quote_marks_and_cue_words():
+    rng = random.Random(7)
+    pieces = ['"', "“", "”", "‘", "’", "'", "«", "»", "„", " said ", " he ", " the spokesman ", "Mr. Smith",
+              ", ", ". ", ":", "\n\n", "according to ", "told reporters ", "Ann Lee", " that "]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        for q in find_quotes(text):
+            assert text[q["start"]:q["end"]] == q["text"]
+
+
+def test_non_string_input_gives_no_quotes():
+    assert find_quotes(None) == []
+    assert find_quotes(b'"bytes," he said') == []
+
+
+def test_long_article_is_handled():
+    paragraph = ('"The plan is working," said Governor Elena Marsh. She said the state would add 300 jobs. '
+                 'Critics called it "a gimmick for the cameras."\n\n')
+    text = paragraph * 400
+    quotes = find_quotes(text)
+    assert len([q for q in quotes if q["kind"] == "direct"]) == 400
+    assert all(text[q["start"]:q["end"]] == q["text"] for q in quotes)

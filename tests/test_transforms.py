@@ -1,0 +1,131 @@
+"""Each composite transform on its own, with Beam's TestPipeline and assert_that."""
+
+import os
+
+import apache_beam as beam
+import duckdb
+from apache_beam.testing import test_pipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from schemas import PARTITION_COLUMN
+from tests.conftest import FIXTURE_SITE
+from transforms.dataset import WriteDataset
+from transforms.enrich import ExtractFigures, ExtractQuotes
+from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds
+from transforms.urls import article_id
+
+RUN = "testrun"
+
+
+def _page(name: str) -> bytes:
+    with open(os.path.join(FIXTURE_SITE, "news", name), "rb") as f:
+        return f.read()
+
+
+def test_fetch_feeds_emits_entries_reports_and_error_rows(site):
+    feeds = [f"{site.base}/feeds/local.xml", f"{site.base}/feeds/malformed.xml", f"{site.base}/feeds/absent.xml"]
+    with test_pipeline.TestPipeline() as p:
+        out = p | beam.Create(feeds) | FetchFeeds(RUN)
+        assert_that(out.entries | "Titles" >> beam.Map(lambda e: e["title"]), equal_to([
+            "Council approves new ferry terminal", "Library reopens after flood repairs",
+            "Bakery closes after forty years", "Harbour festival draws record crowd",
+            "Storm warning for the coast", "Café owner wins regional award"]), label="entries")
+        assert_that(out.errors | "Kinds" >> beam.Map(lambda e: (e["stage"], e["error_kind"], e["http_status"])),
+                    equal_to([("parse_feed", "malformed_feed", 200), ("fetch_feed", "http_404", 404)]),
+                    label="errors")
+        assert_that(out.reports | "Counts" >> beam.Map(lambda r: (r["feed_url"].rsplit("/", 1)[1], r["entries"])),
+                    equal_to([("local.xml", 6), ("malformed.xml", 0), ("absent.xml", 0)]), label="reports")
+
+
+def _entry(link: str, feed: str = "http://feeds.test/a.xml") -> dict:
+    return {"link": link, "title": "t", "feed_url": feed, "content": None, "summary": None}
+
+
+def test_drop_duplicates_keeps_one_entry_per_canonical_url(tmp_path):
+    entries = [
+        _entry("https://news.test/story?utm_source=rss", feed="http://feeds.test/b.xml"),
+        _entry("https://NEWS.test:443/story#top", feed="http://feeds.test/a.xml"),
+        _entry("https://news.test/other"),
+        _entry("mailto:editor@news.test"),
+    ]
+    with test_pipeline.TestPipeline() as p:
+        out = p | beam.Create(entries) | DropDuplicates(RUN, str(tmp_path))
+        assert_that(out["new"] | "New" >> beam.Map(lambda e: (e["feed_url"], e["canonical_url"], e["article_id"])),
+                    equal_to([("http://feeds.test/a.xml", "https://news.test/story", article_id("https://news.test/story")),
+                              ("http://feeds.test/a.xml", "https://news.test/other", article_id("https://news.test/other"))]),
+                    label="new")
+        assert_that(out["duplicates"] | "Dup" >> beam.Map(lambda e: e["feed_url"]),
+                    equal_to(["http://feeds.test/b.xml"]), label="duplicates")
+        assert_that(out["errors"] | "Err" >> beam.Map(lambda e: e["error_kind"]), equal_to(["no_link"]), label="errors")
+
+
+def _fetched(name: str, link: str, **entry) -> dict:
+    return {"entry": {**_entry(link), "article_id": article_id(link), "canonical_url": link,
+                      "published_at": "2026-11-17T09:30:00+00:00", **entry},
+            "fetched_at": "2026-11-24T10:00:00+00:00", "status": 200, "final_url": link,
+            "content_type": "text/html", "body": _page(name)}
+
+
+def test_extract_articles_uses_the_page_then_the_feed_then_gives_up():
+    long_feed_text = "<p>" + "The festival drew a record crowd of visitors to the harbour. " * 8 + "</p>"
+    pages = [
+        _fetched("ferry-terminal.html", "http://news.test/ferry"),
+        _fetched("festival-video.html", "http://news.test/festival", content=long_feed_text),
+        _fetched("no-body.html", "http://news.test/empty", summary="Teaser."),
+        {**_fetched("ferry-terminal.html", "http://news.test/gone"), "status": 404, "body": None,
+         "failure": {"stage": "fetch_page", "kind": "http_404", "message": "HTTP 404"}},
+    ]
+    with test_pipeline.TestPipeline() as p:
+        out = p | beam.Create(pages) | ExtractArticles(RUN)
+        assert_that(out.articles | "Src" >> beam.Map(lambda a: (a["url"], a["body_source"], a[PARTITION_COLUMN])),
+                    equal_to([("http://news.test/ferry", "page", "2026-11-17"),
+                              ("http://news.test/festival", "feed", "2026-11-17")]), label="articles")
+        assert_that(out.errors | "Err" >> beam.Map(lambda e: (e["url"], e["stage"], e["error_kind"])),
+                    equal_to([("http://news.test/empty", "extract", "no_body"),
+                              ("http://news.test/gone", "fetch_page", "http_404")]), label="errors")
+
+
+def _article(text: str) -> dict:
+    return {"article_id": "a1", "url": "http://news.test/a", "feed_url": "http://feeds.test/a.xml",
+            "text": text, PARTITION_COLUMN: "2026-11-20"}
+
+
+def _offsets_hold(rows, raw_key):
+    text = ARTICLE_TEXT
+    assert rows, "expected rows"
+    for row in rows:
+        assert text[row["start"]:row["end"]] == row[raw_key]
+        assert row["article_id"] == "a1" and row[PARTITION_COLUMN] == "2026-11-20"
+
+
+ARTICLE_TEXT = ('"We will rebuild the pier by spring," Mayor Helen Draycott said on Monday. '
+                'The repairs will cost $4.5 million and employ more than 120 workers.')
+
+
+def test_extract_quotes_and_figures_stamp_ids_and_keep_offsets():
+    with test_pipeline.TestPipeline() as p:
+        articles = p | beam.Create([_article(ARTICLE_TEXT)])
+        quotes = articles | ExtractQuotes(RUN)
+        figures = articles | ExtractFigures(RUN)
+        assert_that(quotes.quotes | "QList" >> beam.combiners.ToList(),
+                    lambda lists: _offsets_hold(lists[0], "text"), label="quotes")
+        assert_that(figures.figures | "FList" >> beam.combiners.ToList(),
+                    lambda lists: _offsets_hold(lists[0], "raw"), label="figures")
+        assert_that(quotes.quotes | "Speakers" >> beam.Map(lambda q: q["speaker"]),
+                    equal_to(["Helen Draycott"]), label="speaker")
+
+
+def test_write_dataset_round_trips_through_hive_partitioned_parquet(tmp_path):
+    rows = [{"error_id": str(i), "run_id": RUN, "stage": "fetch_page", "url": f"http://x.test/{i}",
+             "error_kind": "http_404", "message": "gone", "http_status": 404,
+             "occurred_at": f"2026-11-2{i % 2}T10:00:00+00:00", PARTITION_COLUMN: f"2026-11-2{i % 2}"}
+            for i in range(6)]
+    with test_pipeline.TestPipeline() as p:
+        files = p | beam.Create(rows) | WriteDataset(str(tmp_path), "errors", RUN)
+        assert_that(files | beam.Map(lambda f: (f["table"], f["rows"])), equal_to([("errors", 3), ("errors", 3)]))
+    con = duckdb.connect()
+    got = con.execute(f"SELECT date::VARCHAR, count(*), min(http_status) FROM read_parquet('{tmp_path}/errors/*/*.parquet', "
+                      "hive_partitioning=true) GROUP BY 1 ORDER BY 1").fetchall()
+    assert got == [("2026-11-20", 3, 404), ("2026-11-21", 3, 404)]
+    leftovers = [n for _, _, names in os.walk(tmp_path) for n in names if not n.endswith(".parquet")]
+    assert leftovers == []

@@ -1,0 +1,931 @@
+"""Numeric figures in news text: counts, money, percentages, measures, ages, durations, ordinals.
+
+`find_figures(text)` returns one dict per figure with its span, the value as a float (or a low/high
+range), a normalised unit (ISO 4217 codes for money, "%" for percent, SI-style symbols for measures),
+what is counted or measured (`object`), how the amount is hedged (`qualifier`) and whether it is a change.
+
+Rule-based and dependency-free so it can run on every article of a Beam pipeline: a handful of
+precompiled regular expressions find candidate numbers; small lexicons read the currency, scale and
+unit around each one; context rules drop numbers that are not figures (years, dates, times of day,
+phone numbers, addresses, reference numbers such as "Game 7" or "iPhone 11", list enumerations).
+"""
+
+import re
+
+from transforms.text import Sentences
+
+# ---------------------------------------------------------------- number words
+
+_UNITS_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+               "eighty": 80, "ninety": 90}
+_SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE_ABBREVIATIONS = {"k": 1e3, "mn": 1e6, "mln": 1e6, "m": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
+                        "trn": 1e12}
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100,
+}
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+                 "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+                 "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
+# Plural scale words used on their own ("millions of refugees"): lowest value and the next scale up.
+_VAGUE = {"dozens": (12, 144), "scores": (20, 400), "hundreds": (100, 1e3), "thousands": (1e3, 1e6),
+          "millions": (1e6, 1e9), "billions": (1e9, 1e12), "trillions": (1e12, 1e15)}
+_VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅛": 0.125}
+
+
+def _alt(words):
+    """Regex alternation, longest first so that "seventeen" is not read as "seven"."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_WORD = _alt(list(_UNITS_WORDS) + list(_TENS_WORDS) + list(_SCALE_WORDS) + ["dozen"])
+_ORD = _alt(_ORDINAL_WORDS)
+_DEN = _alt(_DENOMINATORS)
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_SCIENTIFIC = r"\d+(?:\.\d+)?\s?[×x]\s?10\^?[−-]?\d+"     # 1.99×10−30
+
+# ---------------------------------------------------------------- currencies and units
+
+_CURRENCY_PREFIX = r"""
+    US\s?\$ | U\.S\.\s?\$ | \$US | AU?\$ | \$A(?=\d) | CA?\$ | NZ\$ | HK\s?\$ | S\$ | R\$ | CN¥
+  | \$ | € | £ | ¥ | Y= | ₹ | ₪ | ₩ | ₽ | Rs\.? | PS(?=\d) | RM(?=\d)
+  | (?:USD|EUR|GBP|JPY|CNY|RMB|INR|AUD|CAD|NZD|HKD|SGD|CHF|ZAR|ILS|NIS|MYR|KRW|RUB|BRL|MXN|SEK|NOK|DKK|PLN
+     |TRY|SAR|AED)(?=\s?[\d.])
+"""
+_PREFIX_CODES = {"$": "USD", "us$": "USD", "u.s.$": "USD", "$us": "USD", "a$": "AUD", "au$": "AUD",
+                 "$a": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
+                 "r$": "BRL", "cn¥": "CNY", "€": "EUR", "£": "GBP", "ps": "GBP", "¥": "JPY", "y=": "JPY",
+                 "₹": "INR", "rs": "INR", "rs.": "INR", "₪": "ILS", "₩": "KRW", "₽": "RUB", "rm": "MYR",
+                 "rmb": "CNY", "nis": "ILS"}
+
+# (regex, canonical unit, kind). Order matters: longer and more specific spellings first.
+# (?i:...) marks spellings matched in any case; symbols such as "m", "W" or "C" are case-sensitive.
+_UNIT_TABLE = [
+    # money written after the number
+    (r"(?i:(?:US|U\.S\.|American)\s+dollars?)", "USD", "money"),
+    (r"(?i:Australian\s+dollars?)", "AUD", "money"), (r"(?i:Canadian\s+dollars?)", "CAD", "money"),
+    (r"(?i:New\s+Zealand\s+dollars?)", "NZD", "money"), (r"(?i:Hong\s+Kong\s+dollars?)", "HKD", "money"),
+    (r"(?i:Singapore(?:an)?\s+dollars?)", "SGD", "money"), (r"(?i:Taiwan(?:ese)?\s+dollars?)", "TWD", "money"),
+    (r"(?i:dollars?)", "USD", "money"), (r"(?i:euros?)", "EUR", "money"),
+    (r"(?i:pounds?\s+sterling|sterling)", "GBP", "money"),
+    (r"(?i:Swedish\s+(?:crowns?|kronor|krona))", "SEK", "money"),
+    (r"(?i:Norwegian\s+(?:crowns?|kroner|krone))", "NOK", "money"),
+    (r"(?i:Czech\s+(?:crowns?|korunas?))", "CZK", "money"),
+    (r"(?i:(?:Danish\s+)?(?:crowns?|kroner|krone))", "DKK", "money"),
+    (r"(?i:(?:Swiss\s+)?francs?)", "CHF", "money"), (r"(?i:(?:Japanese\s+)?yen)", "JPY", "money"),
+    (r"(?i:yuan|renminbi)", "CNY", "money"), (r"(?i:(?:Indian\s+)?rupees?)", "INR", "money"),
+    (r"(?i:(?:new\s+)?(?:Israeli\s+)?shekels?)", "ILS", "money"), (r"(?i:ringgit)", "MYR", "money"),
+    (r"(?i:roubles?|rubles?)", "RUB", "money"), (r"(?i:rand)", "ZAR", "money"),
+    (r"(?i:(?:Mexican\s+)?pesos?)", "MXN", "money"), (r"(?i:naira)", "NGN", "money"),
+    (r"(?i:(?:Turkish\s+)?liras?)", "TRY", "money"), (r"(?i:rupiah)", "IDR", "money"),
+    (r"(?i:baht)", "THB", "money"), (r"(?i:dirhams?)", "AED", "money"), (r"(?i:riyals?)", "SAR", "money"),
+    (r"(?i:zloty(?:s)?)", "PLN", "money"), (r"(?i:forints?)", "HUF", "money"),
+    (r"(?i:kuna)|kn", "HRK", "money"), (r"(?i:hryvnias?)", "UAH", "money"),
+    (r"(?i:bitcoins?)", "BTC", "money"), (r"(?i:won)(?=\s*\()", "KRW", "money"),
+    (r"USD|EUR|GBP|JPY|CNY|INR|AUD|CAD|NZD|HKD|SGD|CHF|ZAR|ILS|MYR|KRW|RUB|BRL|MXN|SEK|NOK|DKK|PLN|TRY",
+     "CODE", "money"),
+    (r"€", "EUR", "money"), (r"£", "GBP", "money"), (r"\$", "USD", "money"),
+    (r"(?i:cents?)|¢", "cent", "money"), (r"(?i:pence)|p(?!\.?m\b)", "pence", "money"),
+    (r"(?i:sen)", "sen", "money"),
+    # shares and rates
+    (r"(?i:percentage[\s-]points?|percent(?:age)?\s+pts?|ppts?)|pp", "pp", "percentage_point"),
+    (r"(?i:basis[\s-]points?|bps|bp)", "bp", "basis_point"),
+    (r"%|(?i:per[\s-]?cent|pct|pc)", "%", "percent"),
+    (r"(?i:points?|pts)", "point", "measure"),
+    # speed, economy, flow
+    (r"(?i:kilomet(?:re|er)s?\s+(?:per|an|a)\s+hour|km/hr?|kph|kmh|kmph)", "km/h", "measure"),
+    (r"(?i:miles?\s+(?:per|an|a)\s+hour|mph)", "mph", "measure"),
+    (r"(?i:miles?\s+(?:per|a)\s+gallon|mpg)", "mpg", "measure"),
+    (r"(?i:met(?:re|er)s?\s+per\s+second)|m/s", "m/s", "measure"), (r"(?i:knots?)", "knot", "measure"),
+    (r"(?i:barrels?(?:\s+(?:per|a)\s+|-a-|-per-)day|bpd)|b/d", "bbl/day", "measure"),
+    # area and volume
+    (r"(?i:square\s+kilomet(?:re|er)s?|sq\.?\s?km)|km2|km²", "km2", "measure"),
+    (r"(?i:square\s+met(?:re|er)s?|sq\.?\s?m|sqm)|m2|m²", "m2", "measure"),
+    (r"(?i:square\s+miles?|sq\.?\s?mi)", "sq mi", "measure"),
+    (r"(?i:square\s+(?:feet|foot)|sq\.?\s?ft|sqft)", "sq ft", "measure"),
+    (r"(?i:cubic\s+(?:feet|foot)|cu\.?\s?ft)", "cu ft", "measure"),
+    (r"(?i:cubic\s+met(?:re|er)s?)|m3|m³", "m3", "measure"),
+    (r"(?i:hectares?)|ha", "ha", "measure"), (r"(?i:acres?)", "acre", "measure"),
+    # length
+    (r"(?i:kilomet(?:re|er)s?|kms?)", "km", "measure"), (r"(?i:centimet(?:re|er)s?)|cm", "cm", "measure"),
+    (r"(?i:millimet(?:re|er)s?)|mm", "mm", "measure"),
+    (r"(?i:micromet(?:re|er)s?|microns?)|[μµ]m", "um", "measure"),
+    (r"(?i:nanomet(?:re|er)s?)|nm", "nm", "measure"), (r"(?i:light[\s-]years?)", "ly", "measure"),
+    (r"(?i:met(?:re|er)s?)|m", "m", "measure"), (r"(?i:miles?)", "mi", "measure"),
+    (r"(?i:yards?|yds?)", "yd", "measure"), (r"(?i:feet|foot|ft)", "ft", "measure"),
+    (r"(?i:inch(?:es)?)|″", "in", "measure"),
+    # mass (torque first: "pound-feet", "lb-ft")
+    (r"(?i:pound[\s-](?:feet|foot)|lb\.?[\s-]ft\.?|foot[\s-]pounds?)", "lb-ft", "measure"),
+    (r"(?i:kilo(?:gram(?:me)?)?s?|kgs?)", "kg", "measure"), (r"(?i:milligram(?:me)?s?)|mg", "mg", "measure"),
+    (r"(?i:microgram(?:me)?s?|mcg)|μg", "ug", "measure"), (r"(?i:gram(?:me)?s?)|g", "g", "measure"),
+    (r"(?i:(?:metric\s+)?tonnes?|metric\s+tons?)", "t", "measure"), (r"(?i:tons?)", "ton", "measure"),
+    (r"(?i:lbs?)", "lb", "measure"), (r"(?i:pounds?)", "POUND", "measure"), (r"(?i:ounces?)|oz", "oz", "measure"),
+    (r"(?i:gigatons?|gigatonnes?)|Gt", "Gt", "measure"),
+    # volume
+    (r"(?i:millilit(?:re|er)s?)|ml|mL", "ml", "measure"), (r"(?i:lit(?:re|er)s?)|L", "l", "measure"),
+    (r"(?i:gallons?)", "gal", "measure"), (r"(?i:pints?)", "pint", "measure"), (r"(?i:quarts?)", "quart", "measure"),
+    (r"(?i:barrels?)|bbl", "bbl", "measure"),
+    # temperature and angle
+    (r"(?i:degrees?\s+(?:celsius|centigrade|C)|celsius|centigrade)|[°º]\s?C|C", "degC", "measure"),
+    (r"(?i:degrees?\s+(?:fahrenheit|F)|fahrenheit)|[°º]\s?F|F", "degF", "measure"),
+    (r"(?i:degrees?)|°", "degree", "measure"),
+    # age and time
+    (r"(?i:years?[\s-]old|-?years?-old|yo)", "year", "age"),
+    (r"(?i:months?[\s-]old|months?-old)", "month", "age"),
+    (r"(?i:weeks?[\s-]old|weeks?-old)", "week", "age"), (r"(?i:days?[\s-]old|days?-old)", "day", "age"),
+    (r"(?i:decades?)", "decade", "duration"), (r"(?i:centuries|century)", "century", "duration"),
+    (r"(?i:years?|yrs?)", "year", "duration"), (r"(?i:months?)", "month", "duration"),
+    (r"(?i:weeks?|wks?)", "week", "duration"), (r"(?i:days?)", "day", "duration"),
+    (r"(?i:hours?|hrs?)|(?<=\d)h", "hour", "duration"), (r"(?i:minutes?|mins?)", "minute", "duration"),
+    (r"(?i:milliseconds?)|ms", "ms", "duration"), (r"(?i:seconds?|secs?)", "second", "duration"),
+    # energy, power, electricity
+    (r"(?i:kilowatt[\s-]hours?)|kWh|KWh", "kWh", "measure"), (r"(?i:megawatt[\s-]hours?)|MWh", "MWh", "measure"),
+    (r"(?i:gigawatt[\s-]hours?)|GWh", "GWh", "measure"), (r"(?i:terawatt[\s-]hours?)|TWh", "TWh", "measure"),
+    (r"(?i:kilowatts?)|kW|KW", "kW", "measure"), (r"(?i:megawatts?)|MW", "MW", "measure"),
+    (r"(?i:gigawatts?)|GW", "GW", "measure"), (r"(?i:terawatts?)|TW", "TW", "measure"),
+    (r"(?i:watts?)|W", "W", "measure"), (r"(?i:brake\s+horsepower|bhp)", "bhp", "measure"),
+    (r"(?i:horsepower|hp)|PS", "hp", "measure"), (r"(?i:kilocalories|kcal|calories?)", "kcal", "measure"),
+    (r"(?i:kilovolts?)|kV", "kV", "measure"), (r"(?i:volts?)|V", "V", "measure"),
+    (r"(?i:amps?|amperes?)", "A", "measure"),
+    (r"(?i:milliamp(?:ere)?[\s-]hours?)|mAh", "mAh", "measure"),
+    (r"(?i:newton[\s-]met(?:re|er)s?)|Nm|N·m", "N·m", "measure"),
+    # data, frequency, pressure, concentration, sound
+    (r"(?i:terabytes?)|TB", "TB", "measure"), (r"(?i:gigabytes?)|GB", "GB", "measure"),
+    (r"(?i:megabytes?)|MB", "MB", "measure"), (r"(?i:kilobytes?)|KB|kB", "kB", "measure"),
+    (r"(?i:gigabits?\s+per\s+second|gbps)", "Gbps", "measure"),
+    (r"(?i:megabits?\s+per\s+second|mbps)", "Mbps", "measure"),
+    (r"(?i:gigahertz|ghz)", "GHz", "measure"), (r"(?i:megahertz|mhz)", "MHz", "measure"),
+    (r"(?i:kilohertz|khz)", "kHz", "measure"), (r"(?i:hertz|hz)", "Hz", "measure"),
+    (r"(?i:gigapascals?|gpa)", "GPa", "measure"), (r"(?i:megapascals?|mpa)", "MPa", "measure"),
+    (r"(?i:kilopascals?|kpa)", "kPa", "measure"), (r"(?i:psi)", "psi", "measure"),
+    (r"(?i:parts?[\s-]per[\s-]million|ppm)", "ppm", "measure"),
+    (r"(?i:parts?[\s-]per[\s-]billion|ppb)", "ppb", "measure"),
+    (r"(?i:decibels?)|dB", "dB", "measure"), (r"(?i:rpm|revolutions\s+per\s+minute)", "rpm", "measure"),
+    (r"(?i:megapixels?)|MP", "MP", "measure"), (r"(?i:carats?)", "carat", "measure"),
+    (r"(?i:magnitude)", "magnitude", "measure"),
+    (r"(?i:times|-?fold)", None, "multiple"),
+]
+_UNIT_RE = re.compile(
+    r"[\s-]?(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_UNIT_TABLE))
+    + r")(?![A-Za-z0-9])")
+_UNIT_BY_GROUP = {f"u{i}": (canon, kind) for i, (_, canon, kind) in enumerate(_UNIT_TABLE)}
+# Units that are single letters or otherwise easily confused: accepted only attached to the number.
+_ATTACHED_ONLY = {"hour", "l"}
+_CASE_SENSITIVE_SHORT = re.compile(r"[A-Za-z]{1,2}")
+
+# "$58.24 per barrel", "$3,500 a month", "10 cents per share": the denominator of a money rate.
+_PER_RE = re.compile(r"""(?P<sep>\s+(?:per|an?|each)\s+|\s*(?:/|-a-|-per-)\s*)(?P<den>(?i:
+    share|barrel|ounce|gallon|lit(?:re|er)|gram|kilo(?:gram)?|kg|tonne|ton|pound|lb
+  | square\s+(?:foot|feet|met(?:re|er))|sq\.?\s?(?:ft|m)|sqm|acre|hectare
+  | year|annum|month|week|day|hour|night|person|head|capita|unit|kwh|mwh|mmbtu|mile|km
+))(?![A-Za-z])""", re.X)
+_DENOMINATOR_CANON = {"share": "share", "barrel": "bbl", "ounce": "oz", "gallon": "gal", "litre": "l",
+                      "liter": "l", "gram": "g", "kilo": "kg", "kilogram": "kg", "kg": "kg", "tonne": "t",
+                      "ton": "ton", "pound": "lb", "lb": "lb", "square foot": "sq ft", "square feet": "sq ft",
+                      "sq ft": "sq ft", "sqft": "sq ft", "square metre": "m2", "square meter": "m2",
+                      "sq m": "m2", "sqm": "m2", "acre": "acre", "hectare": "ha", "year": "year",
+                      "annum": "year", "month": "month", "week": "week", "day": "day", "hour": "hour",
+                      "night": "night", "person": "person", "head": "person", "capita": "person",
+                      "unit": "unit", "kwh": "kWh", "mwh": "MWh", "mmbtu": "MMBtu", "mile": "mi", "km": "km"}
+
+# ---------------------------------------------------------------- candidate numbers
+
+# One pass over the text finds every candidate: clock times, dates and phone numbers are matched
+# too, so that their digits are consumed and never read as figures.
+_CANDIDATE_RE = re.compile(rf"""
+    (?P<skip>
+        \d{{1,2}}:\d{{2}}(?::\d{{2}})?                               # 10:27, 4:39 (time, score)
+      | \d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}(?!\d)                   # 12/25/2019, 2019-01-05
+      | \+?\(?\d{{2,4}}\)?[\s.-]\d{{3,4}}[\s.-]\d{{3,4}}(?:[\s.-]\d{{2,4}})?(?![\d,.]\d)  # phones
+      | (?<!\d)\d{{3}}-\d{{4}}(?!\d)
+    )
+  | (?<![A-Za-z])(?P<ratio>(?P<ratio_a>\d+|(?i:{_WORD}))\s+(?i:in|out\s+of)\s+(?P<ratio_b>\d+|(?i:{_WORD}))(?![\d,.]\d))
+  | (?<![A-Za-z])(?P<fraction>(?i:(?P<numerator>{_WORD}|an?)[\s-](?P<denominator>{_DEN})|(?P<half>half)))(?![\w-])
+  | (?P<slash>\d{{1,3}}\s?[/⁄]\s?\d{{1,4}})(?![\d/])
+  | (?<![A-Za-z])(?P<ordinal>(?i:{_ORD})|\d+(?:st|nd|rd|th))(?![\w-])
+  | (?<![A-Za-z])(?P<vague>(?i:(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|scores|hundreds|thousands
+                  |millions|billions|trillions|(?:several|a\s+few)\s+(?:hundred|thousand|million|billion)))
+    (?![\w-])
+  | (?:(?P<cur>{_CURRENCY_PREFIX})\s?)?
+    (?P<sign>[-−+](?=[\d.]))?
+    (?P<num>{_SCIENTIFIC}|{_DIGITS}|(?<![A-Za-z])(?i:(?:an?\s+(?=hundred|thousand|million|billion|trillion|dozen))?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}|a\s+half))*))
+    (?P<vulgar>[½⅓⅔¼¾⅕⅛])?
+    (?P<scale>(?:\s?(?i:hundred|thousand|million|billion|trillion))+(?![a-z])
+             |\s?(?i:bn|mn|mln|trn|tn)(?![A-Za-z])|[kKmMbB](?![A-Za-z]))?
+""", re.X)
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH_BEFORE = re.compile(_MONTH + r"\.?\s+(?:the\s+)?$")
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"\b")
+_CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.?m\.?(?![A-Za-z])|o'clock|GMT|EST|EDT|PST|PDT|BST|CET|UTC)", re.I)
+_DECADE_AFTER = re.compile(r"'?s(?![A-Za-z])")
+_ENUMERATION = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?\(?$")
+_ENUM_MARK = re.compile(r"[.)][ \t]")
+_STREET = re.compile(r"""(?:[-–]\d+)?(?:\s+(?:[NSEW]\.?|[A-Z][a-z]+|\d+(?:st|nd|rd|th))){0,3}\s+(?:St|Street|Rd|Road|Ave|Avenue
+    |Blvd|Boulevard|Way|Lane|Ln|Drive|Dr|Place|Pl|Court|Ct|Terrace|Crescent|Highway|Hwy|Square|Parkway)\b\.?""",
+                     re.X)
+_REFERENCE_BEFORE = re.compile(r"""(?:\b(?:No|no|Nos|nos|Number|number|Art|Article|article|Section|section
+    |Chapter|chapter|Rule|rule|Page|page|pp?|Room|room|Flight|flight|Route|route|Highway|Interstate|Unit|unit
+    |Game|game|Channel|channel|Model|model|Version|version|Level|level|Stage|stage|Phase|phase|Episode
+    |episode|Season|Category|category|Grade|grade|Gate|gate|Platform|platform|Track|track|Lot|lot|Apt|Suite
+    |Box|Vol|vol|Issue|issue|Class|class|Type|type|Week|Day|Ward|ward|District|district|Bill|Proposition
+    |Prop|Title|Act|Amendment|Formula|Tier|tier|Row|row|Seat|seat|Pier|Terminal|Zone|zone|Term|Hole|hole)\.?
+    |[#№])\s*$""", re.X)
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w'’&.-]*)[ \t]+$")
+
+_QUALIFIER_BEFORE = [
+    (re.compile(p + r"\s+$", re.I), q) for p, q in [
+        (r"\b(?:some|about|around|roughly|approximately|approx\.?|circa|c\.|an\s+estimated|estimated|nearly"
+         r"|almost|close\s+to|barely|in\s+the\s+region\s+of|the\s+best\s+part\s+of|an?\s+average\s+of"
+         r"|on\s+average)", "approximate"),
+        (r"\b(?:more\s+than|over|above|exceeding|in\s+excess\s+of|upwards\s+of|greater\s+than|north\s+of"
+         r"|well\s+over|just\s+over|higher\s+than|over\s+than)", "more_than"),
+        (r"\b(?:at\s+least|no\s+(?:fewer|less)\s+than|a\s+minimum\s+of|not\s+less\s+than)", "at_least"),
+        (r"\b(?:less\s+than|fewer\s+than|under|below|just\s+under|shy\s+of|lower\s+than|sub)", "less_than"),
+        (r"\b(?:at\s+most|up\s+to|a\s+maximum\s+of|no\s+more\s+than|not\s+more\s+than)", "at_most"),
+    ]
+]
+_SYMBOL_QUALIFIER = {"~": "approximate", "≈": "approximate", ">": "more_than", "≥": "at_least",
+                     "<": "less_than", "≤": "at_most"}
+_QUALIFIER_AFTER = re.compile(r"\s*(?:,\s*)?(?P<q>or\s+(?:more|above|higher|so|less|fewer|under|below)|\+)(?![\w])",
+                              re.I)
+_AFTER_QUALIFIER = {"more": "at_least", "above": "at_least", "higher": "at_least", "so": "approximate",
+                    "less": "at_most", "fewer": "at_most", "under": "at_most", "below": "at_most",
+                    "+": "at_least"}
+
+_UP = r"rose|rise[sn]?|rising|up|increas(?:ed?|es|ing)|gain(?:ed|s|ing)?|climb(?:ed|s|ing)?|jump(?:ed|s|ing)?" \
+      r"|surg(?:ed?|es|ing)|soar(?:ed|s|ing)?|gr[eo]w(?:n|s|ing)?|advanc(?:ed?|es|ing)|add(?:ed|s|ing)" \
+      r"|rall(?:ied|ies|y)|boost(?:ed|s)?|r[ae]n\s+up|spik(?:ed?|es)|widen(?:ed|s)?|higher|expand(?:ed|s)?"
+_DOWN = r"fell|fall(?:s|en|ing)?|down|drop(?:ped|s|ping)?|declin(?:ed?|es|ing)|decreas(?:ed?|es|ing)|lost" \
+        r"|los(?:es|ing)|slid(?:es|ing)?|slip(?:ped|s|ping)?|plung(?:ed?|es|ing)|plummet(?:ed|s|ing)?" \
+        r"|tumbl(?:ed?|es|ing)|s[au]nk|sinks?|shed(?:s|ding)?|eas(?:ed|es|ing)|dipp?(?:ed|s)?|cut|slump(?:ed|s)?" \
+        r"|shr[ua]nk|shrinks?|contract(?:ed|s)?|lower|narrow(?:ed|s)?|retreat(?:ed|s)?|sh[ae]d"
+_CHANGE_BEFORE = re.compile(rf"\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?:\s+(?:by|of))?(?:\s+(?:a|an|just|only"
+                            r"|some|about|around|roughly|nearly|almost|more\s+than|over|less\s+than|under"
+                            r"|another|a\s+further|an\s+additional|a\s+sharp|a\s+steep))*\s+$", re.I)
+_CHANGE_AFTER = re.compile(rf"[\s-]+(?:(?P<up>rise|increase|gain|jump|surge|rally|climb|advance|higher|hike"
+                           rf"|growth|up)|(?P<down>drop|fall|decline|decrease|loss|slide|plunge|cut|lower|down"
+                           rf"|slump|dip|reduction))\b", re.I)
+_US_SUFFIX_RE = re.compile(r"\s?(?:US|U\.S\.)(?![A-Za-z])")
+_TIME_AGO_RE = re.compile(r"\s+(?:ago|earlier|before|later|prior)\b")
+_AGE_BEFORE_RE = re.compile(r"\b(?:aged|age(?:\s+of)?|ages\s+of)\s+$", re.I)
+_APPOSITION_BEFORE_RE = re.compile(r"\b[A-Z][\w'’.-]+,\s$")
+_APPOSITION_AFTER_RE = re.compile(r"\s*[,)]")
+_BYLINE_RE = re.compile(r"(?:^|\n)[ \t]*By\s[^\n]*$")
+_FRACTION_UNIT_RE = re.compile(r"(?:\s+of)?\s+an?(?:\s+(?:US|U\.S\.|UK|imperial|metric))?(?=\s)")
+_ADJECTIVAL_RE = re.compile(r"[ \t]+[\w$€£]")
+_NEGATIVE_BEFORE = re.compile(r"\bminus[\s-]$", re.I)
+
+# ---------------------------------------------------------------- counted noun phrases
+
+_NP_RE = re.compile(r"(?:[ \t]+|-)?((?:[A-Za-z][A-Za-z'’.-]*|\d+[A-Za-z][\w-]*)(?:[ \t]+(?:[A-Za-z][A-Za-z'’-]*"
+                    r"|\d+[A-Za-z]?[\w-]*)){0,5})")
+_OF_NP_RE = re.compile(r"\s+of\s+(?:the\s+|an?\s+|its\s+|their\s+|his\s+|her\s+|our\s+|your\s+|those\s+|these\s+"
+                       r"|all\s+|which\b|whom\b)?")
+_STOP = frozenset("""
+a an the this that these those his her its their our my your some any each every all both no other another such
+which who whom whose what when where while why how than then there here it they we he she i you them him us me
+of in on at for from to by with without about over under into onto across per as after before since until
+during between among against through toward towards within around up down off out near via like amid despite
+upon beyond behind below above along throughout including plus minus versus vs
+and or but nor so yet if because though although whether unless whereas
+is are was were be been being has have had do does did will would shall should can could may might must
+says said say told according made make makes get gets got went go goes come came see saw seen took take
+not only just also still even already very too ago later earlier now ever never
+again away back each per cent percent here there once twice instead rather almost nearly around roughly
+left remain remained remaining last next first second third
+""".split())
+_PLURAL_IRREGULAR = frozenset("""people men women children police personnel staff cattle sheep fish deer aircraft
+feet teeth mice geese crew livestock offspring data media clergy folk youth""".split())
+_NOT_PLURAL = frozenset("""is was has does his this its thus yes us bus gas plus news series species
+always perhaps whereas across less unless various previous serious famous""".split())
+
+_YEAR_RANGE = (1000, 2199)
+_ORDINAL_NOUN_RE = re.compile(r"[ \t]+(?:(?P<streak>straight|consecutive|successive|running)[ \t]+)?"
+                              r"(?P<noun>[A-Za-z]+)", re.I)
+_ORDINAL_NOUNS = frozenset("year term season month week day decade time generation anniversary".split())
+_HALF_BLOCKER_RE = re.compile(r"\b(?:first|second|latter|former|the|this|that|last|next|each|other|top|bottom"
+                              r"|back|front|one)\s+$", re.I)
+_HALF_SCALE_RE = re.compile(r"\s+an?\s+(million|billion|trillion|thousand|hundred|dozen)\b", re.I)
+_HALF_NEXT_RE = re.compile(r"\s+(?:of|the|a|an|its|their|his|her|our|all|that|those|these|my|your)\b", re.I)
+
+
+def _parse_words(text: str) -> tuple[float, int] | None:
+    """Value of a number-word phrase ("twenty-two", "two hundred and fifty", "a dozen", "four and a half")
+    and how many characters of it form a well-formed number."""
+    total, current, end, last = 0.0, 0.0, 0, None
+    for m in re.finditer(r"[A-Za-z]+", text):
+        word = m.group().lower()
+        if word in ("a", "an"):
+            if last not in (None, "and"):
+                break
+            last = word
+            continue
+        if word == "and":
+            last = word
+            continue
+        if word == "half":
+            if last != "a" or total + current == 0:
+                break
+            current += 0.5
+        elif word in _UNITS_WORDS:
+            if last in ("unit", "a", "an") or (last == "tens" and _UNITS_WORDS[word] >= 10):
+                break
+            current += _UNITS_WORDS[word]
+            last = "tens" if word in _TENS_WORDS else "unit"
+        elif word in _TENS_WORDS:
+            if last in ("unit", "tens", "a", "an"):
+                break
+            current += _TENS_WORDS[word]
+            last = "tens"
+        elif word == "dozen":
+            current = (current or 1) * 12
+            last = "scale"
+        elif word in _SCALE_WORDS:
+            scale = _SCALE_WORDS[word]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+            last = "scale"
+        else:
+            break
+        end = m.end()
+        if last == "a":
+            last = "unit"
+    if end == 0:
+        return None
+    return total + current, end
+
+
+def _parse_digits(raw: str) -> float:
+    scientific = re.fullmatch(r"([\d.]+)\s?[×x]\s?10\^?([−-]?\d+)", raw)
+    if scientific:
+        return float(scientific.group(1)) * 10.0 ** int(scientific.group(2).replace("−", "-"))
+    return float(raw.replace(",", ""))
+
+
+def _is_plural(word: str) -> bool:
+    low = word.lower()
+    if low in _PLURAL_IRREGULAR:
+        return True
+    if low in _NOT_PLURAL or low in _STOP or len(low) < 3:
+        return False
+    if low.endswith("men") and len(low) > 4:
+        return True                         # "fishermen", "servicemen"
+    return low.endswith("s") and not low.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[str, int] | None:
+    """The counted noun phrase starting at `pos` ("aid trucks", "European countries"): words up to the
+    first function word, cut after the last plural noun (or after the first word for a singular count)."""
+    m = _NP_RE.match(text, pos)
+    if not m:
+        return None
+    words = []
+    for w in re.finditer(r"\S+", m.group(1)):
+        token = w.group().rstrip(".")
+        low = token.lower()
+        if low in ("and", "or") and words:
+            continue                        # "digital and physical sales", "Kia and Hyundai vehicles"
+        if low in _STOP or low.endswith("ly") and len(low) > 4 or not token or (token.isdigit() and not words):
+            break
+        words.append((token, m.start(1) + w.start(), m.start(1) + w.start() + len(token)))
+        if _is_plural(token):
+            break                           # the head noun: "aid trucks", not "adults reads"
+    if not words:
+        return None
+    last = max((i for i, (w, _, _) in enumerate(words) if _is_plural(w)), default=None)
+    if last is None:
+        if not allow_singular or words[0][0].endswith(("ed", "ing")):
+            return None
+        last = 0
+    first = words[0][1]
+    return text[first:words[last][2]], words[last][2]
+
+
+
+def _unit_at(text: str, pos: int):
+    """The unit written right after the number ("km", " per cent", "-year-old"): (canon, kind, end)."""
+    m = _UNIT_RE.match(text, pos)
+    if not m:
+        return None
+    group = m.lastgroup
+    canon, kind = _UNIT_BY_GROUP[group]
+    spelled = m.group(group)
+    if canon in _ATTACHED_ONLY and m.start(group) > pos and len(spelled) == 1:
+        return None
+    if canon == "CODE":
+        canon = spelled
+    return canon, kind, m.end()
+
+
+class _Figure:
+    """A figure being read: mutable while context rules refine it, then turned into the output dict."""
+
+    __slots__ = ("start", "end", "value", "low", "high", "kind", "unit", "object", "qualifier", "change",
+                 "scale", "bare", "weak", "number_start")
+
+    def __init__(self, start, end, value, kind="count", unit=None):
+        self.start, self.end, self.value, self.kind, self.unit = start, end, value, kind, unit
+        self.low = self.high = self.object = self.change = self.scale = None
+        self.qualifier = "exact"
+        self.bare = False      # digits only: no currency, scale, unit or counted noun
+        self.weak = False      # a number word with nothing counted: kept only as the start of a range
+        self.number_start = start
+
+    def as_dict(self, text: str, sentences: Sentences) -> dict:
+        return {
+            "start": self.start, "end": self.end, "raw": text[self.start:self.end],
+            "value": self.value, "low": self.low, "high": self.high, "kind": self.kind, "unit": self.unit,
+            "object": self.object, "qualifier": self.qualifier,
+            "approximate": self.qualifier in ("approximate", "vague"), "change": self.change,
+            "sentence": sentences.sentence_at(self.start),
+        }
+
+
+# ---------------------------------------------------------------- context rules
+
+def _is_date_or_time(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 12):start]
+    return bool(_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text, end)
+                or _CLOCK_AFTER.match(text, end))
+
+
+def _is_enumeration(text: str, start: int, end: int) -> bool:
+    """ "1. Preheat the oven", "(2) the court" at the start of a line."""
+    return bool(_ENUM_MARK.match(text, end) and _ENUMERATION.search(text[max(0, start - 8):start]))
+
+
+def _is_label(text: str, start: int, end: int) -> bool:
+    """ "No. 10", "Game 7", "iPhone 11", "S&P 500", "575 Wilbraham Road": a label, not an amount."""
+    before = text[max(0, start - 24):start]
+    if _REFERENCE_BEFORE.search(before) or _STREET.match(text, end):
+        return True
+    word = _WORD_BEFORE.search(before)
+    return bool(word and any(c.isupper() for c in word.group(1)) and word.group(1).lower() not in _STOP
+                and not word.group(1).endswith(("'s", "’s"))
+                and not _at_sentence_start(text, start - len(word.group(0))))
+
+
+def _is_name_part(text: str, end: int) -> bool:
+    """ "787 Dreamliner", "90049 ZIP Code", "11 Pro": a number followed by a capitalised singular word."""
+    after = re.match(r" ([A-Z]\w*)", text[end:end + 24])
+    return bool(after and not _is_plural(after.group(1)))
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?\n:;"
+
+
+def _qualifier_before(text: str, start: int) -> str | None:
+    before = text[max(0, start - 32):start]
+    stripped = before.rstrip()
+    if stripped and stripped[-1] in _SYMBOL_QUALIFIER:
+        return _SYMBOL_QUALIFIER[stripped[-1]]
+    if before.endswith("sub-"):
+        return "less_than"
+    for pattern, qualifier in _QUALIFIER_BEFORE:
+        if pattern.search(before):
+            return qualifier
+    return None
+
+
+def _change_before(text: str, start: int) -> str | None:
+    m = _CHANGE_BEFORE.search(text[max(0, start - 48):start])
+    if not m:
+        return None
+    return "up" if m.group("up") else "down"
+
+
+
+def _object_after_of(text: str, pos: int) -> tuple[str, int] | None:
+    """ "of voters", "of the best wireless speakers": the noun phrase after "of"."""
+    m = _OF_NP_RE.match(text, pos)
+    return _noun_phrase(text, m.end(), allow_singular=True) if m else None
+
+
+def _noun_unit(phrase: str):
+    """The unit a counted phrase ends in ("previous years", "rushing yards"), or None."""
+    last = phrase.rsplit(None, 1)[-1]
+    m = _UNIT_RE.fullmatch(" " + last)
+    if not m:
+        return None
+    canon, kind = _UNIT_BY_GROUP[m.lastgroup]
+    return (canon, kind) if kind in ("duration", "measure") and len(last) > 2 else None
+
+
+# ---------------------------------------------------------------- readers, one per kind of candidate
+
+def _read_ordinal(text: str, start: int, end: int) -> _Figure | None:
+    """ "sixth year", "third term", "fifth straight win": ordinals that count something."""
+    word = text[start:end].lower()
+    value = float(re.match(r"\d+", word).group()) if word[0].isdigit() else _ORDINAL_WORDS.get(word)
+    m = _ORDINAL_NOUN_RE.match(text, end)
+    if not m or not value:
+        return None
+    noun = m.group("noun")
+    if m.group("streak") is None and (noun.lower() not in _ORDINAL_NOUNS or value == 1):
+        return None
+    if noun.lower() in _STOP:
+        return None
+    figure = _Figure(start, m.end(), float(value), kind="ordinal")
+    figure.object = noun
+    return figure
+
+
+def _read_fraction(text: str, m: re.Match) -> _Figure | None:
+    """ "two-thirds of voters", "a quarter of", "half the money", "half a million"."""
+    start, end = m.span("fraction")
+    if m.group("half"):
+        if _HALF_BLOCKER_RE.search(text[max(0, start - 12):start]):
+            return None
+        scaled = _HALF_SCALE_RE.match(text, end)
+        if scaled:
+            figure = _Figure(start, scaled.end(), 0.5 * _SCALE_WORDS.get(scaled.group(1).lower(), 12))
+            figure.scale = True
+            return figure
+        if not _HALF_NEXT_RE.match(text, end):
+            return None
+        value = 0.5
+    else:
+        numerator = m.group("numerator").lower()
+        top = 1 if numerator in ("a", "an") else _UNITS_WORDS.get(numerator)
+        hyphenated = text[m.end("numerator")] == "-"
+        if not top or not (hyphenated or _OF_NP_RE.match(text, end)):
+            return _read_ordinal(text, *m.span("denominator"))
+        value = top / _DENOMINATORS[m.group("denominator").lower()]
+    return _fraction_of(text, _Figure(start, end, value, kind="fraction"))
+
+
+def _fraction_of(text: str, figure: _Figure) -> _Figure:
+    """What a fraction is of: a unit ("a quarter of a mile" = 0.25 mi) or a noun phrase ("of voters")."""
+    unit_start = _FRACTION_UNIT_RE.match(text, figure.end)
+    unit = unit_start and _unit_at(text, unit_start.end())
+    if unit and unit[1] in ("measure", "duration"):
+        figure.unit, figure.kind, figure.end = _resolve_pound(unit[0], scaled=False), unit[1], unit[2]
+        return figure
+    found = _object_after_of(text, figure.end)
+    if found:
+        figure.object = found[0]
+    return figure
+
+
+def _read_ratio(text: str, m: re.Match) -> _Figure | None:
+    """ "one in three Germans", "9 out of 10 doctors"."""
+    top, bottom = (_number_value(m.group(g)) for g in ("ratio_a", "ratio_b"))
+    if not top or not bottom or top >= bottom:
+        return None
+    figure = _Figure(m.start(), m.end(), top / bottom, kind="fraction")
+    found = _noun_phrase(text, m.end(), allow_singular=False)
+    if found:
+        figure.object, figure.end = found[0], found[1]
+    return figure
+
+
+def _read_slash_fraction(text: str, m: re.Match) -> _Figure | None:
+    """ "1/16 of a pint" (but not "24/7" or a date)."""
+    top, bottom = (float(x) for x in re.split(r"\s?[/⁄]\s?", m.group("slash")))
+    if not (0 < top < bottom) or not _OF_NP_RE.match(text, m.end()):
+        return None
+    return _fraction_of(text, _Figure(m.start(), m.end(), top / bottom, kind="fraction"))
+
+
+def _read_vague(text: str, m: re.Match) -> _Figure | None:
+    """ "millions of refugees", "tens of thousands", "several hundred": value = lowest reading."""
+    words = m.group("vague").lower().split()
+    if words[0] in ("tens", "hundreds") and len(words) == 3:
+        base = {"tens": 10, "hundreds": 100}[words[0]] * _VAGUE[words[2]][0]
+        low, high = base, base * 10 - 1
+    elif words[0] in ("several", "a"):
+        scale = _SCALE_WORDS[words[-1]]
+        low, high = (3 if words[0] == "several" else 2) * scale, 9 * scale
+    else:
+        low, high = _VAGUE[words[0]]
+    figure = _Figure(m.start(), m.end(), float(low), kind="count")
+    figure.low, figure.high, figure.qualifier, figure.scale = float(low), float(high), "vague", True
+    of = _OF_NP_RE.match(text, m.end())
+    if of:
+        unit = _unit_at(text, of.end() - 1)
+        if unit and unit[1] in ("money", "measure", "duration"):
+            figure.unit, figure.kind = _resolve_pound(unit[0], scaled=True), unit[1]
+            figure.end = unit[2]
+            return figure
+        found = _noun_phrase(text, of.end(), allow_singular=False)
+        if found:
+            figure.object, figure.end = found
+            return figure
+    elif words[0] in ("several", "a"):
+        found = _noun_phrase(text, m.end(), allow_singular=False)
+        if found:
+            figure.object, figure.end = found
+            return figure
+    return None
+
+
+def _number_value(raw: str) -> float | None:
+    if raw[0].isdigit():
+        return _parse_digits(raw)
+    parsed = _parse_words(raw)
+    return parsed[0] if parsed and parsed[1] == len(raw) else None
+
+
+def _resolve_pound(unit: str, scaled: bool) -> str:
+    """ "pounds" is money with a scale ("5 million pounds"), a weight otherwise ("208 pounds")."""
+    if unit != "POUND":
+        return unit
+    return "GBP" if scaled else "lb"
+
+
+def _read_number(text: str, m: re.Match) -> _Figure | None:
+    """Digits or number words with their currency, scale, unit, counted noun and hedges."""
+    num, cur, sign = m.group("num"), m.group("cur"), m.group("sign")
+    num_start, end = m.span("num")
+    start = m.start("cur") if cur else m.start("sign") if sign else num_start
+    if sign and not cur and start and text[start - 1].isalnum():
+        sign, start = None, num_start       # "15-22": a hyphen between two numbers, not a minus sign
+    before = text[start - 1] if start else " "
+    if before.isalnum() or before == "_" or (not cur and not _clean_left_edge(text, start)):
+        return None
+
+    if num[0].isdigit() or num[0] == ".":
+        value = _parse_digits(num)
+        words = False
+    else:
+        parsed = _parse_words(num)
+        if not parsed:
+            return None
+        value, consumed = parsed
+        words = True
+        if consumed < len(num):            # "one and two": keep the well-formed part only
+            end = num_start + consumed
+    if end == m.end("num"):
+        if m.group("vulgar"):
+            value += _VULGAR[m.group("vulgar")]
+            end = m.end("vulgar")
+        scale = m.group("scale")
+        if scale:
+            factor = _scale_factor(scale.strip(), cur)
+            if factor:
+                value *= factor
+                end = m.end("scale")
+    figure = _Figure(start, end, value)
+    figure.number_start = num_start
+    figure.scale = end == m.end("scale") and m.group("scale") is not None
+    if sign in ("-", "−") or _NEGATIVE_BEFORE.search(text[max(0, start - 7):start]):
+        figure.value = -value
+    elif sign == "+":
+        figure.change = "up"
+
+    after = text[end:end + 1]
+    if after.isalpha() and _unit_at(text, end) is None:
+        return None                         # "5G", "1990s", "9AB8": glued letters that are not a unit
+    if after == "/" and text[end + 1:end + 2].isdigit():
+        return None                         # "24/7"
+    if _is_date_or_time(text, start, end) or _is_enumeration(text, num_start, end):
+        return None
+
+    figure.qualifier = _qualifier_before(text, start) or "exact"
+    figure.change = figure.change or _change_before(text, start)
+    if cur:
+        figure.kind, figure.unit = "money", _PREFIX_CODES.get(re.sub(r"\s", "", cur).lower(), cur.strip())
+    _read_unit(text, figure)
+    if figure.kind == "duration" and _ADJECTIVAL_RE.match(text, figure.end) and "-" in text[start:figure.end]:
+        return None                         # "a five-year plan", "a 30-day contract": a label of the noun
+    if figure.unit is None and figure.kind != "multiple":
+        if not _read_counted(text, figure, words, num):
+            return None
+    following = _QUALIFIER_AFTER.match(text, figure.end)
+    if following and figure.qualifier == "exact":
+        figure.qualifier = _AFTER_QUALIFIER[following.group("q").split()[-1].lower()]
+        figure.end = following.end()
+    return figure
+
+
+def _clean_left_edge(text: str, start: int) -> bool:
+    """False for numbers glued to a word on their left: "TA-35", "COVID-19", "mid-2019", "v1.2"."""
+    if start < 2 or text[start - 1] not in "-.":
+        return True
+    word = re.search(r"[A-Za-z]+$", text[max(0, start - 12):start - 1])
+    if text[start - 1] == "-" and (text[start - 2].isdigit() or (word and word.group().lower() in ("minus", "sub", "to"))):
+        return True
+    return not text[start - 2].isalnum()
+
+
+def _scale_factor(scale: str, cur: str | None) -> float | None:
+    low = scale.lower()
+    if " " in low or low in _SCALE_WORDS:
+        factor = 1.0
+        for word in low.split():
+            factor *= _SCALE_WORDS[word]
+        return factor
+    if scale in ("m", "b") and not cur:
+        return None                         # "37m" is metres; a lone "b" is not a scale
+    return _SCALE_ABBREVIATIONS[low]
+
+
+def _read_unit(text: str, figure: _Figure) -> None:
+    """Unit after the number, then a rate denominator ("$58.24 per barrel") and "of" + what is measured."""
+    unit = _unit_at(text, figure.end)
+    if unit and (figure.kind != "money" or unit[1] == "money"):   # "$1.25 sterling", "$1.14 EUR"
+        canon, kind, figure.end = unit
+        canon = _resolve_pound(canon, figure.scale or figure.kind == "money")
+        figure.unit, figure.kind = (None if kind == "multiple" else canon), kind
+    if figure.unit == "USD":
+        us = _US_SUFFIX_RE.match(text, figure.end)
+        if us:
+            figure.end = us.end()
+    if figure.unit:
+        _read_rate(text, figure)
+        found = _object_after_of(text, figure.end)
+        if found:
+            figure.object = found[0]
+    elif figure.kind == "multiple":
+        found = _noun_phrase(text, figure.end, allow_singular=True)
+        if found:
+            figure.object = found[0]
+    if figure.unit is None and _AGE_BEFORE_RE.search(text[max(0, figure.start - 16):figure.start]):
+        figure.kind, figure.unit = "age", "year"
+
+
+def _read_rate(text: str, figure: _Figure) -> None:
+    m = _PER_RE.match(text, figure.end)
+    if not m or _TIME_AGO_RE.match(text, m.end()):
+        return
+    explicit = m.group("sep").strip(" -").lower() in ("per", "/")
+    if figure.kind in ("money", "measure") and (explicit or figure.kind == "money"):
+        den = " ".join(m.group("den").lower().replace(".", "").split())
+        figure.unit = f"{figure.unit}/{_DENOMINATOR_CANON.get(den, den)}"
+        figure.end = m.end()
+
+
+def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
+    """A number without a unit: find what it counts, or decide whether it is a figure at all."""
+    start, end = figure.start, figure.end
+    bare_digits = not words and figure.kind == "count" and not figure.scale
+    if bare_digits and _is_year(num, figure.qualifier):
+        return False
+    found = _noun_phrase(text, end, allow_singular=figure.value == 1 and num.lower() in ("one", "1"))
+    plural = found is not None and _is_plural(found[0].split()[-1])
+    if bare_digits and (_is_label(text, start, end) or not plural and _is_name_part(text, end)):
+        return False
+    if found:
+        noun_unit = _noun_unit(found[0])
+        if noun_unit:
+            figure.unit, figure.kind = noun_unit
+        figure.object, figure.end = found
+        return True
+    of = _object_after_of(text, end)
+    if of:
+        figure.object = of[0]
+        return True
+    if words:
+        figure.weak = True
+        return True
+    if _BYLINE_RE.search(text[max(0, start - 60):start]):
+        return False                        # "By Jane Doe, 41": an age in a byline
+    if _APPOSITION_BEFORE_RE.search(text[max(0, start - 40):start]) and _APPOSITION_AFTER_RE.match(text, end) \
+            and 0 < figure.value < 120 and figure.value == int(figure.value):
+        figure.kind, figure.unit = "age", "year"
+    figure.bare = bare_digits
+    return True
+
+
+def _is_year(num: str, qualifier: str) -> bool:
+    return len(num) == 4 and num.isdigit() and _YEAR_RANGE[0] <= int(num) <= _YEAR_RANGE[1] \
+        and qualifier == "exact"
+
+
+# ---------------------------------------------------------------- ranges
+
+_RANGE_GAP_RE = re.compile(r"\s*(?:(?P<dash>[-–—])|(?P<to>to|through|and|or))[\s-]*$", re.I)
+_RANGE_START_RE = re.compile(r"\b(?P<word>between|from|range[sd]?\s+from|ranging\s+from)\s+$", re.I)
+
+
+def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
+    """ "15-22 mph", "between $62 and $68", "1 to 2 thousand people", "three or four years": one figure
+    with low/high. The first number borrows the unit and scale of the second when it has none."""
+    out = []
+    i = 0
+    while i < len(figures):
+        a = figures[i]
+        b = figures[i + 1] if i + 1 < len(figures) else None
+        merged = b is not None and _as_range(text, a, b)
+        if merged:
+            out.append(merged)
+            i += 2
+            continue
+        if b is not None and _is_score(text, a, b):
+            i += 2                          # "2-0", "89-89": a score, not a range
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _is_score(text: str, a: _Figure, b: _Figure) -> bool:
+    return a.bare and b.bare and text[a.end:b.start] == "-" and a.value >= b.value
+
+
+def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
+    gap = _RANGE_GAP_RE.match(text[a.end:b.start])
+    if not gap or a.low is not None or b.low is not None or a.kind in ("ordinal", "fraction") \
+            or b.kind in ("ordinal", "fraction"):
+        return None
+    opener = _RANGE_START_RE.search(text[max(0, a.start - 24):a.start])
+    word = (gap.group("to") or "").lower()
+    a_value = a.value
+    b_scale = _scale_of(text, b) if b.scale else 1.0
+    if (a.unit is None or a.unit == b.unit) and not a.scale and abs(a.value) < abs(b.value) / b_scale:
+        a_value = a.value * b_scale     # "$89 to $93 billion", "1 to 2 thousand": the second one's scale
+    if a.unit is None and a.object is None:
+        unit_ok = True
+    elif a.unit and b.unit is None and b.object is None:
+        unit_ok = bool(opener)
+    else:
+        unit_ok = (a.unit == b.unit or bool(a.unit and b.unit and b.unit.startswith(a.unit))
+                   or bool(a.unit and b.unit and a.unit.startswith(b.unit))) and a.object is None
+    if not unit_ok:
+        return None
+    if gap.group("dash"):
+        if not a_value < b.value or not (a.bare or a.unit is None or a.unit == b.unit):
+            return None
+    elif word == "and":
+        if not opener or opener.group("word").lower() != "between":
+            return None
+    elif word == "or":
+        if a.unit is not None or a.object is not None or a_value >= b.value or b.value > 100:
+            return None
+    elif not opener and a.unit is not None and a.change:
+        return None                         # "rose 2% to 5%": a change and a level
+    if a.bare is False and a.weak is False and a.unit is None and a.object is not None:
+        return None
+    low, high = sorted((a_value, b.value))
+    fig = _Figure(a.start, b.end, None, kind=b.kind, unit=max(a.unit or "", b.unit or "", key=len) or None)
+    fig.low, fig.high = low, high
+    fig.object = b.object
+    fig.qualifier = a.qualifier if a.qualifier != "exact" else "range"
+    fig.change = a.change or b.change
+    fig.number_start = a.number_start
+    return fig
+
+
+def _scale_of(text: str, figure: _Figure) -> float:
+    m = _CANDIDATE_RE.match(text, figure.number_start)
+    scale = m.group("scale") if m else None
+    return (_scale_factor(scale.strip(), "$") or 1.0) if scale else 1.0
+
+
+# ---------------------------------------------------------------- entry point
+
+_QUICK_CHECK = re.compile(rf"\d|(?i:\b(?:{_WORD}|{_ORD}|{_DEN}|dozens|scores|hundreds|thousands|millions"
+                          rf"|billions|trillions)\b)")
+
+
+def find_figures(text: str) -> list[dict]:
+    """Every figure in `text`, sorted by start. See the module docstring for the fields."""
+    if not isinstance(text, str) or not _QUICK_CHECK.search(text):
+        return []
+    figures = []
+    for m in _CANDIDATE_RE.finditer(text):
+        figure = _read_candidate(text, m)
+        if figure is not None:
+            figures.append(figure)
+    figures = [f for f in _merge_ranges(text, figures) if not f.weak]
+    out, sentences, last_end = [], None, -1
+    for figure in sorted(figures, key=lambda f: f.start):
+        if figure.start < last_end:
+            continue                        # inside the counted noun of the previous figure
+        last_end = figure.end
+        sentences = sentences or Sentences(text)
+        out.append(figure.as_dict(text, sentences))
+    return out
+
+
+def _read_candidate(text: str, m: re.Match) -> _Figure | None:
+    kind = m.lastgroup
+    if m.group("skip"):
+        return None
+    if m.group("ratio"):
+        return _read_ratio(text, m)
+    if m.group("fraction"):
+        return _read_fraction(text, m)
+    if m.group("slash"):
+        return _read_slash_fraction(text, m)
+    if m.group("ordinal"):
+        return _read_ordinal(text, *m.span("ordinal"))
+    if m.group("vague"):
+        return _read_vague(text, m)
+    del kind
+    return _read_number(text, m)
