@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _pipeline_options(argv: list[str], defaults: dict | None = None):
+def _pipeline_options(argv: list[str]):
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipelines.options import NewsbeamOptions, unknown_options
@@ -72,7 +72,9 @@ def _pipeline_options(argv: list[str], defaults: dict | None = None):
     unknown = unknown_options(argv)
     if unknown:
         raise UsageError(f"unknown option {unknown[0]} (see `newsbeam run --help`)")
-    options = PipelineOptions(argv, **(defaults or {}))
+    if "--verbose" not in argv and not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
+        argv = [*argv, "--default_sdk_harness_log_level=ERROR"]  # worker processes log INFO otherwise
+    options = PipelineOptions(argv)
     return options, options.view_as(NewsbeamOptions)
 
 

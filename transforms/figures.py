@@ -224,7 +224,6 @@ _CANDIDATE_RE = re.compile(rf"""
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_MONTH_BEFORE = re.compile(_MONTH + r"\.?\s+(?:the\s+)?$")
 _MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"\b")
 _CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.?m\.?(?![A-Za-z])|o'clock|GMT|EST|EDT|PST|PDT|BST|CET|UTC)", re.I)
 _DECADE_AFTER = re.compile(r"'?s(?![A-Za-z])")
@@ -233,27 +232,29 @@ _ENUM_MARK = re.compile(r"[.)][ \t]")
 _STREET = re.compile(r"""(?:[-–]\d+)?(?:\s+(?:[NSEW]\.?|[A-Z][a-z]+|\d+(?:st|nd|rd|th))){0,3}\s+(?:St|Street|Rd|Road|Ave|Avenue
     |Blvd|Boulevard|Way|Lane|Ln|Drive|Dr|Place|Pl|Court|Ct|Terrace|Crescent|Highway|Hwy|Square|Parkway)\b\.?""",
                      re.X)
-_REFERENCE_BEFORE = re.compile(r"""(?:\b(?:No|no|Nos|nos|Number|number|Art|Article|article|Section|section
-    |Chapter|chapter|Rule|rule|Page|page|pp?|Room|room|Flight|flight|Route|route|Highway|Interstate|Unit|unit
-    |Game|game|Channel|channel|Model|model|Version|version|Level|level|Stage|stage|Phase|phase|Episode
-    |episode|Season|Category|category|Grade|grade|Gate|gate|Platform|platform|Track|track|Lot|lot|Apt|Suite
-    |Box|Vol|vol|Issue|issue|Class|class|Type|type|Week|Day|Ward|ward|District|district|Bill|Proposition
-    |Prop|Title|Act|Amendment|Formula|Tier|tier|Row|row|Seat|seat|Pier|Terminal|Zone|zone|Term|Hole|hole)\.?
-    |[#№])\s*$""", re.X)
-_WORD_BEFORE = re.compile(r"([A-Za-z][\w'’&.-]*)[ \t]+$")
+_REFERENCE_WORDS = frozenset("""No no Nos nos Number number Art Article article Section section Chapter chapter
+Rule rule Page page p pp Room room Flight flight Route route Highway Interstate Unit unit Game game Channel channel
+Model model Version version Level level Stage stage Phase phase Episode episode Season Category category Grade grade
+Gate gate Platform platform Track track Lot lot Apt Suite Box Vol vol Issue issue Class class Type type Week Day
+Ward ward District district Bill Proposition Prop Title Act Amendment Formula Tier tier Row row Seat seat Pier
+Terminal Zone zone Term Hole hole""".split())
+_MONTHS = frozenset("""Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept
+September Oct October Nov November Dec December""".split())
 
-_QUALIFIER_BEFORE = [
-    (re.compile(p + r"\s+$", re.I), q) for p, q in [
-        (r"\b(?:some|about|around|roughly|approximately|approx\.?|circa|c\.|an\s+estimated|estimated|nearly"
-         r"|almost|close\s+to|barely|in\s+the\s+region\s+of|the\s+best\s+part\s+of|an?\s+average\s+of"
-         r"|on\s+average)", "approximate"),
-        (r"\b(?:more\s+than|over|above|exceeding|in\s+excess\s+of|upwards\s+of|greater\s+than|north\s+of"
-         r"|well\s+over|just\s+over|higher\s+than|over\s+than)", "more_than"),
-        (r"\b(?:at\s+least|no\s+(?:fewer|less)\s+than|a\s+minimum\s+of|not\s+less\s+than)", "at_least"),
-        (r"\b(?:less\s+than|fewer\s+than|under|below|just\s+under|shy\s+of|lower\s+than|sub)", "less_than"),
-        (r"\b(?:at\s+most|up\s+to|a\s+maximum\s+of|no\s+more\s+than|not\s+more\s+than)", "at_most"),
-    ]
-]
+# Hedges written before the number, as lower-case word sequences.
+_QUALIFIER_WORDS = {
+    tuple(phrase.split()): qualifier
+    for qualifier, phrases in {
+        "approximate": "some|about|around|roughly|approximately|approx.|approx|circa|c.|an estimated|estimated"
+                       "|nearly|almost|close to|barely|in the region of|the best part of",
+        "more_than": "more than|over|above|exceeding|in excess of|upwards of|greater than|north of|higher than"
+                     "|over than",
+        "at_least": "at least|no fewer than|no less than|a minimum of|not less than",
+        "less_than": "less than|fewer than|under|below|shy of|lower than",
+        "at_most": "at most|up to|a maximum of|no more than|not more than",
+    }.items()
+    for phrase in phrases.split("|")
+}
 _SYMBOL_QUALIFIER = {"~": "approximate", "≈": "approximate", ">": "more_than", "≥": "at_least",
                      "<": "less_than", "≤": "at_most"}
 _QUALIFIER_AFTER = re.compile(r"\s*(?:,\s*)?(?P<q>or\s+(?:more|above|higher|so|less|fewer|under|below)|\+)(?![\w])",
@@ -262,28 +263,30 @@ _AFTER_QUALIFIER = {"more": "at_least", "above": "at_least", "higher": "at_least
                     "less": "at_most", "fewer": "at_most", "under": "at_most", "below": "at_most",
                     "+": "at_least"}
 
-_UP = r"rose|rise[sn]?|rising|up|increas(?:ed?|es|ing)|gain(?:ed|s|ing)?|climb(?:ed|s|ing)?|jump(?:ed|s|ing)?" \
-      r"|surg(?:ed?|es|ing)|soar(?:ed|s|ing)?|gr[eo]w(?:n|s|ing)?|advanc(?:ed?|es|ing)|add(?:ed|s|ing)" \
-      r"|rall(?:ied|ies|y)|boost(?:ed|s)?|r[ae]n\s+up|spik(?:ed?|es)|widen(?:ed|s)?|higher|expand(?:ed|s)?"
-_DOWN = r"fell|fall(?:s|en|ing)?|down|drop(?:ped|s|ping)?|declin(?:ed?|es|ing)|decreas(?:ed?|es|ing)|lost" \
-        r"|los(?:es|ing)|slid(?:es|ing)?|slip(?:ped|s|ping)?|plung(?:ed?|es|ing)|plummet(?:ed|s|ing)?" \
-        r"|tumbl(?:ed?|es|ing)|s[au]nk|sinks?|shed(?:s|ding)?|eas(?:ed|es|ing)|dipp?(?:ed|s)?|cut|slump(?:ed|s)?" \
-        r"|shr[ua]nk|shrinks?|contract(?:ed|s)?|lower|narrow(?:ed|s)?|retreat(?:ed|s)?|sh[ae]d"
-_CHANGE_BEFORE = re.compile(rf"\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?:\s+(?:by|of))?(?:\s+(?:a|an|just|only"
-                            r"|some|about|around|roughly|nearly|almost|more\s+than|over|less\s+than|under"
-                            r"|another|a\s+further|an\s+additional|a\s+sharp|a\s+steep))*\s+$", re.I)
+_UP_WORDS = frozenset("""rose rise rises risen rising up increased increase increases increasing gained gain gains
+gaining climbed climb climbs climbing jumped jump jumps jumping surged surge surges surging soared soar soars
+soaring grew grow grows growing grown advanced advance advances advancing added add adds adding rallied rally
+rallies boosted boost boosts spiked spike spikes widened widen widens higher expanded expand expands""".split())
+_DOWN_WORDS = frozenset("""fell fall falls fallen falling down dropped drop drops dropping declined decline declines
+declining decreased decrease decreases decreasing lost lose loses losing slid slide slides sliding slipped slip
+slips slipping plunged plunge plunges plunging plummeted plummet plummets plummeting tumbled tumble tumbles
+tumbling sank sink sinks sunk shed sheds shedding eased ease eases easing dipped dip dips cut cuts slumped slump
+slumps shrank shrink shrinks shrunk contracted contract contracts lower narrowed narrow narrows retreated
+retreat retreats""".split())
+# Words that may stand between a change verb and its figure: "rose by about", "fell a further".
+_CHANGE_FILLERS = frozenset("""by of a an just only some about around roughly nearly almost more less than over
+under another further additional sharp steep""".split())
 _CHANGE_AFTER = re.compile(rf"[\s-]+(?:(?P<up>rise|increase|gain|jump|surge|rally|climb|advance|higher|hike"
                            rf"|growth|up)|(?P<down>drop|fall|decline|decrease|loss|slide|plunge|cut|lower|down"
                            rf"|slump|dip|reduction))\b", re.I)
 _US_SUFFIX_RE = re.compile(r"\s?(?:US|U\.S\.)(?![A-Za-z])")
 _TIME_AGO_RE = re.compile(r"\s+(?:ago|earlier|before|later|prior)\b")
-_AGE_BEFORE_RE = re.compile(r"\b(?:aged|age(?:\s+of)?|ages\s+of)\s+$", re.I)
 _APPOSITION_BEFORE_RE = re.compile(r"\b[A-Z][\w'’.-]+,\s$")
 _APPOSITION_AFTER_RE = re.compile(r"\s*[,)]")
 _BYLINE_RE = re.compile(r"(?:^|\n)[ \t]*By\s[^\n]*$")
+_CAPITALISED_AFTER_RE = re.compile(r" ([A-Z]\w*)")
 _FRACTION_UNIT_RE = re.compile(r"(?:\s+of)?\s+an?(?:\s+(?:US|U\.S\.|UK|imperial|metric))?(?=\s)")
 _ADJECTIVAL_RE = re.compile(r"[ \t]+[\w$€£]")
-_NEGATIVE_BEFORE = re.compile(r"\bminus[\s-]$", re.I)
 
 # ---------------------------------------------------------------- counted noun phrases
 
@@ -310,11 +313,17 @@ _NOT_PLURAL = frozenset("""is was has does his this its thus yes us bus gas plus
 always perhaps whereas across less unless various previous serious famous""".split())
 
 _YEAR_RANGE = (1000, 2199)
+_LETTERS_ANY_CASE_RE = re.compile(r"[A-Za-z]+")
+_SCIENTIFIC_PARTS_RE = re.compile(r"([\d.]+)\s?[×x]\s?10\^?([−-]?\d+)")
+_TOKEN_RE = re.compile(r"\S+")
+_LEADING_INT_RE = re.compile(r"\d+")
+_SLASH_RE = re.compile(r"\s?[/⁄]\s?")
+_WORD_END_RE = re.compile(r"[A-Za-z]+$")
 _ORDINAL_NOUN_RE = re.compile(r"[ \t]+(?:(?P<streak>straight|consecutive|successive|running)[ \t]+)?"
                               r"(?P<noun>[A-Za-z]+)", re.I)
 _ORDINAL_NOUNS = frozenset("year term season month week day decade time generation anniversary".split())
-_HALF_BLOCKER_RE = re.compile(r"\b(?:first|second|latter|former|the|this|that|last|next|each|other|top|bottom"
-                              r"|back|front|one)\s+$", re.I)
+_HALF_BLOCKERS = frozenset("first second latter former the this that last next each other top bottom back front one"
+                           .split())
 _HALF_SCALE_RE = re.compile(r"\s+an?\s+(million|billion|trillion|thousand|hundred|dozen)\b", re.I)
 _HALF_NEXT_RE = re.compile(r"\s+(?:of|the|a|an|its|their|his|her|our|all|that|those|these|my|your)\b", re.I)
 
@@ -323,7 +332,7 @@ def _parse_words(text: str) -> tuple[float, int] | None:
     """Value of a number-word phrase ("twenty-two", "two hundred and fifty", "a dozen", "four and a half")
     and how many characters of it form a well-formed number."""
     total, current, end, last = 0.0, 0.0, 0, None
-    for m in re.finditer(r"[A-Za-z]+", text):
+    for m in _LETTERS_ANY_CASE_RE.finditer(text):
         word = m.group().lower()
         if word in ("a", "an"):
             if last not in (None, "and"):
@@ -369,7 +378,7 @@ def _parse_words(text: str) -> tuple[float, int] | None:
 
 
 def _parse_digits(raw: str) -> float:
-    scientific = re.fullmatch(r"([\d.]+)\s?[×x]\s?10\^?([−-]?\d+)", raw)
+    scientific = _SCIENTIFIC_PARTS_RE.fullmatch(raw)
     if scientific:
         return float(scientific.group(1)) * 10.0 ** int(scientific.group(2).replace("−", "-"))
     return float(raw.replace(",", ""))
@@ -393,7 +402,7 @@ def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[str, int] |
     if not m:
         return None
     words = []
-    for w in re.finditer(r"\S+", m.group(1)):
+    for w in _TOKEN_RE.finditer(m.group(1)):
         token = w.group().rstrip(".")
         low = token.lower()
         if low in ("and", "or") and words:
@@ -444,22 +453,33 @@ class _Figure:
         self.weak = False      # a number word with nothing counted: kept only as the start of a range
         self.number_start = start
 
-    def as_dict(self, text: str, sentences: Sentences) -> dict:
+    def as_dict(self, text: str, sentence: str) -> dict:
         return {
             "start": self.start, "end": self.end, "raw": text[self.start:self.end],
             "value": self.value, "low": self.low, "high": self.high, "kind": self.kind, "unit": self.unit,
             "object": self.object, "qualifier": self.qualifier,
             "approximate": self.qualifier in ("approximate", "vague"), "change": self.change,
-            "sentence": sentences.sentence_at(self.start),
+            "sentence": sentence,
         }
 
 
 # ---------------------------------------------------------------- context rules
 
+def _last_words(text: str, pos: int, n: int, lower: bool = False) -> list[str]:
+    """Up to `n` words right before `pos` (empty unless `pos` follows a space), opening brackets and quote
+    marks stripped. Looking hedges and verbs up by word is much cheaper than end-anchored regexes."""
+    chunk = text[max(0, pos - 48):pos]
+    if not chunk or chunk[-1] not in " \t\xa0":
+        return []
+    words = [w.lstrip("(\"'“‘[") for w in chunk.split()[-n:]]
+    return [w.lower() for w in words] if lower else words
+
+
 def _is_date_or_time(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 12):start]
-    return bool(_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text, end)
-                or _CLOCK_AFTER.match(text, end))
+    before = _last_words(text, start, 2)
+    if before and (before[-1].rstrip(".") in _MONTHS or before[-1] == "the" and before[0].rstrip(".") in _MONTHS):
+        return True
+    return bool(_MONTH_AFTER.match(text, end) or _CLOCK_AFTER.match(text, end))
 
 
 def _is_enumeration(text: str, start: int, end: int) -> bool:
@@ -469,18 +489,21 @@ def _is_enumeration(text: str, start: int, end: int) -> bool:
 
 def _is_label(text: str, start: int, end: int) -> bool:
     """ "No. 10", "Game 7", "iPhone 11", "S&P 500", "575 Wilbraham Road": a label, not an amount."""
-    before = text[max(0, start - 24):start]
-    if _REFERENCE_BEFORE.search(before) or _STREET.match(text, end):
+    if text[max(0, start - 2):start].rstrip()[-1:] in ("#", "№") or _STREET.match(text, end):
         return True
-    word = _WORD_BEFORE.search(before)
-    return bool(word and any(c.isupper() for c in word.group(1)) and word.group(1).lower() not in _STOP
-                and not word.group(1).endswith(("'s", "’s"))
-                and not _at_sentence_start(text, start - len(word.group(0))))
+    before = _last_words(text, start, 1)
+    if not before or text[start - 1] not in " \t":
+        return False
+    word = before[0]
+    if word.rstrip(".") in _REFERENCE_WORDS:
+        return True
+    return (word[:1].isalpha() and any(c.isupper() for c in word) and word.lower() not in _STOP
+            and not word.endswith(("'s", "’s")) and not _at_sentence_start(text, start - len(word) - 1))
 
 
 def _is_name_part(text: str, end: int) -> bool:
     """ "787 Dreamliner", "90049 ZIP Code", "11 Pro": a number followed by a capitalised singular word."""
-    after = re.match(r" ([A-Z]\w*)", text[end:end + 24])
+    after = _CAPITALISED_AFTER_RE.match(text, end)
     return bool(after and not _is_plural(after.group(1)))
 
 
@@ -490,24 +513,26 @@ def _at_sentence_start(text: str, pos: int) -> bool:
 
 
 def _qualifier_before(text: str, start: int) -> str | None:
-    before = text[max(0, start - 32):start]
-    stripped = before.rstrip()
+    stripped = text[max(0, start - 3):start].rstrip()
     if stripped and stripped[-1] in _SYMBOL_QUALIFIER:
         return _SYMBOL_QUALIFIER[stripped[-1]]
-    if before.endswith("sub-"):
+    if text[max(0, start - 4):start].lower() == "sub-":
         return "less_than"
-    for pattern, qualifier in _QUALIFIER_BEFORE:
-        if pattern.search(before):
-            return qualifier
+    words = _last_words(text, start, 4, lower=True)
+    for n in (4, 3, 2, 1):
+        if len(words) >= n and tuple(words[-n:]) in _QUALIFIER_WORDS:
+            return _QUALIFIER_WORDS[tuple(words[-n:])]
     return None
 
 
 def _change_before(text: str, start: int) -> str | None:
-    m = _CHANGE_BEFORE.search(text[max(0, start - 48):start])
-    if not m:
+    """ "rose 3%", "fell by about 200", "was up a further 2%": the figure is a change, up or down."""
+    words = _last_words(text, start, 6, lower=True)
+    while words and words[-1] in _CHANGE_FILLERS:
+        words.pop()
+    if not words:
         return None
-    return "up" if m.group("up") else "down"
-
+    return "up" if words[-1] in _UP_WORDS else "down" if words[-1] in _DOWN_WORDS else None
 
 
 def _object_after_of(text: str, pos: int) -> tuple[str, int] | None:
@@ -531,7 +556,7 @@ def _noun_unit(phrase: str):
 def _read_ordinal(text: str, start: int, end: int) -> _Figure | None:
     """ "sixth year", "third term", "fifth straight win": ordinals that count something."""
     word = text[start:end].lower()
-    value = float(re.match(r"\d+", word).group()) if word[0].isdigit() else _ORDINAL_WORDS.get(word)
+    value = float(_LEADING_INT_RE.match(word).group()) if word[0].isdigit() else _ORDINAL_WORDS.get(word)
     m = _ORDINAL_NOUN_RE.match(text, end)
     if not m or not value:
         return None
@@ -549,7 +574,8 @@ def _read_fraction(text: str, m: re.Match) -> _Figure | None:
     """ "two-thirds of voters", "a quarter of", "half the money", "half a million"."""
     start, end = m.span("fraction")
     if m.group("half"):
-        if _HALF_BLOCKER_RE.search(text[max(0, start - 12):start]):
+        previous = _last_words(text, start, 1, lower=True)
+        if previous and previous[0] in _HALF_BLOCKERS:   # "the first half of", "one half"
             return None
         scaled = _HALF_SCALE_RE.match(text, end)
         if scaled:
@@ -596,7 +622,7 @@ def _read_ratio(text: str, m: re.Match) -> _Figure | None:
 
 def _read_slash_fraction(text: str, m: re.Match) -> _Figure | None:
     """ "1/16 of a pint" (but not "24/7" or a date)."""
-    top, bottom = (float(x) for x in re.split(r"\s?[/⁄]\s?", m.group("slash")))
+    top, bottom = (float(x) for x in _SLASH_RE.split(m.group("slash")))
     if not (0 < top < bottom) or not _OF_NP_RE.match(text, m.end()):
         return None
     return _fraction_of(text, _Figure(m.start(), m.end(), top / bottom, kind="fraction"))
@@ -683,7 +709,7 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
     figure = _Figure(start, end, value)
     figure.number_start = num_start
     figure.scale = end == m.end("scale") and m.group("scale") is not None
-    if sign in ("-", "−") or _NEGATIVE_BEFORE.search(text[max(0, start - 7):start]):
+    if sign in ("-", "−") or text[max(0, start - 6):start].lower() in ("minus ", "minus-"):
         figure.value = -value
     elif sign == "+":
         figure.change = "up"
@@ -699,7 +725,7 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
     figure.qualifier = _qualifier_before(text, start) or "exact"
     figure.change = figure.change or _change_before(text, start)
     if cur:
-        figure.kind, figure.unit = "money", _PREFIX_CODES.get(re.sub(r"\s", "", cur).lower(), cur.strip())
+        figure.kind, figure.unit = "money", _PREFIX_CODES.get("".join(cur.split()).lower(), cur.strip())
     _read_unit(text, figure)
     if figure.kind == "duration" and _ADJECTIVAL_RE.match(text, figure.end) and "-" in text[start:figure.end]:
         return None                         # "a five-year plan", "a 30-day contract": a label of the noun
@@ -717,7 +743,7 @@ def _clean_left_edge(text: str, start: int) -> bool:
     """False for numbers glued to a word on their left: "TA-35", "COVID-19", "mid-2019", "v1.2"."""
     if start < 2 or text[start - 1] not in "-.":
         return True
-    word = re.search(r"[A-Za-z]+$", text[max(0, start - 12):start - 1])
+    word = _WORD_END_RE.search(text[max(0, start - 12):start - 1])
     if text[start - 1] == "-" and (text[start - 2].isdigit() or (word and word.group().lower() in ("minus", "sub", "to"))):
         return True
     return not text[start - 2].isalnum()
@@ -755,8 +781,13 @@ def _read_unit(text: str, figure: _Figure) -> None:
         found = _noun_phrase(text, figure.end, allow_singular=True)
         if found:
             figure.object = found[0]
-    if figure.unit is None and _AGE_BEFORE_RE.search(text[max(0, figure.start - 16):figure.start]):
+    if figure.unit is None and _follows_age_word(text, figure.start):
         figure.kind, figure.unit = "age", "year"
+
+
+def _follows_age_word(text: str, start: int) -> bool:
+    words = _last_words(text, start, 2, lower=True)
+    return words[-1:] in (["aged"], ["age"]) or words in (["age", "of"], ["ages", "of"])
 
 
 def _read_rate(text: str, figure: _Figure) -> None:
@@ -810,7 +841,6 @@ def _is_year(num: str, qualifier: str) -> bool:
 # ---------------------------------------------------------------- ranges
 
 _RANGE_GAP_RE = re.compile(r"\s*(?:(?P<dash>[-–—])|(?P<to>to|through|and|or))[\s-]*$", re.I)
-_RANGE_START_RE = re.compile(r"\b(?P<word>between|from|range[sd]?\s+from|ranging\s+from)\s+$", re.I)
 
 
 def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
@@ -843,7 +873,7 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     if not gap or a.low is not None or b.low is not None or a.kind in ("ordinal", "fraction") \
             or b.kind in ("ordinal", "fraction"):
         return None
-    opener = _RANGE_START_RE.search(text[max(0, a.start - 24):a.start])
+    opener = _last_words(text, a.start, 1, lower=True)[-1:] in (["between"], ["from"])
     word = (gap.group("to") or "").lower()
     a_value = a.value
     b_scale = _scale_of(text, b) if b.scale else 1.0
@@ -862,7 +892,7 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
         if not a_value < b.value or not (a.bare or a.unit is None or a.unit == b.unit):
             return None
     elif word == "and":
-        if not opener or opener.group("word").lower() != "between":
+        if _last_words(text, a.start, 1, lower=True) != ["between"]:
             return None
     elif word == "or":
         if a.unit is not None or a.object is not None or a_value >= b.value or b.value > 100:
@@ -889,32 +919,75 @@ def _scale_of(text: str, figure: _Figure) -> float:
 
 # ---------------------------------------------------------------- entry point
 
-_QUICK_CHECK = re.compile(rf"\d|(?i:\b(?:{_WORD}|{_ORD}|{_DEN}|dozens|scores|hundreds|thousands|millions"
-                          rf"|billions|trillions)\b)")
+_DIGIT_ANCHOR_RE = re.compile(r"[0-9$€£¥₹₪₩₽½⅓⅔¼¾⅕⅛]+")
+_LETTERS_RE = re.compile(r"[a-z]+")
+_ANCHOR_WORDS = frozenset(list(_UNITS_WORDS) + list(_TENS_WORDS) + list(_SCALE_WORDS) + list(_ORDINAL_WORDS)
+                          + list(_DENOMINATORS) + list(_VAGUE) + ["dozen", "tens"])
+_LOOKBACK = 10      # longest prefix a candidate can have before its digits or number word ("U.S. $", "several ")
+
+
+def _anchors(text: str) -> list[int]:
+    """Positions of digits, currency signs and number words: the only places a figure can be near.
+    Scanning for these with cheap patterns, then matching the full grammar only around them, is what
+    keeps the extractor at about a millisecond per article."""
+    positions = [m.start() for m in _DIGIT_ANCHOR_RE.finditer(text)]
+    low = text.lower()
+    if len(low) != len(text):               # a few characters change length when lower-cased
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for word in _ANCHOR_WORDS.intersection(_LETTERS_RE.findall(low)):
+        at = low.find(word)
+        while at != -1:
+            if at == 0 or not low[at - 1].isalpha():
+                positions.append(at)
+            at = low.find(word, at + 1)
+    return sorted(positions)
+
+
+def _candidates(text: str):
+    """Matches of the candidate grammar, left to right and non-overlapping, tried only near anchors."""
+    pos = 0
+    for anchor in _anchors(text):
+        if anchor < pos:
+            continue
+        for start in range(max(pos, anchor - _LOOKBACK), anchor + 1):
+            if start != anchor and (text[start].isspace() or start and text[start - 1].isalnum()):
+                continue
+            m = _CANDIDATE_RE.match(text, start)
+            if m and m.end() > anchor:
+                yield m
+                pos = m.end()
+                break
 
 
 def find_figures(text: str) -> list[dict]:
     """Every figure in `text`, sorted by start. See the module docstring for the fields."""
-    if not isinstance(text, str) or not _QUICK_CHECK.search(text):
+    if not isinstance(text, str):
         return []
     figures = []
-    for m in _CANDIDATE_RE.finditer(text):
+    for m in _candidates(text):
         figure = _read_candidate(text, m)
         if figure is not None:
             figures.append(figure)
     figures = [f for f in _merge_ranges(text, figures) if not f.weak]
-    out, sentences, last_end = [], None, -1
+    out, last_end, lines = [], -1, {}
     for figure in sorted(figures, key=lambda f: f.start):
         if figure.start < last_end:
             continue                        # inside the counted noun of the previous figure
         last_end = figure.end
-        sentences = sentences or Sentences(text)
-        out.append(figure.as_dict(text, sentences))
+        out.append(figure.as_dict(text, _sentence(text, figure.start, lines)))
     return out
 
 
+def _sentence(text: str, pos: int, lines: dict) -> str:
+    """The sentence around `pos`. Sentences never cross a line break, so only that line is split."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if line_start not in lines:
+        line_end = text.find("\n", pos)
+        lines[line_start] = Sentences(text[line_start:line_end if line_end != -1 else len(text)])
+    return lines[line_start].sentence_at(pos - line_start)
+
+
 def _read_candidate(text: str, m: re.Match) -> _Figure | None:
-    kind = m.lastgroup
     if m.group("skip"):
         return None
     if m.group("ratio"):
@@ -927,5 +1000,4 @@ def _read_candidate(text: str, m: re.Match) -> _Figure | None:
         return _read_ordinal(text, *m.span("ordinal"))
     if m.group("vague"):
         return _read_vague(text, m)
-    del kind
     return _read_number(text, m)

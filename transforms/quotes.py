@@ -133,12 +133,14 @@ _INTRO_TAIL = re.compile(
 _TRAILING_ATTRIBUTION = re.compile(
     rf",\s*(?:according\s+to\s+[^,]{{1,60}}|(?:{_PRON}|{_NP}|{_NAME})(?:\s*,[^,]{{1,80}},)?\s+(?:\w+\s+)?{_CUE}[^,]{{0,60}}"
     rf"|{_CUE}\s+[^,]{{1,80}})(?:,[^,]{{0,80}})?[.!?]*\s*$")
-_THAT = re.compile(r"\s*(?:,\s*)?(?:\p{Lu}\w+day\s+|on\s+\p{Lu}\w+day\s+|last\s+\w+\s+|in\s+a\s+\w+\s+)?(?:that\s+)?")
+_THAT = re.compile(r"\s*(?:,\s*)?(?:\p{Lu}\w+day\s+|on\s+\p{Lu}\w+day\s+|last\s+\w+\s+|in\s+a\s+\w+\s+)?(?P<that>)")
 
 # Adverbials between a cue and "that" ("said on Monday in a statement that ...").
 _LEAD_IN = re.compile(r"\s*(?:,\s*)?(?:(?:to|in|on|at|during|from|after|before|via|through|over|with|while|last|this|"
-                      r"earlier|late|early|\p{Lu}\w+day)\b[^\"“”,;]{0,70}?\s+)that\s+")
-_TELL_LEAD_IN = re.compile(r"\s*(?:[\w.’'-]+\s+){0,8}?that\s+")
+                      r"earlier|late|early|\p{Lu}\w+day)\b[^\"“”,;]{0,70}?\s+)(?P<that>)that\s")
+_TELL_LEAD_IN = re.compile(r"\s*(?:[\w.’'-]+\s+){0,8}?(?P<that>)that\s")
+# The person told: "told reporters he ...", "told Politico the ...".
+_TELL_OBJECT = re.compile(rf"\s*(?:me|us|him|her|them|you|reporters|journalists|{_NAME})\s+(?P<that>)")
 # Where a reported clause ends and the writer's own words (or another report) begin.
 _CLAUSE_BREAK = re.compile(r",\s+(?:but|which|who|while|though|although|despite|even\s+as|compared|reflecting)\b|;")
 _ROLE_APPOSITION = re.compile(
@@ -493,8 +495,9 @@ def _pre_attribution(text: str, lo: int, qs: int):
 def _clause_bounds(text: str, start: int, end: int, tell: bool = False) -> tuple[int, int]:
     """Trim a reported clause: the lead-in up to "that", a trailing attribution or a second clause
     (", but ...", ", which ..."), and end punctuation."""
-    m = (_TELL_LEAD_IN if tell else _LEAD_IN).match(text, start, end) or _THAT.match(text, start, end)
-    a = m.end() if m else start
+    m = ((_TELL_LEAD_IN.match(text, start, end) or _TELL_OBJECT.match(text, start, end)) if tell
+         else _LEAD_IN.match(text, start, end)) or _THAT.match(text, start, end)
+    a = m.start("that")   # PolNeAR clauses keep their "that"
     t = _TRAILING_ATTRIBUTION.search(text, a, end)
     b = t.start() if t else end
     last_mark = max(text.rfind(c, a, b) for c in "\"”“")
