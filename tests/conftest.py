@@ -1,7 +1,6 @@
 """Shared fixtures: a real HTTP server on 127.0.0.1 serving the fixture site, and paths to ../shared."""
 
 import os
-import time
 
 import pytest
 
@@ -16,11 +15,6 @@ def _server_error(handler):
     handler.reply(500, b"internal error", "text/plain")
 
 
-def _slow(handler):
-    time.sleep(3)
-    handler.reply(200, b"<rss version='2.0'><channel><title>late</title></channel></rss>", "application/xml")
-
-
 def _garbage(handler):
     handler.reply(200, bytes(range(256)) * 64, "application/octet-stream")
 
@@ -28,7 +22,6 @@ def _garbage(handler):
 FIXTURE_ROUTES = {
     "/news/server-error.html": _server_error,
     "/feeds/server-error.xml": _server_error,
-    "/feeds/slow.xml": _slow,
     "/feeds/garbage.xml": _garbage,
 }
 

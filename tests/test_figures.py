@@ -303,6 +303,10 @@ def test_separate_values_joined_by_to_after_a_change_are_not_a_range():
     assert values("Revenue climbed 4% to 9% of the market.") == [4, 9]
 
 
+def test_a_poll_result_read_high_to_low_is_two_values_not_a_range():
+    assert values("The mayor leads her rival 46 percent to 42 percent.") == [46, 42]
+
+
 # ---------------------------------------------------------------- things that are not figures
 
 @pytest.mark.parametrize("text", [
@@ -327,6 +331,8 @@ def test_separate_values_joined_by_to_after_a_change_are_not_a_range():
     "Unemployment stayed high through mid-2019.",
     "The postcode is M21 9AB.",
     "He visited the 90210 ZIP Code.",
+    "The survey ran September 16-19 across the state.",
+    "See the post with id 1183499116076687360 for details.",
 ])
 def test_not_figures(text):
     assert find_figures(text) == []

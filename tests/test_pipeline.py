@@ -13,7 +13,7 @@ from pipelines import batch
 from transforms.dataset import rollback_incomplete_runs
 
 FEEDS = ("/feeds/local.xml", "/feeds/regional.atom", "/feeds/malformed.xml", "/feeds/empty.xml",
-         "/feeds/not-a-feed.html", "/feeds/server-error.xml", "/feeds/absent.xml")
+         "/feeds/not-a-feed.html", "/feeds/server-error.xml", "/feeds/absent.xml", "/feeds/garbage.xml")
 
 
 def run(site, output, *extra):
@@ -62,7 +62,8 @@ def test_manifest_shows_which_feeds_are_dead_empty_or_broken(first_run):
     by_name = {f["feed_url"].rsplit("/", 1)[1]: f for f in manifest["feeds"]}
     assert {name: f["error_kind"] for name, f in by_name.items()} == {
         "local.xml": None, "regional.atom": None, "malformed.xml": "malformed_feed", "empty.xml": "empty_feed",
-        "not-a-feed.html": "not_a_feed", "server-error.xml": "http_500", "absent.xml": "http_404"}
+        "not-a-feed.html": "not_a_feed", "server-error.xml": "http_500", "absent.xml": "http_404",
+        "garbage.xml": "malformed_feed"}
     assert by_name["local.xml"]["http_status"] == 200 and by_name["local.xml"]["entries"] == 6
     assert by_name["regional.atom"]["duplicates"] == 1
 

@@ -1,5 +1,6 @@
 """Each composite transform on its own, with Beam's TestPipeline and assert_that."""
 
+import json
 import os
 
 import apache_beam as beam
@@ -9,9 +10,9 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from schemas import PARTITION_COLUMN
 from tests.conftest import FIXTURE_SITE
-from transforms.dataset import WriteDataset
+from transforms.dataset import WriteDataset, WriteManifest
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds
+from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages
 from transforms.urls import article_id
 
 RUN = "testrun"
@@ -129,3 +130,35 @@ def test_write_dataset_round_trips_through_hive_partitioned_parquet(tmp_path):
     assert got == [("2026-11-20", 3, 404), ("2026-11-21", 3, 404)]
     leftovers = [n for _, _, names in os.walk(tmp_path) for n in names if not n.endswith(".parquet")]
     assert leftovers == []
+
+
+def test_fetch_pages_keeps_bodies_and_failures_for_the_fallback(site):
+    entries = [{**_entry(f"{site.base}/news/ferry-terminal.html"), "article_id": "a"},
+               {**_entry(f"{site.base}/news/missing-story.html"), "article_id": "b"}]
+    with test_pipeline.TestPipeline() as p:
+        pages = p | beam.Create(entries) | FetchPages()
+        assert_that(pages | beam.Map(lambda pg: (pg["entry"]["article_id"], pg["status"],
+                                                 b"ferry terminal" in (pg.get("body") or b""),
+                                                 (pg.get("failure") or {}).get("kind"))),
+                    equal_to([("a", 200, True, None), ("b", 404, False, "http_404")]))
+
+
+def test_write_manifest_counts_each_feed_and_lands_after_the_files(tmp_path):
+    facts = [
+        {"fact": "feed", "feed_url": "f1", "http_status": 200, "status": "ok", "error_kind": None, "entries": 3},
+        {"fact": "feed", "feed_url": "f2", "http_status": 404, "status": "error", "error_kind": "http_404",
+         "entries": 0},
+        {"fact": "outcome", "feed_url": "f1", "outcome": "articles", "count": 2},
+        {"fact": "outcome", "feed_url": "f1", "outcome": "errors", "count": 1},
+        {"fact": "file", "table": "articles", "path": "x.parquet", "rows": 2},
+    ]
+    header = {"run_id": RUN, "started_at": "2026-11-24T10:00:00+00:00"}
+    with test_pipeline.TestPipeline() as p:
+        manifests = p | beam.Create(facts) | WriteManifest(str(tmp_path), RUN, header)
+        assert_that(manifests | beam.Map(lambda m: (m["totals"]["entries"], m["totals"]["articles"],
+                                                    m["totals"]["errors"], m["totals"]["feed_errors"],
+                                                    m["rows"]["articles"])),
+                    equal_to([(3, 2, 1, 1, 2)]))
+    written = json.loads((tmp_path / "_runs" / f"{RUN}.json").read_text())
+    assert [(f["feed_url"], f["articles"], f["errors"], f["error_kind"]) for f in written["feeds"]] == [
+        ("f1", 2, 1, None), ("f2", 0, 0, "http_404")]

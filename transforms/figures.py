@@ -173,13 +173,15 @@ _UNIT_TABLE = [
     (r"(?i:magnitude)", "magnitude", "measure"),
     (r"(?i:times|-?fold)", None, "multiple"),
 ]
-_UNIT_RE = re.compile(
-    r"[\s-]?(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_UNIT_TABLE))
-    + r")(?![A-Za-z0-9])")
-_UNIT_BY_GROUP = {f"u{i}": (canon, kind) for i, (_, canon, kind) in enumerate(_UNIT_TABLE)}
-# Units that are single letters or otherwise easily confused: accepted only attached to the number.
+# One alternation over all spellings finds the unit; the table entry it came from is then found by
+# trying the entries in order. A capturing group per entry would stop the regex engine from skipping
+# alternatives on their first character and made unit look-up the slowest step of the extractor.
+_UNIT_RE = re.compile(r"[\s-]?(?P<unit>" + "|".join(f"(?:{pattern})" for pattern, _, _ in _UNIT_TABLE)
+                      + r")(?![A-Za-z0-9])")
+_UNIT_ENTRIES = [(re.compile(pattern), canon, kind) for pattern, canon, kind in _UNIT_TABLE]
+_UNIT_SYMBOLS = frozenset("%$€£¢°º″μµ")
+# Single-letter units that are accepted only attached to the number ("5h", "2L").
 _ATTACHED_ONLY = {"hour", "l"}
-_CASE_SENSITIVE_SHORT = re.compile(r"[A-Za-z]{1,2}")
 
 # "$58.24 per barrel", "$3,500 a month", "10 cents per share": the denominator of a money rate.
 _PER_RE = re.compile(r"""(?P<sep>\s+(?:per|an?|each)\s+|\s*(?:/|-a-|-per-)\s*)(?P<den>(?i:
@@ -226,7 +228,6 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 _MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"\b")
 _CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.?m\.?(?![A-Za-z])|o'clock|GMT|EST|EDT|PST|PDT|BST|CET|UTC)", re.I)
-_DECADE_AFTER = re.compile(r"'?s(?![A-Za-z])")
 _ENUMERATION = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?\(?$")
 _ENUM_MARK = re.compile(r"[.)][ \t]")
 _STREET = re.compile(r"""(?:[-–]\d+)?(?:\s+(?:[NSEW]\.?|[A-Z][a-z]+|\d+(?:st|nd|rd|th))){0,3}\s+(?:St|Street|Rd|Road|Ave|Avenue
@@ -317,6 +318,7 @@ _LETTERS_ANY_CASE_RE = re.compile(r"[A-Za-z]+")
 _SCIENTIFIC_PARTS_RE = re.compile(r"([\d.]+)\s?[×x]\s?10\^?([−-]?\d+)")
 _TOKEN_RE = re.compile(r"\S+")
 _LEADING_INT_RE = re.compile(r"\d+")
+_DIGITS_BEFORE_RE = re.compile(r"\d+$")
 _SLASH_RE = re.compile(r"\s?[/⁄]\s?")
 _WORD_END_RE = re.compile(r"[A-Za-z]+$")
 _ORDINAL_NOUN_RE = re.compile(r"[ \t]+(?:(?P<streak>straight|consecutive|successive|running)[ \t]+)?"
@@ -424,15 +426,26 @@ def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[str, int] |
 
 
 
+def _unit_entry(text: str, start: int, end: int) -> tuple[str | None, str]:
+    """Canonical unit and kind of the spelling text[start:end] found by _UNIT_RE."""
+    for pattern, canon, kind in _UNIT_ENTRIES:
+        if pattern.fullmatch(text, start, end):
+            return canon, kind
+    raise AssertionError(f"unit spelling without a table entry: {text[start:end]!r}")
+
+
 def _unit_at(text: str, pos: int):
     """The unit written right after the number ("km", " per cent", "-year-old"): (canon, kind, end)."""
+    head = text[pos:pos + 2]
+    if not head or not (head[0].isalpha() or head[0] in _UNIT_SYMBOLS
+                        or head[0] in " -" and head[1:] and (head[1].isalpha() or head[1] in _UNIT_SYMBOLS)):
+        return None                         # cheap exit for the common "2016," or "300 (": no unit here
     m = _UNIT_RE.match(text, pos)
     if not m:
         return None
-    group = m.lastgroup
-    canon, kind = _UNIT_BY_GROUP[group]
-    spelled = m.group(group)
-    if canon in _ATTACHED_ONLY and m.start(group) > pos and len(spelled) == 1:
+    canon, kind = _unit_entry(text, *m.span("unit"))
+    spelled = m.group("unit")
+    if canon in _ATTACHED_ONLY and m.start("unit") > pos and len(spelled) == 1:
         return None
     if canon == "CODE":
         canon = spelled
@@ -447,7 +460,8 @@ class _Figure:
 
     def __init__(self, start, end, value, kind="count", unit=None):
         self.start, self.end, self.value, self.kind, self.unit = start, end, value, kind, unit
-        self.low = self.high = self.object = self.change = self.scale = None
+        self.low = self.high = self.object = self.change = None
+        self.scale = None      # the multiplier of a scale word or abbreviation ("million", "bn"), if any
         self.qualifier = "exact"
         self.bare = False      # digits only: no currency, scale, unit or counted noun
         self.weak = False      # a number word with nothing counted: kept only as the start of a range
@@ -476,6 +490,8 @@ def _last_words(text: str, pos: int, n: int, lower: bool = False) -> list[str]:
 
 
 def _is_date_or_time(text: str, start: int, end: int) -> bool:
+    if start > 1 and text[start - 1] in "-–" and text[start - 2].isdigit():
+        start = _DIGITS_BEFORE_RE.search(text, 0, start - 1).start()   # "September 16-19": check "16"
     before = _last_words(text, start, 2)
     if before and (before[-1].rstrip(".") in _MONTHS or before[-1] == "the" and before[0].rstrip(".") in _MONTHS):
         return True
@@ -497,7 +513,8 @@ def _is_label(text: str, start: int, end: int) -> bool:
     word = before[0]
     if word.rstrip(".") in _REFERENCE_WORDS:
         return True
-    return (word[:1].isalpha() and any(c.isupper() for c in word) and word.lower() not in _STOP
+    return (word[:1].isalpha() and word[-1].isalnum() and any(c.isupper() for c in word)
+            and word.lower() not in _STOP
             and not word.endswith(("'s", "’s")) and not _at_sentence_start(text, start - len(word) - 1))
 
 
@@ -547,7 +564,7 @@ def _noun_unit(phrase: str):
     m = _UNIT_RE.fullmatch(" " + last)
     if not m:
         return None
-    canon, kind = _UNIT_BY_GROUP[m.lastgroup]
+    canon, kind = _unit_entry(m.string, *m.span("unit"))
     return (canon, kind) if kind in ("duration", "measure") and len(last) > 2 else None
 
 
@@ -580,7 +597,7 @@ def _read_fraction(text: str, m: re.Match) -> _Figure | None:
         scaled = _HALF_SCALE_RE.match(text, end)
         if scaled:
             figure = _Figure(start, scaled.end(), 0.5 * _SCALE_WORDS.get(scaled.group(1).lower(), 12))
-            figure.scale = True
+            figure.scale = figure.value * 2
             return figure
         if not _HALF_NEXT_RE.match(text, end):
             return None
@@ -640,7 +657,7 @@ def _read_vague(text: str, m: re.Match) -> _Figure | None:
     else:
         low, high = _VAGUE[words[0]]
     figure = _Figure(m.start(), m.end(), float(low), kind="count")
-    figure.low, figure.high, figure.qualifier, figure.scale = float(low), float(high), "vague", True
+    figure.low, figure.high, figure.qualifier, figure.scale = float(low), float(high), "vague", float(low)
     of = _OF_NP_RE.match(text, m.end())
     if of:
         unit = _unit_at(text, of.end() - 1)
@@ -696,19 +713,19 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         words = True
         if consumed < len(num):            # "one and two": keep the well-formed part only
             end = num_start + consumed
+    factor = None
     if end == m.end("num"):
         if m.group("vulgar"):
             value += _VULGAR[m.group("vulgar")]
             end = m.end("vulgar")
-        scale = m.group("scale")
-        if scale:
-            factor = _scale_factor(scale.strip(), cur)
+        if m.group("scale"):
+            factor = _scale_factor(m.group("scale").strip(), cur)
             if factor:
                 value *= factor
                 end = m.end("scale")
     figure = _Figure(start, end, value)
     figure.number_start = num_start
-    figure.scale = end == m.end("scale") and m.group("scale") is not None
+    figure.scale = factor
     if sign in ("-", "−") or text[max(0, start - 6):start].lower() in ("minus ", "minus-"):
         figure.value = -value
     elif sign == "+":
@@ -727,6 +744,10 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
     if cur:
         figure.kind, figure.unit = "money", _PREFIX_CODES.get("".join(cur.split()).lower(), cur.strip())
     _read_unit(text, figure)
+    if figure.change is None and figure.kind in ("percent", "percentage_point", "basis_point", "money"):
+        after = _CHANGE_AFTER.match(text, figure.end)   # "a 3 percent drop", "a $2 rise"
+        if after:
+            figure.change = "up" if after.group("up") else "down"
     if figure.kind == "duration" and _ADJECTIVAL_RE.match(text, figure.end) and "-" in text[start:figure.end]:
         return None                         # "a five-year plan", "a 30-day contract": a label of the noun
     if figure.unit is None and figure.kind != "multiple":
@@ -744,8 +765,9 @@ def _clean_left_edge(text: str, start: int) -> bool:
     if start < 2 or text[start - 1] not in "-.":
         return True
     word = _WORD_END_RE.search(text[max(0, start - 12):start - 1])
-    if text[start - 1] == "-" and (text[start - 2].isdigit() or (word and word.group().lower() in ("minus", "sub", "to"))):
-        return True
+    if text[start - 1] == "-" and (text[start - 2].isdigit()
+                                   or word and word.group().lower() in ("minus", "sub", "to")):
+        return True                         # "15-22", "minus-5", "sub-7", "200,000 to-260,000"
     return not text[start - 2].isalnum()
 
 
@@ -805,8 +827,8 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     """A number without a unit: find what it counts, or decide whether it is a figure at all."""
     start, end = figure.start, figure.end
     bare_digits = not words and figure.kind == "count" and not figure.scale
-    if bare_digits and _is_year(num, figure.qualifier):
-        return False
+    if bare_digits and (_is_year(num, figure.qualifier) or len(num) >= 10 and num.isdigit()):
+        return False                        # a year, or a long identifier such as a tweet id
     found = _noun_phrase(text, end, allow_singular=figure.value == 1 and num.lower() in ("one", "1"))
     plural = found is not None and _is_plural(found[0].split()[-1])
     if bare_digits and (_is_label(text, start, end) or not plural and _is_name_part(text, end)):
@@ -876,7 +898,7 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     opener = _last_words(text, a.start, 1, lower=True)[-1:] in (["between"], ["from"])
     word = (gap.group("to") or "").lower()
     a_value = a.value
-    b_scale = _scale_of(text, b) if b.scale else 1.0
+    b_scale = b.scale or 1.0
     if (a.unit is None or a.unit == b.unit) and not a.scale and abs(a.value) < abs(b.value) / b_scale:
         a_value = a.value * b_scale     # "$89 to $93 billion", "1 to 2 thousand": the second one's scale
     if a.unit is None and a.object is None:
@@ -897,10 +919,8 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     elif word == "or":
         if a.unit is not None or a.object is not None or a_value >= b.value or b.value > 100:
             return None
-    elif not opener and a.unit is not None and a.change:
-        return None                         # "rose 2% to 5%": a change and a level
-    if a.bare is False and a.weak is False and a.unit is None and a.object is not None:
-        return None
+    elif not opener and (a.unit is not None and a.change or a_value >= b.value):
+        return None                         # "rose 2% to 5%": a change and a level; "leads 46% to 42%"
     low, high = sorted((a_value, b.value))
     fig = _Figure(a.start, b.end, None, kind=b.kind, unit=max(a.unit or "", b.unit or "", key=len) or None)
     fig.low, fig.high = low, high
@@ -911,18 +931,15 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     return fig
 
 
-def _scale_of(text: str, figure: _Figure) -> float:
-    m = _CANDIDATE_RE.match(text, figure.number_start)
-    scale = m.group("scale") if m else None
-    return (_scale_factor(scale.strip(), "$") or 1.0) if scale else 1.0
-
-
 # ---------------------------------------------------------------- entry point
 
 _DIGIT_ANCHOR_RE = re.compile(r"[0-9$€£¥₹₪₩₽½⅓⅔¼¾⅕⅛]+")
 _LETTERS_RE = re.compile(r"[a-z]+")
 _ANCHOR_WORDS = frozenset(list(_UNITS_WORDS) + list(_TENS_WORDS) + list(_SCALE_WORDS) + list(_ORDINAL_WORDS)
                           + list(_DENOMINATORS) + list(_VAGUE) + ["dozen", "tens"])
+# Characters a candidate can start with before its anchor: currency prefixes ("US$", "HK $", "PS", "Y=", "Rs"),
+# signs, phone brackets, "a"/"an"/"several" before a scale word.
+_PREFIX_STARTS = frozenset("ABCDEGHIJKMNPRSTUYZ$€£¥₹₪₩₽+-−(.as")
 _LOOKBACK = 10      # longest prefix a candidate can have before its digits or number word ("U.S. $", "several ")
 
 
@@ -950,7 +967,7 @@ def _candidates(text: str):
         if anchor < pos:
             continue
         for start in range(max(pos, anchor - _LOOKBACK), anchor + 1):
-            if start != anchor and (text[start].isspace() or start and text[start - 1].isalnum()):
+            if start != anchor and (text[start] not in _PREFIX_STARTS or start and text[start - 1].isalnum()):
                 continue
             m = _CANDIDATE_RE.match(text, start)
             if m and m.end() > anchor:

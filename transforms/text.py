@@ -1,7 +1,8 @@
 """Sentence boundaries in article text, shared by the quote and figure extractors."""
 
 import bisect
-import re
+
+import regex as re
 
 # Words that end in a full stop without ending the sentence.
 _ABBREVIATIONS = frozenset("""
@@ -10,33 +11,42 @@ vs etc inc corp co ltd no nos vol fig approx est dept univ assn bros ave blvd
 jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m
 """.split())
 
-# A candidate end: terminal punctuation, optional closing quotes/brackets, then space.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """True when the full stop at `dot` closes an abbreviation or an initial."""
-    start = dot
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
-        start -= 1
-    word = text[start:dot].lower()
-    if len(word) == 1 and word.isalpha():  # an initial: "Jeffrey L. Harrigian"
-        return True
-    return word in _ABBREVIATIONS
+_ABBREVIATION_ALT = "|".join(sorted((re.escape(a) for a in _ABBREVIATIONS), key=len, reverse=True))
+# A sentence end: terminal punctuation (optionally closing quotes/brackets) before space and not before a
+# lower-case word ("the U.S. economy"), where a lone full stop must not close an abbreviation or an initial
+# ("Jeffrey L. Harrigian"); or a line break; or a double quote mark, which the splitter tracks so as not to
+# end a sentence inside a quotation.
+_TOKEN = re.compile(
+    rf"""(?:[.!?…]+[\"'”’)\]]+|[.!?…]*[!?…][.!?…]*|\.{{2,}}|(?<!(?:^|[^\w.])(?i:{_ABBREVIATION_ALT}|\p{{L}}))\.)"""
+    r"(?=\s)(?!\s{0,3}\p{Ll})|\n|[\"“”]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Split text into sentences; returns (start, end) offsets with surrounding space trimmed."""
+    """Split text into sentences; returns (start, end) offsets with surrounding space trimmed.
+
+    A line break always ends a sentence (news text puts a paragraph on a line); terminal punctuation ends
+    one unless it closes an abbreviation, the next word is lower-case, or a double quote opened earlier in
+    the paragraph is still open ('"It was bad. Think of that," she said.' is one sentence).
+    """
     spans = []
     start = 0
-    for match in _END.finditer(text):
+    in_quote = False
+    for match in _TOKEN.finditer(text):
+        tok = match.group()
+        if tok == "\n":
+            in_quote = False
+            spans.append((start, match.end()))
+            start = match.end()
+            continue
+        if tok in "\"“”":
+            # A straight quote opens when nothing is open; curly quotes say which they are.
+            in_quote = tok == "“" or (tok == '"' and not in_quote)
+            continue
+        if tok[-1] in "\"”":
+            in_quote = False   # the end punctuation closes the quotation: '... of that."'
+        elif in_quote:
+            continue
         end = match.end()
-        if text[match.start()] != "\n":
-            if match.group() == "." and _is_abbreviation(text, match.start()):
-                continue
-            nxt = text[end:end + 3].lstrip()
-            if nxt and nxt[0].islower():  # "the U.S. economy", "The government ... needs"
-                continue
         spans.append((start, end))
         start = end
     spans.append((start, len(text)))
