@@ -10,9 +10,10 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from pipelines.options import NewsbeamOptions
 from schemas import SCHEMA_VERSION
-from transforms.dataset import WriteDataset, WriteManifest, manifest_path, rollback_incomplete_runs
+from transforms.dataset import (WriteDataset, WriteManifest, load_feed_state, manifest_path,
+                                rollback_incomplete_runs)
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages
+from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, feed_request
 
 
 def new_run_id() -> str:
@@ -40,13 +41,13 @@ class CountOutcomes(beam.PTransform):
         )
 
 
-def build(p: beam.Pipeline, feed_urls: list[str], options: NewsbeamOptions, run_id: str, header: dict):
-    """The whole batch graph, from feed URLs to committed files and the manifest."""
+def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, run_id: str, header: dict):
+    """The whole batch graph, from feed requests (see feed_request) to committed files and the manifest."""
     output, config = options.output, options.fetch_config()
-    feeds = p | "FeedUrls" >> beam.Create(feed_urls)
+    feeds = p | "FeedRequests" >> beam.Create(feed_requests)
     fetched = feeds | "FetchFeeds" >> FetchFeeds(run_id, config)
     unique = fetched.entries | "DropDuplicates" >> DropDuplicates(run_id, output)
-    pages = unique["new"] | "FetchPages" >> FetchPages(config)
+    pages = unique["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
     extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
     articles = extracted.articles
     quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id)
@@ -86,7 +87,9 @@ def run(options: PipelineOptions, feed_urls: list[str]) -> dict:
         "feeds_requested": feed_urls,
         "options": {k: v for k, v in options.get_all_options(drop_default=True).items() if k != "feeds"},
     }
+    state = load_feed_state(nb.output)
+    requests = [feed_request(url, state.get(url)) for url in feed_urls]
     with beam.Pipeline(options=options) as p:
-        build(p, feed_urls, nb, run_id, header)
+        build(p, requests, nb, run_id, header)
     with FileSystems.open(manifest_path(nb.output, run_id)) as f:
         return json.loads(f.read())

@@ -112,6 +112,8 @@ def cmd_run(argv: list[str]) -> int:
         raise UsageError("--feeds is required: feed URLs, a text file of URLs, or an OPML file")
     if not nb.output:
         raise UsageError("--output is required: the dataset directory to write")
+    if nb.run_id and not nb.run_id.replace("_", "").isalnum():
+        raise UsageError("--run_id may hold only letters, digits and _")
     try:
         feed_urls = read_sources(nb.feeds)
     except SourceError as exc:
@@ -160,8 +162,9 @@ def cmd_demo(argv: list[str]) -> int:
         return 0
     from pipelines.query import print_result, run_query
     from pipelines.site import demo_site_dir, serve
-    if "--output" not in argv and not any(a.startswith("--output=") for a in argv):
-        argv = argv + ["--output", "newsbeam-demo"]
+    # The demo site is our own server on 127.0.0.1: private addresses allowed, no politeness delay.
+    argv = _with_defaults(argv, {"--output": "newsbeam-demo", "--per_host_delay": "0"})
+    argv = argv if "--allow_private_hosts" in argv else [*argv, "--allow_private_hosts"]
     with serve(demo_site_dir()) as site:
         feeds = [f"{site.base}/{path}" for path in DEMO_FEEDS]
         options, nb = _pipeline_options(argv + ["--feeds", *feeds])
@@ -172,6 +175,12 @@ def cmd_demo(argv: list[str]) -> int:
             print(f"\n{title}\n  newsbeam query --data {nb.output} \"{sql}\"")
             print_result(*run_query(nb.output, sql))
     return code
+
+
+def _with_defaults(argv: list[str], defaults: dict) -> list[str]:
+    """argv plus `--flag value` for each default the user didn't set."""
+    given = {a.split("=", 1)[0] for a in argv if a.startswith("--")}
+    return argv + [item for flag, value in defaults.items() if flag not in given for item in (flag, value)]
 
 
 DEMO_QUERIES = [

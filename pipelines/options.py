@@ -2,7 +2,8 @@
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from transforms.fetch import USER_AGENT, FetchConfig
+from transforms.fetch import CONTACT_URL, FetchConfig, user_agent
+from transforms.retry import RetryPolicy
 
 
 class NewsbeamOptions(PipelineOptions):
@@ -17,13 +18,32 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--total_timeout", type=float, default=30.0, help="seconds for a whole response")
         parser.add_argument("--max_body_bytes", type=int, default=10 * 1024 * 1024,
                             help="largest response body accepted, after decompression")
-        parser.add_argument("--http_user_agent", default=USER_AGENT, help="User-Agent header sent with every request")
+        parser.add_argument("--contact_url", default=CONTACT_URL,
+                            help="where publishers can reach you; sent in the User-Agent")
+        parser.add_argument("--max_attempts", type=int, default=3,
+                            help="tries per URL on connection errors, timeouts, 429 and 5xx")
+        parser.add_argument("--retry_base_delay", type=float, default=0.5,
+                            help="seconds before the first retry; doubles each time, with jitter")
+        parser.add_argument("--per_host_concurrency", type=int, default=2,
+                            help="requests in flight to one host, per worker")
+        parser.add_argument("--per_host_delay", type=float, default=0.5,
+                            help="seconds between request starts to one host, per worker")
+        parser.add_argument("--fetch_threads", type=int, default=16,
+                            help="pages fetched at once by one worker (within the per-host limits)")
+        parser.add_argument("--ignore_robots", action="store_true", default=False,
+                            help="fetch article pages even where robots.txt disallows it")
+        parser.add_argument("--allow_private_hosts", action="store_true", default=False,
+                            help="allow loopback and private addresses (local feeds, tests); off by default "
+                                 "because a feed could otherwise point the crawler at internal services")
         parser.add_argument("--verbose", action="store_true", default=False, help="show Beam's own logging")
 
     def fetch_config(self) -> FetchConfig:
         return FetchConfig(connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
                            total_timeout=self.total_timeout, max_bytes=self.max_body_bytes,
-                           user_agent=self.http_user_agent)
+                           user_agent=user_agent(self.contact_url),
+                           retry=RetryPolicy(max_attempts=max(1, self.max_attempts), base_delay=self.retry_base_delay),
+                           per_host_concurrency=self.per_host_concurrency, per_host_delay=self.per_host_delay,
+                           allow_private_hosts=self.allow_private_hosts)
 
 
 def unknown_options(argv: list[str]) -> list[str]:

@@ -86,4 +86,15 @@ ERRORS = pa.schema([
 
 TABLES = {"articles": ARTICLES, "quotes": QUOTES, "figures": FIGURES, "errors": ERRORS}
 
-__all__ = ["SCHEMA_VERSION", "PARTITION_COLUMN", "ARTICLES", "QUOTES", "FIGURES", "ERRORS", "TABLES"]
+# What the crawler remembers about each feed between runs (DIR/_state/feeds/part-<run_id>.parquet;
+# the newest row per feed_url wins): validators for conditional GET and where the feed now lives.
+FEED_STATE = pa.schema([
+    ("feed_url", pa.string()),          # as the user gave it
+    ("fetch_url", pa.string()),         # after permanent redirects or feed discovery
+    ("etag", pa.string()),
+    ("last_modified", pa.string()),
+    ("checked_at", _TS),
+    ("run_id", pa.string()),
+])
+
+__all__ = ["SCHEMA_VERSION", "PARTITION_COLUMN", "ARTICLES", "QUOTES", "FIGURES", "ERRORS", "TABLES", "FEED_STATE"]

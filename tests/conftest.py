@@ -5,6 +5,8 @@ import os
 import pytest
 
 from pipelines.site import serve
+from transforms.fetch import FetchConfig
+from transforms.retry import RetryPolicy
 
 HERE = os.path.dirname(__file__)
 FIXTURE_SITE = os.path.join(HERE, "fixtures", "site")
@@ -18,6 +20,9 @@ def _server_error(handler):
 def _garbage(handler):
     handler.reply(200, bytes(range(256)) * 64, "application/octet-stream")
 
+
+# Fetch settings for our own servers on 127.0.0.1: private addresses allowed, no politeness wait.
+LOCAL_FETCH = FetchConfig(allow_private_hosts=True, per_host_delay=0, retry=RetryPolicy(base_delay=0.01))
 
 FIXTURE_ROUTES = {
     "/news/server-error.html": _server_error,

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from pipelines.cli import main
+from tests.test_pipeline import LOCAL
 
 NEWSBEAM = [sys.executable, "-m", "pipelines.cli"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,7 +37,7 @@ def test_user_mistakes_exit_2_with_one_line_that_says_what_to_fix(args, message,
 def test_run_from_a_text_file_of_feeds_prints_a_summary_and_exits_0(site, tmp_path):
     sources = tmp_path / "feeds.txt"
     sources.write_text(f"# two feeds\n{site.base}/feeds/local.xml\n\n{site.base}/feeds/regional.atom  # syndicated\n")
-    result = newsbeam("run", "--feeds", str(sources), "--output", str(tmp_path / "out"))
+    result = newsbeam("run", "--feeds", str(sources), "--output", str(tmp_path / "out"), *LOCAL)
     assert result.returncode == 0, result.stderr
     assert "4 new articles, 1 duplicates, 3 errors" in result.stdout
     assert "Traceback" not in result.stderr and "apitools" not in result.stderr
@@ -49,7 +50,7 @@ def test_run_accepts_an_opml_file_and_beam_options(site, tmp_path):
     opml = tmp_path / "feeds.opml"
     opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
                     f'<outline text="Local" xmlUrl="{site.base}/feeds/local.xml"/></body></opml>')
-    assert main(["run", "--feeds", str(opml), "--output", str(tmp_path / "out"), "--direct_num_workers=1"]) == 0
+    assert main(["run", "--feeds", str(opml), "--output", str(tmp_path / "out"), "--direct_num_workers=1", *LOCAL]) == 0
 
 
 def test_a_run_whose_runner_is_unreachable_exits_1_with_a_message(site, tmp_path):
@@ -62,7 +63,7 @@ def test_a_run_whose_runner_is_unreachable_exits_1_with_a_message(site, tmp_path
 
 def test_query_prints_a_table_csv_or_json(site, tmp_path):
     out = str(tmp_path / "out")
-    assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out]) == 0
+    assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, *LOCAL]) == 0
     sql = "SELECT title FROM articles ORDER BY title LIMIT 2"
     table = newsbeam("query", "--data", out, sql)
     assert table.returncode == 0 and "Café owner wins regional award" in table.stdout and "(2 rows)" in table.stdout

@@ -11,8 +11,10 @@ import pytest
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
 from transforms.fetch import USER_AGENT, FetchConfig, Fetcher, FetchError
+from transforms.retry import RetryPolicy
 
-FAST = FetchConfig(connect_timeout=1.0, read_timeout=0.5, total_timeout=5.0, max_bytes=64 * 1024, max_redirects=3)
+FAST = FetchConfig(connect_timeout=1.0, read_timeout=0.5, total_timeout=5.0, max_bytes=64 * 1024, max_redirects=3,
+                   allow_private_hosts=True, per_host_delay=0, retry=RetryPolicy(max_attempts=1))
 ARTICLE = b"<html><body><p>Lighthouse keeper retires.</p></body></html>"
 
 
@@ -165,7 +167,8 @@ def test_body_stalling_mid_transfer_is_timeout(server, fetcher):
 
 def test_body_slower_than_total_timeout_is_timeout(server):
     # a slow-drip body: no single read waits past read_timeout, so only total_timeout can stop it
-    fetcher = Fetcher(FetchConfig(read_timeout=0.5, total_timeout=0.3))
+    fetcher = Fetcher(FetchConfig(read_timeout=0.5, total_timeout=0.3, allow_private_hosts=True, per_host_delay=0,
+                                  retry=RetryPolicy(max_attempts=1)))
     started = time.monotonic()
     err = fetch_error(fetcher, server.base + "/trickle")
     assert err.kind == "timeout"

@@ -137,12 +137,13 @@ def test_according_to_attributes_the_quote():
 
 def test_quoted_fragment_in_reported_speech_is_a_mixed_quote_over_the_clause():
     text = ('Inspector Rosa Albescu visited the flooded district.\n\n'
-            'Albescu called the situation "very serious."')
-    q = quote_with(find_quotes(text), "very serious")
+            'Albescu said the situation was "very serious" after the storm.')
+    assert find_quotes(text) == []   # mixed quotes are below the default cut-off
+    q = quote_with(find_quotes(text, min_confidence=0.6), "very serious")
     assert q["kind"] == "mixed"
-    assert q["text"] == 'the situation "very serious."'
+    assert q["text"] == 'the situation was "very serious" after the storm'
     assert q["speaker"] == "Rosa Albescu"
-    assert q["cue"] == "called"
+    assert q["cue"] == "said"
 
 
 def test_said_that_clause_is_an_indirect_quote():
@@ -150,8 +151,39 @@ def test_said_that_clause_is_an_indirect_quote():
             'Whitlow said that the team would train twice a day before the final.')
     q = quote_with(find_quotes(text), "the team would train")
     assert q["kind"] == "indirect"
-    assert q["text"] == "the team would train twice a day before the final"
+    assert q["text"] == "that the team would train twice a day before the final"   # PolNeAR keeps "that"
     assert q["speaker"] == "Dana Whitlow"
+
+
+def test_reported_clause_ends_before_a_second_report():
+    text = ('Coach Dana Whitlow spoke after the match.\n\n'
+            'Whitlow said the squad had trained hard all season and insisted that nobody would be dropped.')
+    q = quote_with(find_quotes(text), "the squad had trained")
+    assert q["text"] == "the squad had trained hard all season"
+
+
+def test_words_after_the_cue_that_are_an_adverbial_are_not_a_reported_clause():
+    text = 'Mayor Lena Okafor said during a long interview on local radio on Monday.'
+    assert find_quotes(text, min_confidence=0.0) == []
+
+
+def test_confidence_is_per_construction_and_the_cut_off_can_be_lowered():
+    text = ('Coach Dana Whitlow spoke after the match.\n\n'
+            'Whitlow explained that the team would train twice a day before the final.')
+    assert find_quotes(text) == []   # "explained that" is below the default cut-off
+    q = quote_with(find_quotes(text, min_confidence=0.6), "the team would train")
+    assert q["kind"] == "indirect"
+    assert 0.6 <= q["confidence"] < 0.8
+    direct = find_quotes('"We will win," said Coach Dana Whitlow.')[0]
+    assert direct["confidence"] > q["confidence"]
+
+
+def test_a_quote_with_several_sentences_stays_in_one_sentence():
+    text = 'Ilse Vogt left the ward. "It was bad. Think of that," she said.'
+    q = quote_with(find_quotes(text), "It was bad")
+    assert q["text"] == '"It was bad. Think of that,"'
+    assert q["sentence"] == '"It was bad. Think of that," she said.'
+    assert q["speaker"] == "Ilse Vogt"
 
 
 def test_one_or_two_word_scare_quotes_are_not_quotes():
@@ -175,7 +207,7 @@ def test_quote_mark_styles_are_recognised(opening, closing):
 
 def test_single_quotes_in_a_headline_are_quote_marks_but_apostrophes_are_not():
     text = "Minister Karl Dessen says 'the worst is over' for farmers in the '90s-style drought"
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, min_confidence=0.6)
     assert len(quotes) == 1
     assert "'the worst is over'" in quotes[0]["text"]
     assert quotes[0]["speaker"] == "Karl Dessen"

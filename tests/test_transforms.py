@@ -9,10 +9,10 @@ from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from schemas import PARTITION_COLUMN
-from tests.conftest import FIXTURE_SITE
+from tests.conftest import FIXTURE_SITE, LOCAL_FETCH
 from transforms.dataset import WriteDataset, WriteManifest
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages
+from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, feed_request
 from transforms.urls import article_id
 
 RUN = "testrun"
@@ -26,7 +26,7 @@ def _page(name: str) -> bytes:
 def test_fetch_feeds_emits_entries_reports_and_error_rows(site):
     feeds = [f"{site.base}/feeds/local.xml", f"{site.base}/feeds/malformed.xml", f"{site.base}/feeds/absent.xml"]
     with test_pipeline.TestPipeline() as p:
-        out = p | beam.Create(feeds) | FetchFeeds(RUN)
+        out = p | beam.Create([feed_request(f) for f in feeds]) | FetchFeeds(RUN, LOCAL_FETCH)
         assert_that(out.entries | "Titles" >> beam.Map(lambda e: e["title"]), equal_to([
             "Council approves new ferry terminal", "Library reopens after flood repairs",
             "Bakery closes after forty years", "Harbour festival draws record crowd",
@@ -136,7 +136,7 @@ def test_fetch_pages_keeps_bodies_and_failures_for_the_fallback(site):
     entries = [{**_entry(f"{site.base}/news/ferry-terminal.html"), "article_id": "a"},
                {**_entry(f"{site.base}/news/missing-story.html"), "article_id": "b"}]
     with test_pipeline.TestPipeline() as p:
-        pages = p | beam.Create(entries) | FetchPages()
+        pages = p | beam.Create(entries) | FetchPages(LOCAL_FETCH)
         assert_that(pages | beam.Map(lambda pg: (pg["entry"]["article_id"], pg["status"],
                                                  b"ferry terminal" in (pg.get("body") or b""),
                                                  (pg.get("failure") or {}).get("kind"))),

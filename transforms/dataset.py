@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from schemas import PARTITION_COLUMN, TABLES
+from schemas import FEED_STATE, PARTITION_COLUMN, TABLES
 
 __all__ = ["WriteDataset", "WriteManifest", "ingested_article_ids", "rollback_incomplete_runs"]
 
@@ -120,6 +120,10 @@ class _WriteManifestFn(beam.DoFn):
 
     def process(self, facts):
         manifest = build_manifest(self.header, facts)
+        states = [feed_state(f, self.run_id, manifest["finished_at"]) for f in facts if f["fact"] == "feed"]
+        if states:
+            write_parquet_file(FileSystems.join(self.output, "_state", "feeds", f"part-{self.run_id}.parquet"),
+                               states, FEED_STATE)
         path = manifest_path(self.output, self.run_id)
         ensure_dir(path.rsplit("/", 1)[0])
         temp = path + ".inprogress"
@@ -132,11 +136,12 @@ class _WriteManifestFn(beam.DoFn):
 def build_manifest(header: dict, facts: list[dict]) -> dict:
     """Fold the run's facts (feed reports, entry outcomes, committed files) into its manifest."""
     feeds, files, totals = {}, [], {"entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
+    report_keys = ("fetch_url", "http_status", "status", "error_kind", "entries")
     rows = {table: 0 for table in TABLES}
     for fact in facts:
         if fact["fact"] == "feed":
             feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"])).update(
-                {k: fact[k] for k in ("http_status", "status", "error_kind", "entries")})
+                {k: fact.get(k) for k in report_keys})
         elif fact["fact"] == "outcome":
             feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
             feed[fact["outcome"]] += fact["count"]
@@ -146,6 +151,7 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
             rows[fact["table"]] += fact["rows"]
     totals["entries"] = sum(f["entries"] for f in feeds.values())
     totals["feed_errors"] = sum(1 for f in feeds.values() if f["error_kind"])
+    totals["feeds_not_modified"] = sum(1 for f in feeds.values() if f["status"] == "not_modified")
     finished = dt.datetime.now(dt.timezone.utc)
     started = dt.datetime.fromisoformat(header["started_at"])
     return {
@@ -160,8 +166,28 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
 
 
 def _feed_record(feed_url: str) -> dict:
-    return {"feed_url": feed_url, "http_status": None, "status": None, "error_kind": None,
+    return {"feed_url": feed_url, "fetch_url": None, "http_status": None, "status": None, "error_kind": None,
             "entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
+
+
+def feed_state(report: dict, run_id: str, checked_at: str) -> dict:
+    """The feed-state row a poll leaves behind; a failed poll keeps the validators it was sent."""
+    return {"feed_url": report["feed_url"], "fetch_url": report.get("fetch_url") or report["feed_url"],
+            "etag": report.get("etag"), "last_modified": report.get("last_modified"),
+            "checked_at": checked_at, "run_id": run_id}
+
+
+def load_feed_state(output: str) -> dict[str, dict]:
+    """feed_url -> its newest state row, from the runs that completed."""
+    done, latest = completed_runs(output), {}
+    for meta in _match(FileSystems.join(output, "_state", "feeds", "part-*.parquet")):
+        with FileSystems.open(meta.path) as stream:
+            rows = pq.read_table(stream).to_pylist()
+        for row in rows:
+            previous = latest.get(row["feed_url"])
+            if row["run_id"] in done and (previous is None or row["checked_at"] > previous["checked_at"]):
+                latest[row["feed_url"]] = row
+    return latest
 
 
 class WriteManifest(beam.PTransform):
@@ -187,19 +213,18 @@ def completed_runs(output: str) -> set[str]:
 def rollback_incomplete_runs(output: str) -> list[str]:
     """Delete committed files of runs that never wrote a manifest (they crashed), and stale temp files."""
     done = completed_runs(output)
+    directories = [FileSystems.join(output, table, f"{PARTITION_COLUMN}=*") for table in TABLES]
+    directories += [FileSystems.join(output, "_state", "feeds"), FileSystems.join(output, "_runs")]
     doomed = []
-    for table in TABLES:
-        directory = FileSystems.join(output, table, f"{PARTITION_COLUMN}=*")
+    for directory in directories:
         for meta in _match(FileSystems.join(directory, "*")):
             name = meta.path.rsplit("/", 1)[1]
             if name.endswith(".inprogress"):
                 doomed.append(meta.path)
             elif name.startswith("part-") and name.endswith(".parquet"):
-                run_id = name[len("part-"):].rsplit("-", 1)[0]
-                if run_id not in done:
+                # part-<run_id>[-<n>].parquet; run ids hold no "-"
+                if name[len("part-"):-len(".parquet")].split("-")[0] not in done:
                     doomed.append(meta.path)
-    for path in _match(FileSystems.join(output, "_runs", "*.inprogress")):
-        doomed.append(path.path)
     if doomed:
         log.warning("rolling back %d file(s) of incomplete runs", len(doomed))
         FileSystems.delete(doomed)

@@ -9,10 +9,9 @@ import lxml.html
 
 
 class FeedError(Exception):
-    def __init__(self, kind: str, message: str):
+    def __init__(self, kind: str, message: str, status: int | None = None):
         super().__init__(message)
-        self.kind = kind
-        self.message = message
+        self.kind, self.message, self.status = kind, message, status
 
 
 def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> list[dict]:
@@ -75,6 +74,24 @@ def _iso(struct) -> str | None:
         return dt.datetime.fromtimestamp(calendar.timegm(struct), dt.timezone.utc).isoformat()
     except (OverflowError, ValueError):
         return None
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+
+
+def discover_feed_links(body: bytes, page_url: str, limit: int = 3) -> list[str]:
+    """Feed URLs an HTML page advertises with <link rel="alternate" type="application/rss+xml|atom+xml">."""
+    try:
+        root = lxml.html.fromstring(body)
+    except Exception:  # not HTML at all
+        return []
+    links = []
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().strip()
+        if "alternate" in rel and kind in _FEED_TYPES and link.get("href"):
+            links.append(urljoin(page_url, link.get("href").strip()))
+    return list(dict.fromkeys(links))[:limit]
 
 
 def html_to_text(html: str | None) -> str:

@@ -1,7 +1,8 @@
-"""HTTP GET with the limits a crawler needs: timeouts, a body-size cap, redirect checks.
+"""HTTP GET the way a crawler should: timeouts, a streamed size cap, checked redirects, retries
+with backoff, per-host politeness and an SSRF guard.
 
-Failures raise FetchError with a short machine-readable `kind` (timeout, http_404,
-too_large, ...) that becomes the error row's `error_kind`.
+Failures raise FetchError with a short machine-readable `kind` (timeout, http_404, too_large,
+blocked_address, ...) that becomes the error row's `error_kind`.
 """
 
 import dataclasses
@@ -9,10 +10,25 @@ import time
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+from urllib3.util.request import ACCEPT_ENCODING
 
-USER_AGENT = "newsbeam/0.1 (+https://github.com/newsbeam/newsbeam)"
+from transforms.netguard import GUARDED_POOLS, BlockedAddress
+from transforms.politeness import shared_limiter
+from transforms.retry import RetryPolicy, retry_after_seconds, with_retries
+
+CONTACT_URL = "https://github.com/newsbeam/newsbeam"
+
+
+def user_agent(contact_url: str = CONTACT_URL) -> str:
+    """A User-Agent that says who crawls and where a publisher can reach them."""
+    return f"newsbeam/0.1 (news ingestion; +{contact_url})"
+
+
+USER_AGENT = user_agent()
 _CHUNK = 64 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
+_PERMANENT = (301, 308)
+_RETRY_KINDS = {"timeout", "connection_error", "http_429", "http_500", "http_502", "http_503", "http_504"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,6 +39,10 @@ class FetchConfig:
     max_bytes: int = 10 * 1024 * 1024   # after decompression
     max_redirects: int = 5
     user_agent: str = USER_AGENT
+    retry: RetryPolicy = RetryPolicy()
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.5         # seconds between request starts to one host
+    allow_private_hosts: bool = False   # the SSRF guard is on unless a user runs on local sources
 
 
 @dataclasses.dataclass
@@ -33,6 +53,8 @@ class Response:
     headers: dict       # lower-cased names
     body: bytes
     elapsed: float = 0.0
+    permanent_url: str | None = None   # where a 301/308 chain said the resource now lives
+    attempts: int = 1
 
     @property
     def content_type(self) -> str:
@@ -40,12 +62,18 @@ class Response:
 
 
 class FetchError(Exception):
-    def __init__(self, kind: str, message: str, url: str, status: int | None = None):
+    def __init__(self, kind: str, message: str, url: str, status: int | None = None,
+                 retry_after: float | None = None):
         super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.url = url
-        self.status = status
+        self.kind, self.message, self.url, self.status = kind, message, url, status
+        self.retry_after = retry_after
+        self.attempts = 1
+
+
+def _retryable(exc: Exception):
+    if isinstance(exc, FetchError) and exc.kind in _RETRY_KINDS:
+        return True, exc.retry_after
+    return False, None
 
 
 class Fetcher:
@@ -53,54 +81,66 @@ class Fetcher:
 
     def __init__(self, config: FetchConfig = FetchConfig()):
         self.config = config
+        self.limiter = shared_limiter(config.per_host_concurrency, config.per_host_delay)
         self._pool = urllib3.PoolManager(
-            num_pools=64, maxsize=8, retries=False,
+            num_pools=64, maxsize=max(2, config.per_host_concurrency), block=False, retries=False,
             timeout=urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout),
-            headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
+        if not config.allow_private_hosts:
+            self._pool.pool_classes_by_scheme = GUARDED_POOLS
 
     def get(self, url: str, headers: dict | None = None) -> Response:
+        """GET `url`, retrying transient failures; 2xx and 304 return, everything else raises FetchError."""
         try:
-            return self._follow(url, headers)
+            response = with_retries(lambda: self._follow(url, headers), self.config.retry, _retryable)
         except FetchError as exc:
             exc.url = url  # the URL asked for, whatever hop failed: it is what a retry needs
             raise
+        return response
 
     def _follow(self, url: str, headers: dict | None) -> Response:
         started = time.monotonic()
-        current, seen = url, {url}
+        current, seen, permanent, still_permanent = url, {url}, None, True
         for _ in range(self.config.max_redirects + 1):
             _check_scheme(current)
             response = self._request(current, headers, started)
             if response.status not in _REDIRECTS:
-                response.url = url
+                response.url, response.permanent_url = url, permanent
                 response.elapsed = time.monotonic() - started
                 if response.status >= 400:
-                    raise FetchError(f"http_{response.status}", f"HTTP {response.status} for {current}",
-                                     url, response.status)
+                    raise FetchError(f"http_{response.status}", f"HTTP {response.status} for {current}", url,
+                                     response.status, retry_after_seconds(response.headers.get("retry-after")))
                 return response
             location = response.headers.get("location")
             if not location:
                 raise FetchError("bad_redirect", f"HTTP {response.status} without Location", url, response.status)
             current = urljoin(current, location)
+            # Only an unbroken chain of permanent redirects from the start moves the source for good.
+            still_permanent = still_permanent and response.status in _PERMANENT
+            if still_permanent:
+                permanent = current
             if current in seen:
                 raise FetchError("redirect_loop", f"redirect loop at {current}", url, response.status)
             seen.add(current)
         raise FetchError("too_many_redirects", f"more than {self.config.max_redirects} redirects", url)
 
     def _request(self, url: str, headers: dict | None, started: float) -> Response:
-        try:
-            raw = self._pool.request("GET", url, headers=headers, redirect=False, preload_content=False)
-        except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
-            raise FetchError("connection_error", _reason(exc), url) from exc
-        except urllib3.exceptions.TimeoutError as exc:
-            raise FetchError("timeout", f"timed out connecting: {exc}", url) from exc
-        except urllib3.exceptions.HTTPError as exc:
-            raise FetchError("connection_error", _reason(exc), url) from exc
-        try:
-            body = self._read_capped(raw, url, started)
-        finally:
-            raw.release_conn()
+        with self.limiter.slot(urlsplit(url).netloc.lower()):
+            try:
+                raw = self._pool.request("GET", url, headers=headers, redirect=False, preload_content=False)
+            except BlockedAddress as exc:
+                raise FetchError("blocked_address", str(exc), url) from exc
+            except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
+                raise FetchError("connection_error", _reason(exc), url) from exc
+            except urllib3.exceptions.TimeoutError as exc:
+                raise FetchError("timeout", f"timed out connecting: {exc}", url) from exc
+            except urllib3.exceptions.HTTPError as exc:
+                raise FetchError("connection_error", _reason(exc), url) from exc
+            try:
+                body = self._read_capped(raw, url, started)
+            finally:
+                raw.release_conn()
         return Response(url, url, raw.status, {k.lower(): v for k, v in raw.headers.items()}, body)
 
     def _read_capped(self, raw, url: str, started: float) -> bytes:

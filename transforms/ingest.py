@@ -4,16 +4,20 @@ Each stage is a composite over a thin DoFn; the hard logic lives in the pure mod
 (feeds, urls, fetch, articles). Failures leave by the `errors` output as error rows.
 """
 
+import concurrent.futures
+
 import apache_beam as beam
 from apache_beam import pvalue
+from apache_beam.utils.windowed_value import WindowedValue
 
 from schemas import PARTITION_COLUMN
 from transforms import progress
 from transforms.articles import (NoBody, article_from_entry, content_hash, decode_html, extract_article,
                                  word_count)
 from transforms.dataset import ingested_article_ids
-from transforms.feeds import FeedError, parse_feed
+from transforms.feeds import FeedError, discover_feed_links, parse_feed
 from transforms.fetch import FetchConfig, FetchError, Fetcher
+from transforms.politeness import RobotsRules
 from transforms.records import error_row, partition_date, utc_now
 from transforms.urls import article_id, canonical_url
 
@@ -22,8 +26,55 @@ REPORTS = "reports"
 DUPLICATES = "duplicates"
 
 
+def feed_request(feed_url: str, state: dict | None = None) -> dict:
+    """What to ask a feed's server for: its current URL and the validators of the last poll."""
+    state = state or {}
+    return {"feed_url": feed_url, "fetch_url": state.get("fetch_url") or feed_url,
+            "etag": state.get("etag"), "last_modified": state.get("last_modified")}
+
+
+def poll_feed(fetcher: Fetcher, request: dict) -> tuple[dict, list[dict]]:
+    """One feed poll: conditional GET, parse, and discovery when the URL is an HTML page.
+
+    Returns the report (for the manifest and the feed state) and the entries. Raises FetchError or
+    FeedError; a 304 Not Modified is a report with no entries."""
+    headers = {k: v for k, v in (("If-None-Match", request["etag"]),
+                                 ("If-Modified-Since", request["last_modified"])) if v}
+    response = fetcher.get(request["fetch_url"], headers=headers)
+    report = {**request, "http_status": response.status, "status": "ok", "error_kind": None, "entries": 0}
+    if response.permanent_url:
+        report["fetch_url"] = response.permanent_url
+    if response.status == 304:
+        return {**report, "status": "not_modified"}, []
+    try:
+        try:
+            entries = parse_feed(response.body, request["feed_url"], response.content_type)
+        except FeedError as exc:
+            if exc.kind != "not_a_feed":
+                raise
+            entries, report["fetch_url"] = _discovered_entries(fetcher, request["feed_url"], response, exc)
+    except FeedError as exc:
+        exc.status = response.status
+        raise
+        response.headers = {}  # the page's validators are not the feed's
+    report.update(entries=len(entries), etag=response.headers.get("etag"),
+                  last_modified=response.headers.get("last-modified"))
+    return report, entries
+
+
+def _discovered_entries(fetcher: Fetcher, feed_url: str, page, not_a_feed: FeedError):
+    """The entries of the first feed an HTML page links to, and that feed's URL."""
+    for link in discover_feed_links(page.body, page.final_url):
+        try:
+            response = fetcher.get(link)
+            return parse_feed(response.body, feed_url, response.content_type), response.permanent_url or link
+        except (FetchError, FeedError):
+            continue
+    raise not_a_feed
+
+
 class _FetchFeedFn(beam.DoFn):
-    """Feed URL -> entries; one report per feed for the manifest; failures -> error rows."""
+    """Feed request -> entries; one report per feed for the manifest; failures -> error rows."""
 
     def __init__(self, run_id: str, fetch_config: FetchConfig):
         self.run_id, self.fetch_config = run_id, fetch_config
@@ -31,40 +82,35 @@ class _FetchFeedFn(beam.DoFn):
     def setup(self):
         self.fetcher = Fetcher(self.fetch_config)
 
-    def process(self, feed_url):
-        report = {"fact": "feed", "feed_url": feed_url, "http_status": None, "status": "ok",
-                  "error_kind": None, "entries": 0}
+    def process(self, request):
+        feed_url = request["feed_url"]
         try:
-            response = self.fetcher.get(feed_url)
-            report["http_status"] = response.status
-            entries = parse_feed(response.body, feed_url, response.content_type)
+            report, entries = poll_feed(self.fetcher, request)
         except (FetchError, FeedError) as exc:
             stage = "fetch_feed" if isinstance(exc, FetchError) else "parse_feed"
-            status = getattr(exc, "status", None) or report["http_status"]
-            report.update(status="error", error_kind=exc.kind, http_status=status)
+            status = exc.status
             progress.count("errors")
             yield pvalue.TaggedOutput(ERRORS, error_row(self.run_id, stage, feed_url, exc.kind, exc.message,
                                                         feed_url=feed_url, http_status=status,
                                                         payload={"feed_url": feed_url}))
-            yield pvalue.TaggedOutput(REPORTS, report)
+            yield pvalue.TaggedOutput(REPORTS, {**request, "fact": "feed", "status": "error", "entries": 0,
+                                                "error_kind": exc.kind, "http_status": status})
             return
         progress.count("feeds_fetched")
         progress.count("entries", len(entries))
-        report["entries"] = len(entries)
-        yield pvalue.TaggedOutput(REPORTS, report)
-        for entry in entries:
-            yield entry
+        yield pvalue.TaggedOutput(REPORTS, {**report, "fact": "feed"})
+        yield from entries
 
 
 class FetchFeeds(beam.PTransform):
-    """Feed URLs -> entries, with `errors` and per-feed `reports` outputs."""
+    """Feed requests (see feed_request) -> entries, with `errors` and per-feed `reports` outputs."""
 
     def __init__(self, run_id: str, fetch_config: FetchConfig = FetchConfig()):
         super().__init__()
         self.run_id, self.fetch_config = run_id, fetch_config
 
-    def expand(self, feed_urls):
-        return feed_urls | "FetchAndParse" >> beam.ParDo(
+    def expand(self, requests):
+        return requests | "PollFeeds" >> beam.ParDo(
             _FetchFeedFn(self.run_id, self.fetch_config)).with_outputs(ERRORS, REPORTS, main="entries")
 
 
@@ -134,38 +180,86 @@ class DropDuplicates(beam.PTransform):
         return {"new": unique.new, DUPLICATES: unique[DUPLICATES], ERRORS: keyed[ERRORS]}
 
 
+def fetch_page(fetcher: Fetcher, robots: RobotsRules | None, entry: dict) -> dict:
+    """An entry's page, or the reason it couldn't be had (kept for the feed-content fallback)."""
+    fetched_at = utc_now()
+    try:
+        if robots is not None and not robots.allowed(entry["link"]):
+            raise FetchError("robots_disallowed", "robots.txt disallows this page for our user agent", entry["link"])
+        response = fetcher.get(entry["link"])
+    except FetchError as exc:
+        return {"entry": entry, "fetched_at": fetched_at, "status": exc.status,
+                "failure": {"stage": "fetch_page", "kind": exc.kind, "message": exc.message}}
+    return {"entry": entry, "fetched_at": fetched_at, "status": response.status,
+            "final_url": response.final_url, "content_type": response.content_type, "body": response.body}
+
+
+def _robots_txt(fetcher: Fetcher):
+    def fetch(url: str) -> tuple[int, str]:
+        try:
+            response = fetcher.get(url)
+        except FetchError as exc:
+            return exc.status or 0, ""
+        return response.status, response.body.decode("utf-8", "replace")
+    return fetch
+
+
 class _FetchPageFn(beam.DoFn):
-    def __init__(self, fetch_config: FetchConfig):
-        self.fetch_config = fetch_config
+    """Fetches many pages at once on a thread pool: fetching waits on the network, not the CPU.
+
+    Results leave as WindowedValues carrying their own element's window, since they may be
+    emitted while a later element is being processed."""
+
+    def __init__(self, fetch_config: FetchConfig, threads: int, obey_robots: bool):
+        self.fetch_config, self.threads, self.obey_robots = fetch_config, max(1, threads), obey_robots
 
     def setup(self):
         self.fetcher = Fetcher(self.fetch_config)
+        self.robots = RobotsRules(_robots_txt(self.fetcher), self.fetch_config.user_agent) if self.obey_robots else None
+        self.pool = concurrent.futures.ThreadPoolExecutor(self.threads, thread_name_prefix="newsbeam-fetch")
 
-    def process(self, entry):
-        fetched_at = utc_now()
-        try:
-            response = self.fetcher.get(entry["link"])
-        except FetchError as exc:
-            yield {"entry": entry, "fetched_at": fetched_at, "status": exc.status,
-                   "failure": {"stage": "fetch_page", "kind": exc.kind, "message": exc.message}}
-            return
-        progress.count("pages_fetched")
-        yield {"entry": entry, "fetched_at": fetched_at, "status": response.status,
-               "final_url": response.final_url, "content_type": response.content_type, "body": response.body}
+    def start_bundle(self):
+        self.in_flight = []
+
+    def process(self, entry, window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
+        self.in_flight.append((self.pool.submit(fetch_page, self.fetcher, self.robots, entry), timestamp, window))
+        # Bound what is buffered: wait for one to finish once twice the pool size is queued.
+        yield from self._finished(wait=len(self.in_flight) >= 2 * self.threads)
+
+    def finish_bundle(self):
+        concurrent.futures.wait([future for future, _, _ in self.in_flight])
+        yield from self._finished(wait=False)
+
+    def _finished(self, wait: bool):
+        if wait:
+            concurrent.futures.wait([f for f, _, _ in self.in_flight], return_when=concurrent.futures.FIRST_COMPLETED)
+        still = []
+        for future, timestamp, window in self.in_flight:
+            if not future.done():
+                still.append((future, timestamp, window))
+                continue
+            page = future.result()
+            if "failure" not in page:
+                progress.count("pages_fetched")
+            yield WindowedValue(page, timestamp, [window])
+        self.in_flight = still
+
+    def teardown(self):
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class FetchPages(beam.PTransform):
     """New entries -> fetched pages (or the fetch failure, kept for the feed-content fallback)."""
 
-    def __init__(self, fetch_config: FetchConfig = FetchConfig()):
+    def __init__(self, fetch_config: FetchConfig = FetchConfig(), threads: int = 16, obey_robots: bool = True):
         super().__init__()
-        self.fetch_config = fetch_config
+        self.fetch_config, self.threads, self.obey_robots = fetch_config, threads, obey_robots
 
     def expand(self, entries):
         # Reshuffle first so the fetches spread over all workers instead of following the feeds.
         return (entries
                 | "SpreadOverWorkers" >> beam.Reshuffle()
-                | "Fetch" >> beam.ParDo(_FetchPageFn(self.fetch_config)))
+                | "Fetch" >> beam.ParDo(_FetchPageFn(self.fetch_config, self.threads, self.obey_robots)))
 
 
 class Unusable(Exception):
