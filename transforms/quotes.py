@@ -12,7 +12,9 @@ Span conventions (those of the gold data the extractor is measured on):
 - ``direct``: a whole utterance in quote marks, the span being the quote with its marks;
 - ``mixed``: reported speech partly in quote marks, the span being the reported clause
   (``Smith called the situation "very dire."`` -> ``the situation "very dire."``);
-- ``indirect``: a reported clause without quote marks (``Smith said (that) CLAUSE``);
+- ``indirect``: a reported clause without quote marks, with its "that" (``Smith said that X`` -> ``that X``);
+- ``confidence`` is the measured precision of the quote's construction (``_CONFIDENCE``); ``find_quotes``
+  returns those at or above a cut-off, by default only the constructions precise enough for the headline;
 - ``speaker_start``/``speaker_end`` point at the mention nearest the quote as written (maybe "he"), while
   ``speaker`` carries the canonical name.
 """
