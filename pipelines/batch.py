@@ -41,12 +41,16 @@ class CountOutcomes(beam.PTransform):
         )
 
 
-def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, run_id: str, header: dict):
-    """The whole batch graph, from feed requests (see feed_request) to committed files and the manifest."""
+def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, run_id: str, header: dict,
+          retry_entries: list[dict] = ()):
+    """The whole batch graph, from feed requests (see feed_request) and entries to retry, to
+    committed files and the manifest."""
     output, config = options.output, options.fetch_config()
     feeds = p | "FeedRequests" >> beam.Create(feed_requests)
     fetched = feeds | "FetchFeeds" >> FetchFeeds(run_id, config)
-    unique = fetched.entries | "DropDuplicates" >> DropDuplicates(run_id, output)
+    retried = p | "RetryEntries" >> beam.Create(list(retry_entries))
+    entries = (fetched.entries, retried) | "AllEntries" >> beam.Flatten()
+    unique = entries | "DropDuplicates" >> DropDuplicates(run_id, output)
     pages = unique["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
     extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
     articles = extracted.articles
@@ -63,6 +67,7 @@ def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions,
         errors | "WriteErrors" >> WriteDataset(output, "errors", run_id),
     ]
     outcomes = [
+        retried | "CountRetried" >> CountOutcomes("retried"),
         articles | "CountArticles" >> CountOutcomes("articles"),
         unique["duplicates"] | "CountDuplicates" >> CountOutcomes("duplicates"),
         entry_errors | "CountErrors" >> CountOutcomes("errors"),
@@ -73,7 +78,7 @@ def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions,
             | "Manifest" >> WriteManifest(output, run_id, header))
 
 
-def run(options: PipelineOptions, feed_urls: list[str]) -> dict:
+def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict] = ()) -> dict:
     """Run one batch ingest and return its manifest."""
     nb = options.view_as(NewsbeamOptions)
     run_id = nb.run_id or new_run_id()
@@ -85,11 +90,12 @@ def run(options: PipelineOptions, feed_urls: list[str]) -> dict:
         "output": nb.output,
         "runner": options.view_as(StandardOptions).runner or "DirectRunner",
         "feeds_requested": feed_urls,
+        "entries_retried": len(retry_entries),
         "options": {k: v for k, v in options.get_all_options(drop_default=True).items() if k != "feeds"},
     }
     state = load_feed_state(nb.output)
     requests = [feed_request(url, state.get(url)) for url in feed_urls]
     with beam.Pipeline(options=options) as p:
-        build(p, requests, nb, run_id, header)
+        build(p, requests, nb, run_id, header, retry_entries)
     with FileSystems.open(manifest_path(nb.output, run_id)) as f:
         return json.loads(f.read())

@@ -87,11 +87,11 @@ def _run_help() -> None:
     parser.print_help()
 
 
-def _execute(options, feed_urls: list[str]) -> dict:
+def _execute(options, feed_urls: list[str], retry_entries: list[dict]) -> dict:
     from pipelines import batch
     os.environ["NEWSBEAM_PROGRESS"] = "1"
     try:
-        return batch.run(options, feed_urls)
+        return batch.run(options, feed_urls, retry_entries)
     except Exception as exc:
         logging.getLogger("newsbeam").debug("run failed", exc_info=True)
         lines = str(exc).strip().splitlines()
@@ -108,18 +108,34 @@ def cmd_run(argv: list[str]) -> int:
         return 0
     from pipelines.sources import SourceError, read_sources
     options, nb = _pipeline_options(argv)
-    if not nb.feeds:
-        raise UsageError("--feeds is required: feed URLs, a text file of URLs, or an OPML file")
+    if nb.retry_errors and not nb.output:
+        nb.output = nb.retry_errors
+    if not nb.feeds and not nb.retry_errors:
+        raise UsageError("--feeds is required: feed URLs, a text file of URLs, or an OPML file "
+                         "(or --retry-errors DIR to retry what earlier runs failed on)")
     if not nb.output:
         raise UsageError("--output is required: the dataset directory to write")
     if nb.run_id and not nb.run_id.replace("_", "").isalnum():
         raise UsageError("--run_id may hold only letters, digits and _")
-    try:
-        feed_urls = read_sources(nb.feeds)
-    except SourceError as exc:
-        raise UsageError(str(exc)) from None
+    feed_urls, retry_entries = [], []
+    if nb.retry_errors:
+        feed_urls, retry_entries = _failed_inputs(nb.retry_errors)
+    if nb.feeds:
+        try:
+            feed_urls = list(dict.fromkeys(feed_urls + read_sources(nb.feeds)))
+        except SourceError as exc:
+            raise UsageError(str(exc)) from None
     _check_output(nb.output)
-    return _run_and_report(options, feed_urls)
+    return _run_and_report(options, feed_urls, retry_entries)
+
+
+def _failed_inputs(directory: str) -> tuple[list[str], list[dict]]:
+    from transforms.dataset import failed_inputs
+    if not os.path.isdir(os.path.join(directory, "_runs")):
+        raise UsageError(f"--retry-errors {directory}: not a newsbeam dataset (no _runs/ in it)")
+    feeds, entries = failed_inputs(directory)
+    print(f"retrying {len(feeds)} failed feed(s) and {len(entries)} failed page(s) from {directory}", file=sys.stderr)
+    return feeds, entries
 
 
 def _check_output(output: str) -> None:
@@ -131,9 +147,9 @@ def _check_output(output: str) -> None:
         raise UsageError(f"cannot create --output {output}: {exc.strerror}") from None
 
 
-def _run_and_report(options, feed_urls: list[str]) -> int:
+def _run_and_report(options, feed_urls: list[str], retry_entries: list[dict] = ()) -> int:
     try:
-        manifest = _execute(options, feed_urls)
+        manifest = _execute(options, feed_urls, list(retry_entries))
     except RunFailed as exc:
         print(f"newsbeam: the run could not complete: {exc}\n(rerun with --verbose for the full log)",
               file=sys.stderr)
@@ -149,7 +165,8 @@ def summary(manifest: dict) -> str:
              f"{t['articles']} new articles, {t['duplicates']} duplicates, {t['errors']} errors",
              f"  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
     for feed in manifest["feeds"]:
-        state = feed["error_kind"] or f"HTTP {feed['http_status']}"
+        state = (feed["error_kind"] or (feed["status"] == "not_modified" and "not modified (304)")
+                 or (feed["http_status"] and f"HTTP {feed['http_status']}") or "not polled, entries retried")
         lines.append(f"  {feed['feed_url']}: {state}, {feed['entries']} entries, {feed['articles']} new, "
                      f"{feed['duplicates']} dup, {feed['errors']} err")
     return "\n".join(lines)

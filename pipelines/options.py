@@ -12,6 +12,8 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--feeds", nargs="+", default=None,
                             help="feed URLs, text files of URLs (one a line, # comments) or OPML files")
         parser.add_argument("--output", default=None, help="dataset directory (local path or Beam filesystem URL)")
+        parser.add_argument("--retry_errors", "--retry-errors", default=None, metavar="DIR",
+                            help="retry the failed feeds and pages of earlier runs into DIR (the default --output)")
         parser.add_argument("--run_id", default=None, help="run id (default: UTC time plus a random suffix)")
         parser.add_argument("--connect_timeout", type=float, default=5.0, help="seconds to connect")
         parser.add_argument("--read_timeout", type=float, default=15.0, help="seconds between bytes")

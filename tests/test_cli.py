@@ -101,3 +101,28 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     assert totals["articles"] >= 30 and totals["duplicates"] >= 1 and totals["errors"] >= 1
     assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]
     assert manifest["rows"]["quotes"] > 50 and manifest["rows"]["figures"] > 50
+
+
+def test_retry_errors_fetches_only_what_failed_and_completes_the_dataset(tmp_path):
+    from pipelines.site import serve
+    from tests.conftest import FIXTURE_SITE
+    broken = {"page": True}
+
+    def sometimes(handler):
+        if broken["page"]:
+            return handler.reply(404, b"not yet", "text/plain")
+        with open(os.path.join(FIXTURE_SITE, "news", "library-reopens.html"), "rb") as f:
+            handler.reply(200, f.read(), "text/html; charset=utf-8")
+
+    out = str(tmp_path / "out")
+    with serve(FIXTURE_SITE, {"/news/missing-story.html": sometimes}) as site:
+        assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, *LOCAL]) == 0
+        broken["page"] = False
+        seen = len(site.requests)
+        assert main(["run", "--retry-errors", out, *LOCAL]) == 0
+        retried = [path for path in site.requests[seen:] if path.startswith("/news/")]
+    assert sorted(retried) == ["/news/missing-story.html", "/news/server-error.html"]
+    manifests = sorted((tmp_path / "out" / "_runs").glob("*.json"))
+    second = json.loads(manifests[-1].read_text())
+    assert second["totals"] == {**second["totals"], "entries": 2, "articles": 1, "errors": 1}
+    assert second["feeds_requested"] == []

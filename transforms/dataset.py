@@ -136,16 +136,19 @@ class _WriteManifestFn(beam.DoFn):
 def build_manifest(header: dict, facts: list[dict]) -> dict:
     """Fold the run's facts (feed reports, entry outcomes, committed files) into its manifest."""
     feeds, files, totals = {}, [], {"entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
-    report_keys = ("fetch_url", "http_status", "status", "error_kind", "entries")
+    report_keys = ("fetch_url", "http_status", "status", "error_kind")
     rows = {table: 0 for table in TABLES}
     for fact in facts:
         if fact["fact"] == "feed":
-            feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"])).update(
-                {k: fact.get(k) for k in report_keys})
+            feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
+            feed.update({k: fact.get(k) for k in report_keys}, entries=feed["entries"] + fact["entries"])
         elif fact["fact"] == "outcome":
             feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
             feed[fact["outcome"]] += fact["count"]
-            totals[fact["outcome"]] += fact["count"]
+            if fact["outcome"] == "retried":  # entries of earlier runs, tried again: entries of this run too
+                feed["entries"] += fact["count"]
+            else:
+                totals[fact["outcome"]] += fact["count"]
         elif fact["fact"] == "file":
             files.append(fact["path"])
             rows[fact["table"]] += fact["rows"]
@@ -167,7 +170,7 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
 
 def _feed_record(feed_url: str) -> dict:
     return {"feed_url": feed_url, "fetch_url": None, "http_status": None, "status": None, "error_kind": None,
-            "entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
+            "entries": 0, "retried": 0, "articles": 0, "duplicates": 0, "errors": 0}
 
 
 def feed_state(report: dict, run_id: str, checked_at: str) -> dict:
@@ -246,3 +249,24 @@ def _match(pattern: str):
         return FileSystems.match([pattern])[0].metadata_list
     except Exception:  # Beam raises BeamIOError when nothing matches
         return []
+
+
+def failed_inputs(output: str) -> tuple[list[str], list[dict]]:
+    """What earlier runs failed on and a retry can try again: the feeds whose latest poll failed,
+    and the entries whose page failed (those ingested since are dropped as duplicates)."""
+    latest = {}
+    for meta in sorted(_match(FileSystems.join(output, "_runs", "*.json")), key=lambda m: m.path):
+        with FileSystems.open(meta.path) as f:
+            for feed in json.loads(f.read()).get("feeds", []):
+                latest[feed["feed_url"]] = feed
+    feeds = [url for url, feed in latest.items() if feed.get("error_kind")]
+    entries = {}
+    for meta in _match(table_glob(output, "errors")):
+        with FileSystems.open(meta.path) as stream:
+            rows = pq.read_table(stream, columns=["stage", "url", "input"]).to_pylist()
+        for row in rows:
+            if row["stage"] in ("fetch_page", "extract") and row["input"]:
+                entry = json.loads(row["input"])
+                if entry.get("link"):
+                    entries[entry["link"]] = entry
+    return feeds, list(entries.values())

@@ -45,7 +45,7 @@ _IRREGULAR = {"say": ("said", "says", "saying", "say"), "tell": ("told", "tells"
               "write": ("wrote", "writes", "writing"), "cry": ("cried", "cries"),
               "deny": ("denied", "denies", "denying"), "reply": ("replied", "replies", "replying"),
               "testify": ("testified", "testifies", "testifying"), "snap": ("snapped", "snaps"),
-              "quip": ("quipped", "quips"), "brag": ("bragged", "brags", "bragging"),
+              "quip": ("quipped", "quips"), "admit": ("admitted", "admits", "admitting"), "brag": ("bragged", "brags", "bragging"),
               "sing": ("sang", "sings", "singing"), "read": ("read", "reads")}
 
 
@@ -446,6 +446,8 @@ def _subject_before(text: str, end: int, lo: int) -> tuple[int, int, str | None]
     words = [(m.start() - lo, m.end() - lo, m.group()) for m in _SUBJECT_TOKEN.finditer(text, lo, end)]
     while words and (words[-1][2].lower() in _ADVERBS or words[-1][2].lower().endswith("ly")):
         words.pop()
+    if len(words) > 2 and words[-1][2] == ",":
+        return _apposed_subject(text, words, lo)
     k = len(words)
     while k > 0 and k > len(words) - 9:
         w = words[k - 1][2]
@@ -478,6 +480,35 @@ def _subject_before(text: str, end: int, lo: int) -> tuple[int, int, str | None]
     if first.lower() in _NOT_NAMES and first.lower() not in _DETERMINERS and first.lower() not in _PRONOUNS and len(chosen) == 1:
         return None
     return s, e, app
+
+
+def _apposed_subject(text: str, words: list, lo: int) -> tuple[int, int, str | None] | None:
+    """A subject set off by commas before its verb: "Jane Roe, a spokeswoman for X, said" (the apposition
+    is her role) or "her adviser, Jane Roe, said" (the name is the apposition)."""
+    j = len(words) - 2
+    while j >= 0 and words[j][2] not in _DELIMITERS and len(words) - j < 16:
+        j -= 1
+    seg = words[j + 1:-1]
+    if not seg or (j >= 0 and words[j][2] not in _DELIMITERS):
+        return None
+    first = seg[0][2]
+    if first[0].isupper() and first.lower() not in _NOT_NAMES:
+        if not all(w[2][0].isupper() or w[2].lower() in _PARTICLES for w in seg):
+            return None
+        return lo + seg[0][0], lo + seg[-1][1], None
+    if first[0].islower() and first.lower() not in _PRONOUNS and j > 0 and words[j][2] == ",":
+        sub = _subject_before(text, lo + words[j][0], lo)
+        if sub and text[sub[0]].isupper():
+            role = text[lo + seg[0][0]:lo + seg[-1][1]] if len(seg) > 1 else None
+            return sub[0], sub[1], role
+    return None
+
+
+# A participle cue ("..., saying") and the subject that opens its sentence, maybe after an adverbial.
+_PARTICIPLE_LEAD = re.compile(r"(?:,|\bby|\band|\bbefore|\bafter|\bwhile)\s+\w+\s*$")
+_SENTENCE_SUBJECT = re.compile(
+    rf"(?:[^,.;:\"“”]{{1,60}},\s+)?(?P<spk>{_SPEAKER})\s+(?:(?:{'|'.join(_ADVERBS)}|\w+ly)\s+){{0,2}}\p{{Ll}}")
+_DELIMITERS = frozenset(",;:()\"“”«»—–")
 
 
 def _pre_attribution(text: str, lo: int, qs: int):
@@ -516,6 +547,12 @@ def _pre_attribution(text: str, lo: int, qs: int):
     after = _after_cue(text, ce + 1, seg_end) if text[ce:ce + 1] == " " else None
     if after:
         return after[0], after[1], after[2], text[cs:ce], intro
+    if word.endswith("ing") and _PARTICIPLE_LEAD.search(text, lo, ce):
+        # "Smith praised the plan, saying: "Q"": the speaker is the subject of the sentence.
+        m = _SENTENCE_SUBJECT.match(text, lo, cs)
+        first = m.group("spk").split()[0].lower() if m else ""
+        if m and (first in _DETERMINERS or first in _PRONOUNS or first not in _NOT_NAMES | _CLAUSE_WORDS):
+            return m.start("spk"), m.end("spk"), None, text[cs:ce], intro
     return None, None, None, text[cs:ce], intro
 
 
@@ -596,7 +633,9 @@ def _extract(text: str) -> list[dict]:
                 pre_attr = _pre_attribution(text, prev_para[0], prev_para[1])
             # The second half of a quote split by its attribution: '"Q1," he said, "q2."'
             split = split_from is not None and prev_end == split_from and _SPLIT_GAP.fullmatch(pre)
-            if whole and (post_attr or post_empty) and (at_start or split or (pre_attr and pre_attr[4])):
+            # A quote after a colon with its own attribution is whole: 'as he put it: "Q," Smith said'.
+            after_colon = post_attr is not None and pre.rstrip().endswith(":")
+            if whole and (post_attr or post_empty) and (at_start or split or after_colon or (pre_attr and pre_attr[4])):
                 if post_attr:
                     spk = _resolve(text, ents, post_attr[0], post_attr[1], last, post_attr[2])
                     cue = post_attr[3]

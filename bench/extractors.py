@@ -1,0 +1,70 @@
+"""Cost of quote and figure extraction against trafilatura's, per article, on the AEB pages.
+
+    .venv/bin/python bench/extractors.py [--repeat N]
+
+Extracts the 181 pages of ../shared/data/extraction/aeb with the pipeline's trafilatura
+settings, then runs find_quotes and find_figures on the extracted texts. Prints ms/article
+for each and the ratio (quotes + figures) / trafilatura, best of N passes (the machine is
+shared: a ratio measured in one run is what to compare). Target: ratio <= 0.15.
+"""
+
+import argparse
+import glob
+import gzip
+import os
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+AEB = os.path.join(os.path.dirname(ROOT), "shared", "data", "extraction", "aeb", "html")
+
+from transforms.articles import NoBody, decode_html, extract_article  # noqa: E402
+from transforms.figures import find_figures  # noqa: E402
+from transforms.quotes import find_quotes  # noqa: E402
+
+
+def best_of(repeat: int, fn, items) -> float:
+    """Fastest wall time, in seconds, of `fn` over all items."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for item in items:
+            fn(item)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def extract_or_empty(html: str) -> str:
+    try:
+        return extract_article(html, "https://example.com/")["text"]
+    except NoBody:
+        return ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    paths = sorted(glob.glob(os.path.join(AEB, "*.html.gz")))
+    if not paths:
+        print(f"skipped: no pages under {AEB} (the benchmark corpus lives in ../shared)")
+        return 0
+    pages = [decode_html(gzip.open(p).read(), "text/html; charset=utf-8") for p in paths]
+    texts = [extract_or_empty(html) for html in pages]
+    n = len(pages)
+    trafilatura_s = best_of(args.repeat, extract_or_empty, pages)
+    quotes_s = best_of(args.repeat, find_quotes, texts)
+    figures_s = best_of(args.repeat, find_figures, texts)
+    words = sum(len(t.split()) for t in texts) / n
+    print(f"{n} pages, {words:.0f} words per extracted article, best of {args.repeat}")
+    print(f"trafilatura  {1000 * trafilatura_s / n:7.2f} ms/article")
+    print(f"quotes       {1000 * quotes_s / n:7.2f} ms/article")
+    print(f"figures      {1000 * figures_s / n:7.2f} ms/article")
+    ratio = (quotes_s + figures_s) / trafilatura_s
+    print(f"(quotes + figures) / trafilatura = {ratio:.3f}  (target <= 0.15: {'met' if ratio <= 0.15 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
