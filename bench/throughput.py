@@ -11,7 +11,7 @@ so only ratios against the same run's baseline mean anything). It also scores th
 `articles.text` and the baseline's bodies with ../shared/eval/score_extraction.py, lists the pages
 that ended as error rows, and compares trafilatura settings on the same pages (extract only).
 
-    .venv/bin/python bench/throughput.py [--repeat N] [--workers 1 2] [--skip-settings]
+    .venv/bin/python bench/throughput.py [--repeat N] [--workers 1 2] [--copies K] [--skip-settings]
 
 Exits 0 with a message when ../shared is not beside the repository.
 """
@@ -75,6 +75,11 @@ def load_pages(aeb_dir: str) -> list[Page]:
     return pages
 
 
+def copies(pages: list[Page], k: int) -> list[Page]:
+    """The corpus k times over; copy i > 0 lives under /copy<i>/ (a different URL, the same gold)."""
+    return pages + [Page(p.id, p.url, f"/copy{i}{p.local_path}", p.html_gz) for i in range(1, k) for p in pages]
+
+
 def rss_feed(base: str, pages: list[Page]) -> bytes:
     """An RSS 2.0 feed linking to every page; titles and links only, so the pipeline's
     feed-content fallback can't add text that the page extraction didn't find."""
@@ -90,7 +95,7 @@ def rss_feed(base: str, pages: list[Page]) -> bytes:
 @contextlib.contextmanager
 def serve_pages(pages: list[Page]):
     """Serve the pages (gzip-encoded, as news sites do, to clients that accept it) and the feed
-    on 127.0.0.1. Yields (site, feed_url, local_url_of)."""
+    on 127.0.0.1. Yields (site, feed_url, {local url: page id})."""
     from pipelines.site import serve
 
     by_request = {p.local_path: p for p in pages}
@@ -113,7 +118,7 @@ def serve_pages(pages: list[Page]):
     with tempfile.TemporaryDirectory(prefix="newsbeam-bench-site-") as empty_root:
         with serve(empty_root, routes) as site:
             feed["body"] = rss_feed(site.base, pages)
-            yield site, site.base + FEED_PATH, {p.id: site.base + p.local_path for p in pages}
+            yield site, site.base + FEED_PATH, {site.base + p.local_path: p.id for p in pages}
 
 
 def timed(fn, *args, **kwargs):
@@ -122,7 +127,7 @@ def timed(fn, *args, **kwargs):
     return time.perf_counter() - started, result
 
 
-def baseline(urls: dict[str, str], fetch_config) -> dict[str, str]:
+def baseline(urls: dict[str, str], fetch_config) -> dict[str, str]:  # {local url: page id}
     """The plain loop: GET each page, decode it and make the pipeline's trafilatura call.
     Returns {page id: text} (empty when trafilatura found nothing or the fetch failed)."""
     import trafilatura
@@ -131,7 +136,7 @@ def baseline(urls: dict[str, str], fetch_config) -> dict[str, str]:
     from transforms.fetch import FetchError, Fetcher
 
     fetcher, texts = Fetcher(fetch_config), {}
-    for page_id, url in urls.items():
+    for url, page_id in urls.items():
         try:
             response = fetcher.get(url)
         except FetchError:
@@ -232,9 +237,12 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
                         help="pipeline worker counts to run (default: 1 2; >1 uses multi_processing)")
     parser.add_argument("--skip-settings", action="store_true", help="skip the trafilatura settings comparison")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="serve each page K times under different paths, so fixed start-up costs "
+                             "(worker processes importing Beam) weigh as they do in a real run")
     args = parser.parse_args(argv)
-    if args.repeat < 1 or any(w < 1 for w in args.workers):
-        parser.error("--repeat and --workers must be >= 1")
+    if args.repeat < 1 or args.copies < 1 or any(w < 1 for w in args.workers):
+        parser.error("--repeat, --copies and --workers must be >= 1")
     return args
 
 
@@ -254,14 +262,14 @@ def main(argv=None) -> int:
     from transforms.urls import article_id, canonical_url
     fetch_config = pipeline_options().view_as(NewsbeamOptions).fetch_config()
 
-    pages = load_pages(AEB)
+    pages = copies(load_pages(AEB), args.copies)
     n = len(pages)
-    print(f"corpus: {n} pages from {AEB}")
+    print(f"corpus: {n} pages from {AEB}" + (f" ({args.copies} copies of each)" if args.copies > 1 else ""))
     hosts = len({urlsplit(p.url).hostname for p in pages})
     print(f"EXTRACT_SETTINGS: {EXTRACT_SETTINGS}; cores: {os.cpu_count()}; repeat: {args.repeat}")
     print(f"one local server for {hosts} sites; fetch options for pipeline and baseline: {' '.join(LOCAL_FETCH_ARGS)}")
     with tempfile.TemporaryDirectory(prefix="newsbeam-bench-") as workdir, serve_pages(pages) as (site, feed_url, urls):
-        ids_by_article = {article_id(canonical_url(url)): page_id for page_id, url in urls.items()}
+        ids_by_article = {article_id(canonical_url(url)): page_id for url, page_id in urls.items()}
         best = {"baseline": None, **{w: None for w in args.workers}}
         # Interleave the repeats so a noisy neighbour hits every contender alike.
         for attempt in range(args.repeat):

@@ -41,41 +41,71 @@ class CountOutcomes(beam.PTransform):
         )
 
 
+class IngestAndCommit(beam.PTransform):
+    """New entries -> pages -> articles, quotes, figures; every stream committed to the dataset,
+    then the manifest. Takes a dict of PCollections: new, duplicates, reports, the error streams
+    feed_errors and entry_errors (entries that failed before their page was fetched), and
+    optionally retried (entries of earlier runs tried again)."""
+
+    def __init__(self, options: NewsbeamOptions, run_id: str, header: dict):
+        super().__init__()
+        self.options, self.run_id, self.header = options, run_id, header
+
+    def expand(self, streams):
+        options, run_id, output = self.options, self.run_id, self.options.output
+        config = options.fetch_config()
+        pages = streams["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
+        extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
+        articles = extracted.articles
+        quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id)
+        figures = articles | "ExtractFigures" >> ExtractFigures(run_id)
+
+        entry_errors = (streams["entry_errors"], extracted.errors) | "EntryErrors" >> beam.Flatten()
+        errors = (streams["feed_errors"], entry_errors, quotes.errors, figures.errors) | "AllErrors" >> beam.Flatten()
+        files = [
+            articles | "WriteArticles" >> WriteDataset(output, "articles", run_id),
+            quotes.quotes | "WriteQuotes" >> WriteDataset(output, "quotes", run_id),
+            figures.figures | "WriteFigures" >> WriteDataset(output, "figures", run_id),
+            errors | "WriteErrors" >> WriteDataset(output, "errors", run_id),
+        ]
+        outcomes = [
+            articles | "CountArticles" >> CountOutcomes("articles"),
+            streams["duplicates"] | "CountDuplicates" >> CountOutcomes("duplicates"),
+            entry_errors | "CountErrors" >> CountOutcomes("errors"),
+        ]
+        if "retried" in streams:
+            outcomes.append(streams["retried"] | "CountRetried" >> CountOutcomes("retried"))
+        file_facts = files | "Files" >> beam.Flatten() | "FileFacts" >> beam.Map(lambda f: {"fact": "file", **f})
+        return ([streams["reports"], file_facts, *outcomes]
+                | "Facts" >> beam.Flatten()
+                | "Manifest" >> WriteManifest(output, run_id, self.header))
+
+
 def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, run_id: str, header: dict,
           retry_entries: list[dict] = ()):
-    """The whole batch graph, from feed requests (see feed_request) and entries to retry, to
-    committed files and the manifest."""
-    output, config = options.output, options.fetch_config()
-    feeds = p | "FeedRequests" >> beam.Create(feed_requests)
-    fetched = feeds | "FetchFeeds" >> FetchFeeds(run_id, config)
+    """The batch graph: poll each feed once (see feed_request), add the entries to retry, drop
+    what is already known, ingest and commit."""
+    fetched = p | "FeedRequests" >> beam.Create(feed_requests) | "FetchFeeds" >> FetchFeeds(run_id, options.fetch_config())
     retried = p | "RetryEntries" >> beam.Create(list(retry_entries))
     entries = (fetched.entries, retried) | "AllEntries" >> beam.Flatten()
-    unique = entries | "DropDuplicates" >> DropDuplicates(run_id, output)
-    pages = unique["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
-    extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
-    articles = extracted.articles
-    quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id)
-    figures = articles | "ExtractFigures" >> ExtractFigures(run_id)
+    unique = entries | "DropDuplicates" >> DropDuplicates(run_id, options.output)
+    streams = {"new": unique["new"], "duplicates": unique["duplicates"], "retried": retried,
+               "reports": fetched.reports, "feed_errors": fetched.errors, "entry_errors": unique["errors"]}
+    return streams | "IngestAndCommit" >> IngestAndCommit(options, run_id, header)
 
-    entry_errors = (unique["errors"], extracted.errors) | "EntryErrors" >> beam.Flatten()
-    errors = (fetched.errors, entry_errors, quotes.errors, figures.errors) | "AllErrors" >> beam.Flatten()
 
-    files = [
-        articles | "WriteArticles" >> WriteDataset(output, "articles", run_id),
-        quotes.quotes | "WriteQuotes" >> WriteDataset(output, "quotes", run_id),
-        figures.figures | "WriteFigures" >> WriteDataset(output, "figures", run_id),
-        errors | "WriteErrors" >> WriteDataset(output, "errors", run_id),
-    ]
-    outcomes = [
-        retried | "CountRetried" >> CountOutcomes("retried"),
-        articles | "CountArticles" >> CountOutcomes("articles"),
-        unique["duplicates"] | "CountDuplicates" >> CountOutcomes("duplicates"),
-        entry_errors | "CountErrors" >> CountOutcomes("errors"),
-    ]
-    file_facts = files | "Files" >> beam.Flatten() | "FileFacts" >> beam.Map(lambda f: {"fact": "file", **f})
-    return ([fetched.reports, file_facts, *outcomes]
-            | "Facts" >> beam.Flatten()
-            | "Manifest" >> WriteManifest(output, run_id, header))
+def run_header(options: PipelineOptions, run_id: str, feed_urls: list[str], **extra) -> dict:
+    nb = options.view_as(NewsbeamOptions)
+    return {
+        "run_id": run_id,
+        "schema_version": SCHEMA_VERSION,
+        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "output": nb.output,
+        "runner": options.view_as(StandardOptions).runner or "DirectRunner",
+        "feeds_requested": feed_urls,
+        **extra,
+        "options": {k: v for k, v in options.get_all_options(drop_default=True).items() if k != "feeds"},
+    }
 
 
 def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict] = ()) -> dict:
@@ -83,16 +113,7 @@ def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict
     nb = options.view_as(NewsbeamOptions)
     run_id = nb.run_id or new_run_id()
     rollback_incomplete_runs(nb.output)
-    header = {
-        "run_id": run_id,
-        "schema_version": SCHEMA_VERSION,
-        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(),
-        "output": nb.output,
-        "runner": options.view_as(StandardOptions).runner or "DirectRunner",
-        "feeds_requested": feed_urls,
-        "entries_retried": len(retry_entries),
-        "options": {k: v for k, v in options.get_all_options(drop_default=True).items() if k != "feeds"},
-    }
+    header = run_header(options, run_id, feed_urls, entries_retried=len(retry_entries))
     state = load_feed_state(nb.output)
     requests = [feed_request(url, state.get(url)) for url in feed_urls]
     with beam.Pipeline(options=options) as p:

@@ -14,6 +14,8 @@ USAGE = """usage: newsbeam COMMAND [...]
 
 commands:
   run      --feeds SOURCE... --output DIR [Beam options]   ingest feeds into DIR
+  stream   --feeds SOURCE... --output DIR --poll-interval S [--window S] [--duration S] [Beam options]
+                                                            poll continuously, commit once per window
   demo     [--output DIR] [Beam options]                   run on the bundled demo site (no internet)
   query    --data DIR [--format table|csv|json] "SQL"       query DIR with DuckDB (views: articles, quotes, figures, errors)
   extract  --input DOCS.jsonl --output PREDS.jsonl          quotes and figures of plain-text documents
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    commands = {"run": cmd_run, "demo": cmd_demo, "query": cmd_query, "extract": cmd_extract}
+    commands = {"run": cmd_run, "stream": cmd_stream, "demo": cmd_demo, "query": cmd_query,
+                "extract": cmd_extract}
     if command not in commands:
         print(f"newsbeam: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
@@ -127,6 +130,45 @@ def cmd_run(argv: list[str]) -> int:
             raise UsageError(str(exc)) from None
     _check_output(nb.output)
     return _run_and_report(options, feed_urls, retry_entries)
+
+
+def cmd_stream(argv: list[str]) -> int:
+    if "-h" in argv or "--help" in argv:
+        from pipelines.options import StreamOptions
+        parser = argparse.ArgumentParser(prog="newsbeam stream", description="Poll feeds continuously into DIR.",
+                                         epilog="Needs a streaming runner: Prism (the default; pass --prism_location "
+                                                "when offline, see `make prism`) or --runner=FlinkRunner.")
+        StreamOptions._add_argparse_args(parser)
+        parser.print_help()
+        return 0
+    from apache_beam.options.pipeline_options import StandardOptions
+
+    from pipelines.sources import SourceError, read_sources
+    options, nb = _pipeline_options(argv)
+    if not nb.feeds or not nb.output:
+        raise UsageError("--feeds and --output are required")
+    try:
+        feed_urls = read_sources(nb.feeds)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+    _check_output(nb.output)
+    standard = options.view_as(StandardOptions)
+    if not standard.runner:
+        # The FnApiRunner that the DirectRunner falls back to runs a stream as one long batch.
+        standard.runner = "PrismRunner"
+    os.environ["NEWSBEAM_PROGRESS"] = "1"
+    from pipelines import stream
+    try:
+        run_id = stream.run(options, feed_urls)
+    except Exception as exc:
+        lines = str(exc).strip().splitlines()
+        print(f"newsbeam: the stream stopped: {type(exc).__name__}: {lines[-1] if lines else ''}\n"
+              "(a streaming runner is needed: --prism_location PATH, see `make prism`, or --runner=FlinkRunner)",
+              file=sys.stderr)
+        return 1
+    commits = [n for n in os.listdir(os.path.join(nb.output, "_runs")) if n.startswith(run_id)]
+    print(f"stream {run_id} stopped after {len(commits)} window commit(s) -> {nb.output}")
+    return 0
 
 
 def _failed_inputs(directory: str) -> tuple[list[str], list[dict]]:

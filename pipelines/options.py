@@ -48,6 +48,19 @@ class NewsbeamOptions(PipelineOptions):
                            allow_private_hosts=self.allow_private_hosts)
 
 
+class StreamOptions(PipelineOptions):
+    """Options of `newsbeam stream` (continuous mode)."""
+
+    @classmethod
+    def _add_argparse_args(cls, parser):
+        parser.add_argument("--poll_interval", "--poll-interval", type=float, default=300.0,
+                            help="seconds between polls of every feed")
+        parser.add_argument("--window", type=float, default=60.0,
+                            help="seconds of polls committed together (new articles are queryable within one window)")
+        parser.add_argument("--duration", type=float, default=None,
+                            help="stop polling after this many seconds (default: run until stopped)")
+
+
 def unknown_options(argv: list[str]) -> list[str]:
     """Flags that no PipelineOptions class knows: a user's typo, reported instead of silently dropped."""
     captured = []

@@ -26,6 +26,7 @@ def newsbeam(*args, **kwargs):
     (["frobnicate"], "unknown command"),
     (["query", "--data", "no-such-dir", "SELECT 1"], "is not a directory"),
     (["run", "--feeds", "http://feeds.test/a.xml", "--output", "/dev/null/out"], "cannot create --output"),
+    (["stream", "--output", "x"], "--feeds and --output are required"),
 ])
 def test_user_mistakes_exit_2_with_one_line_that_says_what_to_fix(args, message, capsys):
     assert main(args) == 2

@@ -15,6 +15,7 @@ import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.transforms.window import GlobalWindow
 
 from schemas import FEED_STATE, PARTITION_COLUMN, TABLES
 
@@ -74,24 +75,32 @@ class _WritePartitionFn(beam.DoFn):
         self.output, self.table, self.run_id = output, table, run_id
         self.schema = TABLES[table]
 
-    def process(self, element):
+    def process(self, element, window=beam.DoFn.WindowParam):
         date, rows = element
         directory = FileSystems.join(self.output, self.table, f"{PARTITION_COLUMN}={date}")
+        commit_id = commit_id_of(self.run_id, window)
         chunk = []
         for row in rows:
             chunk.append(row)
             if len(chunk) >= ROWS_PER_FILE:
-                yield self._commit(directory, chunk)
+                yield self._commit(directory, commit_id, chunk)
                 chunk = []
         if chunk:
-            yield self._commit(directory, chunk)
+            yield self._commit(directory, commit_id, chunk)
 
-    def _commit(self, directory: str, rows: list[dict]) -> dict:
-        # The run id in the name lets a later run find and roll back a crashed run's files.
-        path = f"{directory}/part-{self.run_id}-{uuid.uuid4().hex[:8]}.parquet"
+    def _commit(self, directory: str, commit_id: str, rows: list[dict]) -> dict:
+        # The commit id in the name lets a later run find and roll back a crashed run's files.
+        path = f"{directory}/part-{commit_id}-{uuid.uuid4().hex[:8]}.parquet"
         count = write_parquet_file(path, rows, self.schema)
         beam.metrics.Metrics.counter("newsbeam", f"{self.table}_written").inc(count)
         return {"table": self.table, "path": path, "rows": count}
+
+
+def commit_id_of(run_id: str, window) -> str:
+    """A batch run commits once, as its run id; a continuous run commits once per window."""
+    if isinstance(window, GlobalWindow):
+        return run_id
+    return f"{run_id}w{int(window.start)}"
 
 
 class WriteDataset(beam.PTransform):
@@ -118,13 +127,19 @@ class _WriteManifestFn(beam.DoFn):
     def __init__(self, output: str, run_id: str, header: dict):
         self.output, self.run_id, self.header = output, run_id, header
 
-    def process(self, facts):
-        manifest = build_manifest(self.header, facts)
-        states = [feed_state(f, self.run_id, manifest["finished_at"]) for f in facts if f["fact"] == "feed"]
+    def process(self, facts, window=beam.DoFn.WindowParam):
+        commit_id = commit_id_of(self.run_id, window)
+        header = self.header
+        if commit_id != self.run_id:
+            header = {**header, "run_id": commit_id, "stream_run_id": self.run_id,
+                      "window": [window.start.to_utc_datetime().isoformat() + "Z",
+                                 window.end.to_utc_datetime().isoformat() + "Z"]}
+        manifest = build_manifest(header, facts)
+        states = [feed_state(f, commit_id, manifest["finished_at"]) for f in facts if f["fact"] == "feed"]
         if states:
-            write_parquet_file(FileSystems.join(self.output, "_state", "feeds", f"part-{self.run_id}.parquet"),
+            write_parquet_file(FileSystems.join(self.output, "_state", "feeds", f"part-{commit_id}.parquet"),
                                states, FEED_STATE)
-        path = manifest_path(self.output, self.run_id)
+        path = manifest_path(self.output, commit_id)
         ensure_dir(path.rsplit("/", 1)[0])
         temp = path + ".inprogress"
         with FileSystems.create(temp) as stream:
@@ -203,7 +218,8 @@ class WriteManifest(beam.PTransform):
     def expand(self, facts):
         return (
             facts
-            | "Gather" >> beam.combiners.ToList()
+            # One list per window (the one global window in batch); no manifest for an empty window.
+            | "Gather" >> beam.CombineGlobally(beam.combiners.ToListCombineFn()).without_defaults()
             | "WriteManifest" >> beam.ParDo(_WriteManifestFn(self.output, self.run_id, self.header))
         )
 
