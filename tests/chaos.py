@@ -352,6 +352,9 @@ class ChaosSite:
             "/feeds/etag.xml": etag_feed,
             "/feeds/moved.xml": lambda h: h.reply(301, b"", "text/plain", {"Location": "/feeds/moved-here.xml"}),
             "/feeds/moved-here.xml": static(lambda base: rss(base, MOVED_ENTRIES)),
+            "/feeds/bad-charref.xml": static(lambda base: rss(base, [_entry("/feed-pages/112.html",
+                                                                            "Tram &#2000000; line")]).replace(
+                b"&amp;#2000000;", b"&#2000000;")),
             "/feeds/ssrf-probe.xml": static(lambda base: rss(base, [CHAOS_BY_PATH["/pages/ok"]])),
             **{f"/feed-pages/{n}.html": (lambda h, n=n: h.reply(200, article_html(n).encode(),
                                                                  "text/html; charset=utf-8"))

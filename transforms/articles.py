@@ -29,21 +29,25 @@ class NoBody(Exception):
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
-    """Bytes to text: HTTP charset, then BOM, then <meta charset>, then UTF-8, then detection."""
-    candidates = []
-    match = _HTTP_CHARSET.search(content_type or "")
-    if match:
-        candidates.append(match.group(1))
+    """Bytes to text, as browsers do: a BOM, else the declared charset (HTTP, then <meta>), else
+    detection. Bytes that are valid UTF-8 are read as UTF-8 whatever the label says: mislabelled
+    UTF-8 is common, and Latin-1 text is almost never valid UTF-8 by accident."""
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if body.startswith(bom):
-            candidates.insert(0, name)
-    match = _META_CHARSET.search(body[:4096])
-    if match:
-        candidates.append(match.group(1).decode("ascii", "ignore"))
-    candidates.append("utf-8")
-    for name in candidates:
+            return body.decode(name, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    labels = [m.group(1) for m in (_HTTP_CHARSET.search(content_type or ""), _META_CHARSET.search(body[:4096])) if m]
+    for label in labels:
+        label = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
         try:
-            return _decode(body, name)
+            if codecs.lookup(label).name == "utf-8":
+                if _mostly_utf8(body):  # UTF-8 with a few broken bytes: keep the rest
+                    return body.decode("utf-8", errors="replace")
+                continue  # labelled UTF-8 but written in a legacy charset: let the next clue speak
+            return _decode(body, label)
         except (LookupError, UnicodeDecodeError):
             continue
     best = charset_normalizer.from_bytes(body[:200_000]).best()
@@ -53,6 +57,13 @@ def decode_html(body: bytes, content_type: str = "") -> str:
         except LookupError:
             pass
     return body.decode("utf-8", errors="replace")
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """More well-formed non-ASCII UTF-8 characters than broken bytes."""
+    text = body.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    return sum(1 for c in text if ord(c) > 127) - broken > broken
 
 
 def _latin1_for_undefined(error: UnicodeDecodeError):

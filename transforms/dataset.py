@@ -16,14 +16,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.windowed_value import WindowedValue
 
 from schemas import FEED_STATE, PARTITION_COLUMN, TABLES
 
 __all__ = ["WriteDataset", "WriteManifest", "ingested_article_ids", "rollback_incomplete_runs"]
 
 log = logging.getLogger(__name__)
-ROWS_PER_FILE = 50_000
-ROWS_PER_GROUP = 5_000
+ROWS_PER_FILE = 20_000        # rows of one partition per file, at most
+MAX_BUFFERED_ROWS = 50_000    # rows one writer holds in memory across partitions, at most
+ROWS_PER_GROUP = 5_000        # Parquet row group
 
 
 def table_glob(output: str, table: str) -> str:
@@ -70,30 +72,42 @@ def write_parquet_file(path: str, rows, schema: pa.Schema) -> int:
     return count
 
 
-class _WritePartitionFn(beam.DoFn):
+class _CommitFilesFn(beam.DoFn):
+    """Buffers rows per (window, partition) and commits them as Parquet files: when a buffer is
+    full, when the DoFn holds too many rows in all, and at the end of each bundle. Memory stays
+    bounded however many rows flow through, and no GroupByKey holds a whole table."""
+
     def __init__(self, output: str, table: str, run_id: str):
         self.output, self.table, self.run_id = output, table, run_id
         self.schema = TABLES[table]
 
-    def process(self, element, window=beam.DoFn.WindowParam):
-        date, rows = element
-        directory = FileSystems.join(self.output, self.table, f"{PARTITION_COLUMN}={date}")
-        commit_id = commit_id_of(self.run_id, window)
-        chunk = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= ROWS_PER_FILE:
-                yield self._commit(directory, commit_id, chunk)
-                chunk = []
-        if chunk:
-            yield self._commit(directory, commit_id, chunk)
+    def start_bundle(self):
+        self.buffers: dict[tuple, list[dict]] = {}
+        self.buffered = 0
 
-    def _commit(self, directory: str, commit_id: str, rows: list[dict]) -> dict:
+    def process(self, row, window=beam.DoFn.WindowParam):
+        key = (window, row[PARTITION_COLUMN])
+        self.buffers.setdefault(key, []).append(row)
+        self.buffered += 1
+        if len(self.buffers[key]) >= ROWS_PER_FILE:
+            yield self._commit(key)
+        elif self.buffered >= MAX_BUFFERED_ROWS:
+            yield self._commit(max(self.buffers, key=lambda k: len(self.buffers[k])))
+
+    def finish_bundle(self):
+        for key in list(self.buffers):
+            yield self._commit(key)
+
+    def _commit(self, key: tuple) -> WindowedValue:
+        window, date = key
+        rows = self.buffers.pop(key)
+        self.buffered -= len(rows)
         # The commit id in the name lets a later run find and roll back a crashed run's files.
-        path = f"{directory}/part-{commit_id}-{uuid.uuid4().hex[:8]}.parquet"
+        directory = FileSystems.join(self.output, self.table, f"{PARTITION_COLUMN}={date}")
+        path = f"{directory}/part-{commit_id_of(self.run_id, window)}-{uuid.uuid4().hex[:8]}.parquet"
         count = write_parquet_file(path, rows, self.schema)
         beam.metrics.Metrics.counter("newsbeam", f"{self.table}_written").inc(count)
-        return {"table": self.table, "path": path, "rows": count}
+        return WindowedValue({"table": self.table, "path": path, "rows": count}, window.max_timestamp(), [window])
 
 
 def commit_id_of(run_id: str, window) -> str:
@@ -111,12 +125,7 @@ class WriteDataset(beam.PTransform):
         self.output, self.table, self.run_id = output, table, run_id
 
     def expand(self, rows):
-        return (
-            rows
-            | "KeyByPartition" >> beam.Map(lambda row: (row[PARTITION_COLUMN], row))
-            | "GroupByPartition" >> beam.GroupByKey()
-            | "CommitFiles" >> beam.ParDo(_WritePartitionFn(self.output, self.table, self.run_id))
-        )
+        return rows | "CommitFiles" >> beam.ParDo(_CommitFilesFn(self.output, self.table, self.run_id))
 
 
 def manifest_path(output: str, run_id: str) -> str:

@@ -20,8 +20,11 @@ def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> list[dict]
         raise FeedError("empty_response", "the feed URL returned an empty body")
     # content-location lets feedparser resolve relative links against the feed's own URL.
     headers = {"content-location": feed_url, **({"content-type": content_type} if content_type else {})}
-    parsed = feedparser.parse(body, response_headers=headers, resolve_relative_uris=True,
-                              sanitize_html=False)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers, resolve_relative_uris=True,
+                                  sanitize_html=False)
+    except (ValueError, OverflowError, LookupError) as exc:  # e.g. &#2000000; names no character
+        raise FeedError("malformed_feed", f"not a parseable feed: {type(exc).__name__}: {exc}"[:300]) from None
     if not parsed.version:
         if _looks_like_html(body):
             raise FeedError("not_a_feed", "the URL returned an HTML page, not an RSS or Atom feed")

@@ -133,8 +133,8 @@ class Fetcher:
                 raise FetchError("blocked_address", str(exc), url) from exc
             except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
                 raise FetchError("connection_error", _reason(exc), url) from exc
-            except urllib3.exceptions.TimeoutError as exc:
-                raise FetchError("timeout", f"timed out connecting: {exc}", url) from exc
+            except urllib3.exceptions.TimeoutError as exc:  # connecting, or waiting for the headers
+                raise FetchError("timeout", f"timed out: {_reason(exc)}", url) from exc
             except urllib3.exceptions.HTTPError as exc:
                 raise FetchError("connection_error", _reason(exc), url) from exc
             try:

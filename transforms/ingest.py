@@ -52,22 +52,22 @@ def poll_feed(fetcher: Fetcher, request: dict) -> tuple[dict, list[dict]]:
         except FeedError as exc:
             if exc.kind != "not_a_feed":
                 raise
-            entries, report["fetch_url"] = _discovered_entries(fetcher, request["feed_url"], response, exc)
+            # An HTML page: follow the feed it advertises, and remember that feed's URL and validators.
+            entries, response, report["fetch_url"] = _discovered_feed(fetcher, request["feed_url"], response, exc)
     except FeedError as exc:
         exc.status = response.status
         raise
-        response.headers = {}  # the page's validators are not the feed's
     report.update(entries=len(entries), etag=response.headers.get("etag"),
                   last_modified=response.headers.get("last-modified"))
     return report, entries
 
 
-def _discovered_entries(fetcher: Fetcher, feed_url: str, page, not_a_feed: FeedError):
-    """The entries of the first feed an HTML page links to, and that feed's URL."""
+def _discovered_feed(fetcher: Fetcher, feed_url: str, page, not_a_feed: FeedError):
+    """(entries, response, URL) of the first feed an HTML page links to that parses."""
     for link in discover_feed_links(page.body, page.final_url):
         try:
             response = fetcher.get(link)
-            return parse_feed(response.body, feed_url, response.content_type), response.permanent_url or link
+            return parse_feed(response.body, feed_url, response.content_type), response, response.permanent_url or link
         except (FetchError, FeedError):
             continue
     raise not_a_feed

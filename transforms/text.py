@@ -39,8 +39,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             start = match.end()
             continue
         if tok in "\"“”":
-            # A straight quote opens when nothing is open; curly quotes say which they are.
-            in_quote = tok == "“" or (tok == '"' and not in_quote)
+            # A straight quote opens when nothing is open; curly quotes say which they are, except an
+            # opener typed for a closer ('"It is,“ he said').
+            s = match.start()
+            typo_close = tok == "“" and s > 0 and not text[s - 1].isspace() and not text[s + 1:s + 2].isalnum()
+            in_quote = (tok == "“" and not typo_close) or (tok == '"' and not in_quote)
             continue
         if tok[-1] in "\"”":
             in_quote = False   # the end punctuation closes the quotation: '... of that."'

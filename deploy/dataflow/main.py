@@ -1,0 +1,89 @@
+"""The Dataflow Flex Template's launcher: submits one newsbeam batch run and returns.
+
+The Flex Template launcher VM runs this file (FLEX_TEMPLATE_PYTHON_PY_FILE in the Dockerfile) with
+the template's parameters as `--name=value` pipeline options. It does what `newsbeam run` does
+before its pipeline starts (roll back crashed runs, read the feed state for conditional GETs), builds
+the same graph with pipelines.batch.build, and submits it without waiting: the job itself writes
+DIR/_runs/<run_id>.json when it finishes, so there is nothing for the launcher to read afterwards.
+
+Template parameters arrive as one string each, so --feeds takes feed URLs and feed-list files
+separated by commas or whitespace; a feed-list file may be on any Beam filesystem (gs://...).
+
+Usable outside a template too (python deploy/dataflow/main.py --runner=DataflowRunner ...), but
+`newsbeam run --runner=DataflowRunner ...` is simpler there: it waits and prints the run summary.
+"""
+
+import logging
+import os
+import re
+import sys
+import tempfile
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipelines import batch
+from pipelines.options import NewsbeamOptions
+from pipelines.sources import read_sources
+from transforms.dataset import load_feed_state, rollback_incomplete_runs
+from transforms.ingest import feed_request
+
+log = logging.getLogger("newsbeam.dataflow")
+
+
+def split_feeds(values: list[str] | None) -> list[str]:
+    """--feeds as given to a template ("URL,URL" or "URL URL") or on a command line (several values)."""
+    return [part for value in values or [] for part in re.split(r"[,\s]+", value) if part]
+
+
+def feed_urls(sources: list[str], workdir: str) -> list[str]:
+    """Feed URLs from URLs and feed-list files; files on a Beam filesystem are copied to workdir first."""
+    local = []
+    for number, source in enumerate(sources):
+        if "://" in source and not source.lower().startswith(("http://", "https://")):
+            path = os.path.join(workdir, f"feeds-{number}-{os.path.basename(source) or 'list'}")
+            with FileSystems.open(source) as remote, open(path, "wb") as copy:
+                copy.write(remote.read())
+            source = path
+        local.append(source)
+    return read_sources(local)
+
+
+def build_pipeline(options: PipelineOptions, urls: list[str], state: dict | None = None,
+                   run_id: str | None = None) -> tuple[beam.Pipeline, str]:
+    """The batch graph for `urls`, constructed (not run) on a pipeline with `options`."""
+    nb = options.view_as(NewsbeamOptions)
+    run_id = run_id or nb.run_id or batch.new_run_id()
+    header = batch.run_header(options, run_id, urls, entries_retried=0, launcher="dataflow-flex-template")
+    requests = [feed_request(url, (state or {}).get(url)) for url in urls]
+    p = beam.Pipeline(options=options)
+    batch.build(p, requests, nb, run_id, header)
+    return p, run_id
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    options = PipelineOptions(sys.argv[1:] if argv is None else argv)
+    nb = options.view_as(NewsbeamOptions)
+    if not nb.feeds or not nb.output:
+        log.error("the feeds and output parameters are required")
+        return 2
+    if nb.run_id and not nb.run_id.replace("_", "").isalnum():
+        log.error("run_id may hold only letters, digits and _")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="newsbeam-feeds-") as workdir:
+        urls = feed_urls(split_feeds(nb.feeds), workdir)
+    rollback_incomplete_runs(nb.output)
+    p, run_id = build_pipeline(options, urls, load_feed_state(nb.output))
+    result = p.run()  # submit; no wait_until_finish: the job writes its own manifest
+    log.info("submitted newsbeam run %s (%d feeds) -> %s; its manifest will be %s", run_id, len(urls),
+             nb.output, f"{nb.output.rstrip('/')}/_runs/{run_id}.json")
+    job_id = getattr(result, "job_id", None)
+    if callable(job_id) and getattr(result, "has_job", False):
+        log.info("Dataflow job id: %s", job_id())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
