@@ -8,6 +8,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from pipelines.compact import dataset_lock
 from pipelines.options import NewsbeamOptions
 from schemas import SCHEMA_VERSION
 from transforms.dataset import (WriteDataset, WriteManifest, load_feed_state, manifest_path,
@@ -57,7 +58,7 @@ class IngestAndCommit(beam.PTransform):
         pages = streams["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
         extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
         articles = extracted.articles
-        quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id)
+        quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id, options.min_quote_confidence)
         figures = articles | "ExtractFigures" >> ExtractFigures(run_id)
 
         entry_errors = (streams["entry_errors"], extracted.errors) | "EntryErrors" >> beam.Flatten()
@@ -112,11 +113,14 @@ def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict
     """Run one batch ingest and return its manifest."""
     nb = options.view_as(NewsbeamOptions)
     run_id = nb.run_id or new_run_id()
-    rollback_incomplete_runs(nb.output)
-    header = run_header(options, run_id, feed_urls, entries_retried=len(retry_entries))
-    state = load_feed_state(nb.output)
-    requests = [feed_request(url, state.get(url)) for url in feed_urls]
-    with beam.Pipeline(options=options) as p:
-        build(p, requests, nb, run_id, header, retry_entries)
-    with FileSystems.open(manifest_path(nb.output, run_id)) as f:
-        return json.loads(f.read())
+    # One writer at a time: the rollback below would delete a running run's files, and
+    # compaction would move files from under it.
+    with dataset_lock(nb.output, wait=False, purpose="run"):
+        rollback_incomplete_runs(nb.output)
+        header = run_header(options, run_id, feed_urls, entries_retried=len(retry_entries))
+        state = load_feed_state(nb.output)
+        requests = [feed_request(url, state.get(url)) for url in feed_urls]
+        with beam.Pipeline(options=options) as p:
+            build(p, requests, nb, run_id, header, retry_entries)
+        with FileSystems.open(manifest_path(nb.output, run_id)) as f:
+            return json.loads(f.read())

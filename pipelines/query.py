@@ -34,12 +34,18 @@ def _sql_str(value: str) -> str:
     return value.replace("'", "''")
 
 
-def run_query(data_dir: str, sql: str) -> tuple[list[str], list[tuple]]:
+def run_query(data_dir: str, sql: str, attempts: int = 2) -> tuple[list[str], list[tuple]]:
     con = connect(data_dir)
     try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description] if cursor.description else []
-        return columns, cursor.fetchall()
+        for attempt in range(attempts):
+            try:
+                cursor = con.execute(sql)
+                columns = [d[0] for d in cursor.description] if cursor.description else []
+                return columns, cursor.fetchall()
+            except duckdb.IOException as exc:
+                # A compaction swapped a partition between DuckDB listing and opening its files.
+                if "Cannot open file" not in str(exc) or attempt == attempts - 1:
+                    raise
     finally:
         con.close()
 

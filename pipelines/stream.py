@@ -11,6 +11,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.transforms.window import FixedWindows
 
 from pipelines.batch import IngestAndCommit, new_run_id, run_header
+from pipelines.compact import dataset_lock
 from pipelines.options import NewsbeamOptions, StreamOptions
 from transforms.continuous import DropSeenBefore, PollFeeds
 from transforms.dataset import load_feed_state, rollback_incomplete_runs
@@ -35,11 +36,12 @@ def run(options: PipelineOptions, feed_urls: list[str]) -> str:
     nb, stream = options.view_as(NewsbeamOptions), options.view_as(StreamOptions)
     options.view_as(StandardOptions).streaming = True
     run_id = nb.run_id or new_run_id()
-    rollback_incomplete_runs(nb.output)
-    header = run_header(options, run_id, feed_urls, mode="stream", poll_interval=stream.poll_interval,
-                        window=stream.window)
-    state = load_feed_state(nb.output)
-    requests = [feed_request(url, state.get(url)) for url in feed_urls]
-    with beam.Pipeline(options=options) as p:
-        build(p, requests, nb, stream, run_id, header)
+    with dataset_lock(nb.output, wait=False, purpose="stream"):
+        rollback_incomplete_runs(nb.output)
+        header = run_header(options, run_id, feed_urls, mode="stream", poll_interval=stream.poll_interval,
+                            window=stream.window)
+        state = load_feed_state(nb.output)
+        requests = [feed_request(url, state.get(url)) for url in feed_urls]
+        with beam.Pipeline(options=options) as p:
+            build(p, requests, nb, stream, run_id, header)
     return run_id

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from transforms.quotes import find_quotes
+from transforms.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
 
 KEYS = {"start", "end", "text", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
         "sentence", "confidence"}
@@ -158,7 +158,7 @@ def test_said_that_clause_is_an_indirect_quote():
 def test_reported_clause_ends_before_a_second_report():
     text = ('Coach Dana Whitlow spoke after the match.\n\n'
             'Whitlow said the squad had trained hard all season and insisted that nobody would be dropped.')
-    q = quote_with(find_quotes(text), "the squad had trained")
+    q = quote_with(find_quotes(text, min_confidence=0.6), "the squad had trained")
     assert q["text"] == "the squad had trained hard all season"
 
 
@@ -173,7 +173,7 @@ def test_confidence_is_per_construction_and_the_cut_off_can_be_lowered():
     assert find_quotes(text) == []   # "explained that" is below the default cut-off
     q = quote_with(find_quotes(text, min_confidence=0.6), "the team would train")
     assert q["kind"] == "indirect"
-    assert 0.6 <= q["confidence"] < 0.8
+    assert 0.6 <= q["confidence"] < DEFAULT_MIN_CONFIDENCE
     direct = find_quotes('"We will win," said Coach Dana Whitlow.')[0]
     assert direct["confidence"] > q["confidence"]
 
@@ -255,3 +255,76 @@ def test_long_article_is_handled():
     quotes = find_quotes(text)
     assert len([q for q in quotes if q["kind"] == "direct"]) == 400
     assert all(text[q["start"]:q["end"]] == q["text"] for q in quotes)
+
+
+def test_name_set_off_by_commas_before_the_cue_is_the_speaker():
+    for text in ('In a statement, Piet Andersen, a spokesman for the port authority, said: "The cranes are safe."',
+                 'The port\'s spokesman, Piet Andersen, said: "The cranes are safe."',
+                 'Sen. Piet Andersen, R-Ore., said: "The cranes are safe."'):
+        q = quote_with(find_quotes(text), "The cranes are safe")
+        assert q["kind"] == "direct"
+        assert q["speaker"] == "Piet Andersen", text
+
+
+def test_participle_or_second_verb_takes_the_subject_of_the_sentence():
+    for text in ('Mayor Ines Boulder praised the new bridge on Friday, saying, "It will change the valley."',
+                 'Mayor Ines Boulder looked at the crowd and said, "It will change the valley."'):
+        q = quote_with(find_quotes(text), "It will change the valley")
+        assert q["kind"] == "direct"
+        assert q["speaker"] == "Ines Boulder", text
+
+
+def test_quote_right_after_its_cue_is_direct_whatever_follows():
+    text = 'Ines Boulder said, "We will see," when asked whether the bridge would open in May.'
+    q = quote_with(find_quotes(text), "We will see")
+    assert q["kind"] == "direct"
+    assert q["text"] == '"We will see,"'
+
+
+def test_quote_after_a_colon_with_its_own_attribution_is_direct():
+    text = 'The memo was blunt about the budget: "We cannot pay for the second tunnel," Ines Boulder wrote.'
+    q = quote_with(find_quotes(text), "We cannot pay")
+    assert q["kind"] == "direct"
+    assert q["speaker"] == "Ines Boulder"
+
+
+def test_attribution_makes_a_quote_whole_without_end_punctuation():
+    text = '"The valley needs the bridge" Ines Boulder said after the vote.'
+    q = quote_with(find_quotes(text), "The valley needs")
+    assert q["kind"] == "direct"
+    assert q["speaker"] == "Ines Boulder"
+
+
+def test_plural_subject_with_a_base_form_verb_after_the_quote():
+    text = '"The data do not support the plan," the two engineers conclude in their report.'
+    q = quote_with(find_quotes(text), "The data do not")
+    assert q["kind"] == "direct"
+    assert q["cue"] == "conclude"
+
+
+def test_curly_quotes_nested_in_straight_quotes_do_not_end_the_quote():
+    text = '"The plan is not about “saving money” at all. It is about safety," Ines Boulder said.'
+    q = quote_with(find_quotes(text), "The plan is not")
+    assert q["text"] == '"The plan is not about “saving money” at all. It is about safety,"'
+
+
+def test_opening_curly_mark_typed_as_a_closer():
+    text = '“It is unusual,“ said Ines Boulder, an engineer. “We rarely see it.”'
+    quotes = find_quotes(text)
+    assert [q["text"] for q in quotes] == ["“It is unusual,“", "“We rarely see it.”"]
+    assert all(q["speaker"] == "Ines Boulder" for q in quotes)
+
+
+def test_that_before_a_time_noun_does_not_open_a_reported_clause():
+    text = 'Ines Boulder announced that same day a plan for the new bridge over the river.'
+    assert find_quotes(text, min_confidence=0.6) == []
+
+
+def test_speaker_of_a_place_is_named_without_the_place():
+    text = '"The river is rising," said Ines Boulder of Vermont, a hydrologist.'
+    assert quote_with(find_quotes(text), "The river")["speaker"] == "Ines Boulder"
+
+
+def test_doubled_consonant_cue_inflection():
+    text = '"I was nervous," Ines Boulder admitted.'
+    assert quote_with(find_quotes(text), "I was nervous")["cue"] == "admitted"

@@ -1,12 +1,14 @@
 """The enrichment stages: articles -> quotes, articles -> figures."""
 
+import functools
+
 import apache_beam as beam
 from apache_beam import pvalue
 
 from schemas import PARTITION_COLUMN
 from transforms import progress
 from transforms.figures import find_figures
-from transforms.quotes import find_quotes
+from transforms.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
 from transforms.records import error_row
 from transforms.urls import record_id
 
@@ -43,13 +45,14 @@ class _FindFn(beam.DoFn):
 class ExtractQuotes(beam.PTransform):
     """Articles -> quote rows (who said what), with `errors`."""
 
-    def __init__(self, run_id: str):
+    def __init__(self, run_id: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE):
         super().__init__()
-        self.run_id = run_id
+        self.run_id, self.min_confidence = run_id, min_confidence
 
     def expand(self, articles):
+        find = functools.partial(find_quotes, min_confidence=self.min_confidence)
         return articles | "FindQuotes" >> beam.ParDo(
-            _FindFn("quotes", "quote_id", find_quotes, self.run_id)).with_outputs(ERRORS, main="quotes")
+            _FindFn("quotes", "quote_id", find, self.run_id)).with_outputs(ERRORS, main="quotes")
 
 
 class ExtractFigures(beam.PTransform):
