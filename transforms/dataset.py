@@ -23,9 +23,12 @@ from schemas import FEED_STATE, PARTITION_COLUMN, TABLES
 __all__ = ["WriteDataset", "WriteManifest", "ingested_article_ids", "rollback_incomplete_runs"]
 
 log = logging.getLogger(__name__)
-ROWS_PER_FILE = 20_000        # rows of one partition per file, at most
-MAX_BUFFERED_ROWS = 50_000    # rows one writer holds in memory across partitions, at most
-ROWS_PER_GROUP = 5_000        # Parquet row group
+# What a writer holds in memory before committing a file: bounded in bytes of text, so peak
+# memory does not grow with the number of articles (bench/fetch.py measures it); a file of
+# articles then holds ~8 MB of text, and `newsbeam compact` merges files that come out small.
+MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+ROWS_PER_FILE = 100_000       # rows of one partition per file, at most
+ROWS_PER_GROUP = 10_000       # Parquet row group
 
 
 def table_glob(output: str, table: str) -> str:
@@ -72,9 +75,14 @@ def write_parquet_file(path: str, rows, schema: pa.Schema) -> int:
     return count
 
 
+def _text_bytes(row: dict) -> int:
+    """Roughly what a row weighs: its strings (article text dominates), plus a little per field."""
+    return sum(len(v) if isinstance(v, str) else 8 for v in row.values()) + 64
+
+
 class _CommitFilesFn(beam.DoFn):
     """Buffers rows per (window, partition) and commits them as Parquet files: when a buffer is
-    full, when the DoFn holds too many rows in all, and at the end of each bundle. Memory stays
+    full, when the DoFn holds too much text in all, and at the end of each bundle. Memory stays
     bounded however many rows flow through, and no GroupByKey holds a whole table."""
 
     def __init__(self, output: str, table: str, run_id: str):
@@ -83,16 +91,16 @@ class _CommitFilesFn(beam.DoFn):
 
     def start_bundle(self):
         self.buffers: dict[tuple, list[dict]] = {}
-        self.buffered = 0
+        self.sizes: dict[tuple, int] = {}
 
     def process(self, row, window=beam.DoFn.WindowParam):
         key = (window, row[PARTITION_COLUMN])
         self.buffers.setdefault(key, []).append(row)
-        self.buffered += 1
+        self.sizes[key] = self.sizes.get(key, 0) + _text_bytes(row)
         if len(self.buffers[key]) >= ROWS_PER_FILE:
             yield self._commit(key)
-        elif self.buffered >= MAX_BUFFERED_ROWS:
-            yield self._commit(max(self.buffers, key=lambda k: len(self.buffers[k])))
+        elif sum(self.sizes.values()) >= MAX_BUFFERED_BYTES:
+            yield self._commit(max(self.sizes, key=self.sizes.get))
 
     def finish_bundle(self):
         for key in list(self.buffers):
@@ -101,7 +109,7 @@ class _CommitFilesFn(beam.DoFn):
     def _commit(self, key: tuple) -> WindowedValue:
         window, date = key
         rows = self.buffers.pop(key)
-        self.buffered -= len(rows)
+        del self.sizes[key]
         # The commit id in the name lets a later run find and roll back a crashed run's files.
         directory = FileSystems.join(self.output, self.table, f"{PARTITION_COLUMN}={date}")
         path = f"{directory}/part-{commit_id_of(self.run_id, window)}-{uuid.uuid4().hex[:8]}.parquet"

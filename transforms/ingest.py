@@ -256,10 +256,9 @@ class FetchPages(beam.PTransform):
         self.fetch_config, self.threads, self.obey_robots = fetch_config, threads, obey_robots
 
     def expand(self, entries):
-        # Reshuffle first so the fetches spread over all workers instead of following the feeds.
-        return (entries
-                | "SpreadOverWorkers" >> beam.Reshuffle()
-                | "Fetch" >> beam.ParDo(_FetchPageFn(self.fetch_config, self.threads, self.obey_robots)))
+        # No Reshuffle: the entries come out of a shuffle keyed by article (DropDuplicates or
+        # DropSeenBefore), which already spreads them over the workers.
+        return entries | "Fetch" >> beam.ParDo(_FetchPageFn(self.fetch_config, self.threads, self.obey_robots))
 
 
 class Unusable(Exception):

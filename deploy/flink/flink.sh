@@ -7,7 +7,8 @@
 #   flink.sh down           cancel running jobs, stop everything this script started
 #   flink.sh status         what is running
 #   flink.sh env            the NEWSBEAM_FLINK_* variables the slow tests read, as `export` lines
-#   flink.sh with CMD...    up, run CMD with those variables set, always down; exits with CMD's status
+#   flink.sh with CMD...    up, run CMD with those variables set, then down (unless it was up before);
+#                           exits with CMD's status
 #   flink.sh logs           the tails of the cluster's and the worker pool's logs
 #
 # Environment: PYTHON, the interpreter of the virtualenv where newsbeam is installed (it runs the
@@ -43,8 +44,13 @@ die() { say "$*"; exit 1; }
 fetch() {
   command -v java >/dev/null || die "java not found (Flink $FLINK_VERSION needs Java 11 or 17)"
   mkdir -p "$CACHE"
-  fetch_flink
-  fetch_job_server
+  # Both are mostly waiting on the network: side by side.
+  local flink_pid jobserver_pid rc=0
+  fetch_flink & flink_pid=$!
+  fetch_job_server & jobserver_pid=$!
+  wait "$flink_pid" || rc=1
+  wait "$jobserver_pid" || rc=1
+  [ "$rc" -eq 0 ] || die "fetch failed (see above); rerun \`flink.sh fetch\` to retry, finished parts are kept"
 }
 
 fetch_flink() {
@@ -154,9 +160,14 @@ up() {
   "$PY" -c 'import apache_beam, pipelines.batch' 2>/dev/null \
     || die "$PY cannot import apache_beam and newsbeam: set PYTHON to the venv's python (make flink-up does)"
   local start=$SECONDS
-  if alive "$(pid_of "$(flink_pidfile standalonesession)")" && cluster_ready; then
+  local jm
+  jm=$(pid_of "$(flink_pidfile standalonesession)")
+  if alive "$jm" && cluster_ready; then
     say "the cluster is already up on 127.0.0.1:$REST_PORT"
   else
+    if alive "$jm" || alive "$(pid_of "$(flink_pidfile taskexecutor)")"; then
+      say "a cluster started here is half up: restarting it"; down
+    fi
     for port in "$REST_PORT" "$RPC_PORT"; do
       ! port_open "$port" || die "port $port is in use by another process (not a cluster this script started); stop it, or set NEWSBEAM_FLINK_PORT / NEWSBEAM_FLINK_RPC_PORT"
     done
@@ -172,13 +183,20 @@ up() {
     done
     say "Flink $FLINK_VERSION up on http://127.0.0.1:$REST_PORT ($((SECONDS - start)) s)"
   fi
-  if alive "$(pid_of "$POOL_PIDFILE")"; then
+  local pool
+  pool=$(pid_of "$POOL_PIDFILE")
+  if alive "$pool" && [ "$(cat "$POOL_PIDFILE.python" 2>/dev/null)" != "$PY" ]; then
+    say "the worker pool runs $(cat "$POOL_PIDFILE.python" 2>/dev/null || echo 'another python'), not $PY: restarting it"
+    stop_pid "$pool" group
+  fi
+  if alive "$pool"; then
     say "the worker pool is already up on 127.0.0.1:$POOL_PORT"
   else
     ! port_open "$POOL_PORT" || { down; die "port $POOL_PORT is in use by another process; set NEWSBEAM_WORKER_POOL_PORT"; }
     # setsid: the pool leads its own process group, so `down` stops its SDK workers with it.
     setsid "$PY" "$HERE/worker_pool.py" --port "$POOL_PORT" > "$FLINK_LOG_DIR/worker-pool.log" 2>&1 < /dev/null &
     echo $! > "$POOL_PIDFILE"
+    echo "$PY" > "$POOL_PIDFILE.python"
     local deadline=$((SECONDS + 60))
     until port_open "$POOL_PORT"; do
       if (( SECONDS > deadline )) || ! alive "$(pid_of "$POOL_PIDFILE")"; then
@@ -223,7 +241,7 @@ down() {
   tm=$(pid_of "$(flink_pidfile taskexecutor)")
   if alive "$jm"; then cancel_jobs; fi
   [ -n "$pool" ] && stop_pid "$pool" group
-  rm -f "$POOL_PIDFILE"
+  rm -f "$POOL_PIDFILE" "$POOL_PIDFILE.python"
   if [ -d "$DIST" ] && [ -d "$FLINK_CONF_DIR" ]; then
     "$DIST/bin/taskmanager.sh" stop >/dev/null 2>&1 || true
     "$DIST/bin/jobmanager.sh" stop >/dev/null 2>&1 || true
@@ -252,7 +270,11 @@ logs() {
 
 with() {
   [ $# -gt 0 ] || die "usage: flink.sh with CMD [ARGS...]"
-  trap 'down' EXIT
+  if alive "$(pid_of "$(flink_pidfile standalonesession)")"; then
+    say "a cluster was already up: leaving it up afterwards"
+  else
+    trap 'down' EXIT
+  fi
   trap 'exit 130' INT TERM
   up
   # shellcheck disable=SC1091
@@ -268,5 +290,5 @@ case "$cmd" in
   fetch|up|down|status|logs) shift; "$cmd" "$@" ;;
   env) [ -f "$RUN/env" ] && cat "$RUN/env" || die "not up (no $RUN/env)" ;;
   with) shift; with "$@" ;;
-  *) sed -n '2,16s/^# \{0,1\}//p' "$0"; [ -z "$cmd" ] || exit 2 ;;
+  *) sed -n '2,17s/^# \{0,1\}//p' "$0"; [ -z "$cmd" ] || exit 2 ;;
 esac

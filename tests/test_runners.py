@@ -1,0 +1,257 @@
+"""The batch pipeline on real runners: a local Apache Flink cluster and Prism, each compared row by
+row (read back with DuckDB) with the FnApiRunner, the DirectRunner's own offline path.
+
+Slow, and skipped unless the runners are there: `make test-cluster` fetches, builds and starts them
+and sets the variables below (deploy/flink/README.md).
+
+    NEWSBEAM_FLINK_MASTER          Flink REST address, e.g. 127.0.0.1:8081
+    NEWSBEAM_FLINK_VERSION         e.g. 1.19
+    NEWSBEAM_FLINK_JOB_SERVER_JAR  the Beam Flink job server jar
+    NEWSBEAM_FLINK_WORKER_POOL     the Beam Python worker pool, e.g. 127.0.0.1:50000
+    NEWSBEAM_PRISM                 a prism binary (make prism)
+
+Every run goes through the `newsbeam run` command in a subprocess, with a time limit: the runner
+options reach Beam as they are, and a hung job fails the test instead of hanging CI.
+"""
+
+import glob
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NEWSBEAM = [sys.executable, "-m", "pipelines.cli", "run"]
+FEEDS = ("/feeds/local.xml", "/feeds/regional.atom", "/feeds/malformed.xml", "/feeds/empty.xml",
+         "/feeds/not-a-feed.html", "/feeds/server-error.xml", "/feeds/absent.xml", "/feeds/garbage.xml")
+LOCAL = ("--allow_private_hosts", "--per_host_delay=0", "--retry_base_delay=0.01")
+FLINK_TIMEOUT = 300   # a Flink job takes about a minute; its workers dying leaves it RUNNING forever
+LOCAL_TIMEOUT = 300
+
+# What must match between runners: every row, without the run id and the clock (fetched_at,
+# occurred_at, and error_id, which hashes the run id). Long text columns are compared as md5.
+SNAPSHOT = {
+    "articles": "article_id, date::VARCHAR, url, canonical_url, feed_url, source, title, authors, "
+                "published_at, language, description, tags, md5(text), word_count, content_hash, "
+                "body_source, http_status",
+    "quotes": "quote_id, article_id, date::VARCHAR, text, speaker, speaker_title, speaker_start, speaker_end, "
+              "cue, kind, start, \"end\", md5(sentence), confidence",
+    "figures": "figure_id, article_id, date::VARCHAR, raw, start, \"end\", value, low, high, kind, unit, "
+               "object, qualifier, approximate, change, md5(sentence)",
+    "errors": "stage, url, feed_url, error_kind, http_status, input",
+}
+
+
+def newsbeam_run(site, output, *options, timeout=LOCAL_TIMEOUT):
+    """`newsbeam run` on the fixture feeds into `output`; returns (manifest, stderr)."""
+    args = [*NEWSBEAM, "--feeds", *(site.base + path for path in FEEDS), "--output", str(output), *LOCAL, *options]
+    earlier = set(glob.glob(f"{output}/_runs/*.json"))
+    # Its own session, so a timeout also stops what it started (a job server, SDK workers).
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"newsbeam run {' '.join(options)} did not finish in {timeout}s\n{stderr[-3000:]}")
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # anything it left behind
+        except ProcessLookupError:
+            pass
+    assert process.returncode == 0, f"exit {process.returncode}\n{stdout}\n{stderr[-5000:]}"
+    manifests = set(glob.glob(f"{output}/_runs/*.json")) - earlier
+    assert len(manifests) == 1, manifests
+    with open(manifests.pop()) as f:
+        return json.load(f), stderr
+
+
+def snapshot(output, manifest: dict) -> dict:
+    """Every table's rows (sorted, run-independent columns) and the run manifest's counts."""
+    con = duckdb.connect()
+    tables = {}
+    for table, columns in SNAPSHOT.items():
+        files = glob.glob(f"{output}/{table}/*/*.parquet")
+        tables[table] = sorted(con.execute(
+            f"SELECT {columns} FROM read_parquet({files!r}, hive_partitioning=true)").fetchall(), key=repr) \
+            if files else []
+    feeds = sorted((f["feed_url"], f["status"], f["http_status"], f["error_kind"], f["entries"], f["articles"],
+                    f["duplicates"], f["errors"]) for f in manifest["feeds"])
+    return {**tables, "totals": manifest["totals"], "rows": manifest["rows"], "feeds": feeds}
+
+
+def assert_same(actual: dict, expected: dict, runner: str):
+    for key in expected:
+        if actual[key] == expected[key]:
+            continue
+        lines = [f"{runner}: {key} differ from the FnApiRunner's"]
+        if isinstance(expected[key], list):  # name the rows and the columns that differ
+            only_here = [row for row in actual[key] if row not in expected[key]]
+            only_there = [row for row in expected[key] if row not in actual[key]]
+            for mine, theirs in zip(only_here, only_there):
+                lines.append(f"  row {mine[0]!r}: " + "; ".join(
+                    f"column {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(mine, theirs)) if a != b))
+            lines += [f"  only on {runner}: {row!r}" for row in only_here[len(only_there):]]
+            lines += [f"  only on the FnApiRunner: {row!r}" for row in only_there[len(only_here):]]
+        else:
+            lines.append(f"  {actual[key]!r} != {expected[key]!r}")
+        pytest.fail("\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def reference(site, tmp_path_factory):
+    """The FnApiRunner (what the DirectRunner runs offline) on the fixture feeds."""
+    output = tmp_path_factory.mktemp("fnapi")
+    manifest, _ = newsbeam_run(site, output, "--runner=FnApiRunner")
+    expected = snapshot(output, manifest)
+    # The fixture site exercises every table and every kind of outcome.
+    assert manifest["totals"]["articles"] == 4 and manifest["totals"]["errors"] == 3
+    assert all(expected[table] for table in ("articles", "quotes", "figures", "errors"))
+    return expected
+
+
+# ----------------------------------------------------------------------------------------- Flink
+
+def _flink():
+    master = os.environ.get("NEWSBEAM_FLINK_MASTER")
+    if not master:
+        pytest.skip("no Flink cluster: NEWSBEAM_FLINK_MASTER is unset (`make test-cluster` starts one and sets it)")
+    env = {name: os.environ.get(f"NEWSBEAM_FLINK_{name.upper()}")
+           for name in ("version", "job_server_jar", "worker_pool")}
+    missing = [f"NEWSBEAM_FLINK_{name.upper()}" for name, value in env.items() if not value]
+    assert not missing, f"NEWSBEAM_FLINK_MASTER is set but {', '.join(missing)} not (see deploy/flink/README.md)"
+    assert os.path.isfile(env["job_server_jar"]), f"NEWSBEAM_FLINK_JOB_SERVER_JAR: no file {env['job_server_jar']}"
+    try:
+        overview = _rest(master, "/overview")
+    except OSError as exc:
+        pytest.fail(f"NEWSBEAM_FLINK_MASTER={master}: Flink's REST API does not answer ({exc}); "
+                    "is the cluster up? (make flink-up)")
+    assert overview["slots-available"] >= 1, f"no free task slot on {master}: {overview}"
+    host, port = env["worker_pool"].rsplit(":", 1)
+    with socket.socket() as s:
+        s.settimeout(2)
+        assert s.connect_ex((host, int(port))) == 0, f"no Beam worker pool on {env['worker_pool']} (make flink-up)"
+    return master, env
+
+
+def _rest(master, path, method="GET"):
+    request = urllib.request.Request(f"http://{master}{path}", method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def _flink_jobs(master) -> dict:
+    return {job["jid"]: job for job in _rest(master, "/jobs/overview")["jobs"]}
+
+
+@pytest.fixture(scope="module")
+def flink():
+    master, env = _flink()
+    return master, [
+        "--runner=FlinkRunner", f"--flink_master={master}", f"--flink_version={env['version']}",
+        f"--flink_job_server_jar={env['job_server_jar']}",
+        "--environment_type=EXTERNAL", f"--environment_config={env['worker_pool']}",
+        "--parallelism=2",  # both task slots: the shuffles cross subtasks, as on a real cluster
+    ]
+
+
+def run_on_flink(site, output, master, options):
+    """`newsbeam run` on Flink; returns (manifest, the Flink job that ran it). Jobs it started
+    are cancelled if it fails or hangs."""
+    before = set(_flink_jobs(master))
+
+    def cancel_new_jobs():
+        # A submission in flight when the launcher was killed may still land: watch for a while.
+        deadline = time.monotonic() + 15
+        while True:
+            for jid, job in _flink_jobs(master).items():
+                if jid not in before and job["state"] not in ("FINISHED", "FAILED", "CANCELED", "CANCELLING"):
+                    _rest(master, f"/jobs/{jid}?mode=cancel", method="PATCH")
+            if time.monotonic() > deadline:
+                return
+            time.sleep(1)
+
+    try:
+        manifest, _ = newsbeam_run(site, output, *options, timeout=FLINK_TIMEOUT)
+    except BaseException:
+        cancel_new_jobs()
+        raise
+    new = [job for jid, job in _flink_jobs(master).items() if jid not in before]
+    assert len(new) == 1, f"expected one new Flink job, got {new}"
+    return manifest, new[0]
+
+
+def test_flink_writes_the_same_rows_as_the_direct_runner(flink, site, reference, tmp_path):
+    master, options = flink
+    started = time.monotonic()
+    manifest, job = run_on_flink(site, tmp_path / "flink", master, options)
+    assert job["state"] == "FINISHED" and job["name"].startswith("BeamApp"), job
+    assert manifest["runner"] == "FlinkRunner"
+    recorded = manifest["options"]  # as `newsbeam run` handed them to Beam
+    for option in options:
+        name, value = option[2:].split("=", 1)
+        assert str(recorded.get(name)) == value, (name, recorded.get(name))
+    assert_same(snapshot(tmp_path / "flink", manifest), reference, "FlinkRunner")
+    print(f"Flink job {job['jid']}: {job['duration'] / 1000:.1f}s on the cluster, "
+          f"{time.monotonic() - started:.1f}s in all")
+
+
+def test_flink_rerun_is_incremental(flink, site, reference, tmp_path):
+    """The second run on Flink reads the dataset the first wrote: nothing is fetched or written twice."""
+    master, options = flink
+    output = tmp_path / "dataset"
+    first = snapshot(output, newsbeam_run(site, output, "--runner=FnApiRunner")[0])
+    seen_before = len(site.requests)
+    manifest, job = run_on_flink(site, output, master, options)
+    assert job["state"] == "FINISHED", job
+    assert manifest["totals"]["articles"] == 0
+    assert manifest["totals"]["duplicates"] == reference["totals"]["articles"] + reference["totals"]["duplicates"]
+    refetched = {path for path in site.requests[seen_before:] if path.startswith("/news/")}
+    assert refetched == {"/news/missing-story.html", "/news/server-error.html", "/news/no-body.html"}
+    second = snapshot(output, manifest)
+    for table in ("articles", "quotes", "figures"):
+        assert second[table] == first[table], table
+
+
+# ----------------------------------------------------------------------------------------- Prism
+
+@pytest.fixture(scope="module")
+def prism():
+    path = os.environ.get("NEWSBEAM_PRISM")
+    if not path:
+        pytest.skip("no Prism: NEWSBEAM_PRISM is unset (`make prism` builds the binary, `make test-cluster` sets it)")
+    assert os.access(path, os.X_OK), f"NEWSBEAM_PRISM={path} is not an executable file"
+    return path
+
+
+def test_prism_runner_writes_the_same_rows_as_the_fnapi_runner(prism, site, reference, tmp_path):
+    manifest, _ = newsbeam_run(site, tmp_path / "prism", "--runner=PrismRunner", f"--prism_location={prism}")
+    assert manifest["runner"] == "PrismRunner" and manifest["options"]["prism_location"] == prism
+    assert_same(snapshot(tmp_path / "prism", manifest), reference, "PrismRunner")
+
+
+def test_direct_runner_given_prism_runs_on_prism_with_the_same_rows(prism, site, reference, tmp_path):
+    manifest, stderr = newsbeam_run(site, tmp_path / "direct", f"--prism_location={prism}", "--verbose")
+    assert "Running pipeline with PrismRunner" in stderr
+    assert "falling back" not in stderr.lower(), stderr[-3000:]
+    assert_same(snapshot(tmp_path / "direct", manifest), reference, "DirectRunner on Prism")
+
+
+def test_direct_runner_by_default_writes_the_same_rows(site, reference, tmp_path):
+    """Without --prism_location the DirectRunner tries to download Prism; offline it falls back to
+    the FnApiRunner. Either way: the same rows."""
+    manifest, stderr = newsbeam_run(site, tmp_path / "default", "--verbose")
+    on_prism = "Running pipeline with PrismRunner" in stderr and "falling back" not in stderr.lower()
+    print("the default DirectRunner ran on", "Prism" if on_prism else "the FnApiRunner")
+    assert_same(snapshot(tmp_path / "default", manifest), reference, "DirectRunner")
