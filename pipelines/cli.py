@@ -98,8 +98,22 @@ def _execute(options, feed_urls: list[str], retry_entries: list[dict]) -> dict:
         return batch.run(options, feed_urls, retry_entries)
     except Exception as exc:
         logging.getLogger("newsbeam").debug("run failed", exc_info=True)
-        lines = str(exc).strip().splitlines()
-        raise RunFailed(f"{type(exc).__name__}: {lines[-1]}" if lines else type(exc).__name__) from None
+        raise RunFailed(_one_line(exc)) from None
+
+
+def _one_line(exc: Exception) -> str:
+    """An exception as one line a user can act on: its type and the last line of its message
+    (Beam wraps worker errors in long multi-line messages)."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[-1]}" if lines else type(exc).__name__
+
+
+def _read_feeds(nb) -> list[str]:
+    from pipelines.sources import SourceError, read_sources
+    try:
+        return read_sources(nb.feeds)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
 
 
 class RunFailed(Exception):
@@ -110,7 +124,6 @@ def cmd_run(argv: list[str]) -> int:
     if "-h" in argv or "--help" in argv:
         _run_help()
         return 0
-    from pipelines.sources import SourceError, read_sources
     options, nb = _pipeline_options(argv)
     if nb.retry_errors and not nb.output:
         nb.output = nb.retry_errors
@@ -125,10 +138,7 @@ def cmd_run(argv: list[str]) -> int:
     if nb.retry_errors:
         feed_urls, retry_entries = _failed_inputs(nb.retry_errors)
     if nb.feeds:
-        try:
-            feed_urls = list(dict.fromkeys(feed_urls + read_sources(nb.feeds)))
-        except SourceError as exc:
-            raise UsageError(str(exc)) from None
+        feed_urls = list(dict.fromkeys(feed_urls + _read_feeds(nb)))
     _check_output(nb.output)
     return _run_and_report(options, feed_urls, retry_entries)
 
@@ -144,14 +154,10 @@ def cmd_stream(argv: list[str]) -> int:
         return 0
     from apache_beam.options.pipeline_options import StandardOptions
 
-    from pipelines.sources import SourceError, read_sources
     options, nb = _pipeline_options(argv)
     if not nb.feeds or not nb.output:
         raise UsageError("--feeds and --output are required")
-    try:
-        feed_urls = read_sources(nb.feeds)
-    except SourceError as exc:
-        raise UsageError(str(exc)) from None
+    feed_urls = _read_feeds(nb)
     _check_output(nb.output)
     standard = options.view_as(StandardOptions)
     if not standard.runner:
@@ -162,8 +168,7 @@ def cmd_stream(argv: list[str]) -> int:
     try:
         run_id = stream.run(options, feed_urls)
     except Exception as exc:
-        lines = str(exc).strip().splitlines()
-        print(f"newsbeam: the stream stopped: {type(exc).__name__}: {lines[-1] if lines else ''}\n"
+        print(f"newsbeam: the stream stopped: {_one_line(exc)}\n"
               "(a streaming runner is needed: --prism_location PATH, see `make prism`, or --runner=FlinkRunner)",
               file=sys.stderr)
         return 1
