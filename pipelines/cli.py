@@ -211,7 +211,7 @@ def summary(manifest: dict) -> str:
     lines = [f"run {manifest['run_id']} finished in {manifest['seconds']:.1f}s -> {manifest['output']}",
              f"  feeds {len(manifest['feeds'])} ({t['feed_errors']} failed), entries {t['entries']}: "
              f"{t['articles']} new articles, {t['duplicates']} duplicates, {t['errors']} errors",
-             f"  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
+             "  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
     for feed in manifest["feeds"]:
         state = (feed["error_kind"] or (feed["status"] == "not_modified" and "not modified (304)")
                  or (feed["http_status"] and f"HTTP {feed['http_status']}") or "not polled, entries retried")

@@ -323,9 +323,9 @@ class ChaosSite:
             h.reply(200, rss(h.server.site.base, ETAG_ENTRIES), "application/rss+xml", {"ETag": ETAG})
 
         def discover_page(h):
-            page = (f'<!doctype html><html><head><title>Kestrel Bay Herald</title>'
-                    f'<link rel="alternate" type="application/rss+xml" title="News" href="/feeds/discovered.xml">'
-                    f'</head><body><h1>Kestrel Bay Herald</h1><p>Welcome.</p></body></html>')
+            page = ('<!doctype html><html><head><title>Kestrel Bay Herald</title>'
+                    '<link rel="alternate" type="application/rss+xml" title="News" href="/feeds/discovered.xml">'
+                    '</head><body><h1>Kestrel Bay Herald</h1><p>Welcome.</p></body></html>')
             h.reply(200, page.encode(), "text/html; charset=utf-8",
                     {"ETag": PAGE_ETAG, "Last-Modified": email.utils.formatdate(usegmt=True)})
 
@@ -436,7 +436,7 @@ def truncated_feed(base: str) -> bytes:
 def billion_laughs(base: str) -> bytes:
     """The classic: ten levels of ten references each, 10^9 "lol"s if anyone expands them."""
     decl = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    return (f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + "\n".join(decl) + '\n]>\n'
+    return ('<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + "\n".join(decl) + '\n]>\n'
             f'<rss version="2.0"><channel><title>Laughs &lol9;</title><link>{base}/</link>'
             f'<item><title>Laughing &lol9;</title><link>{base}/feed-pages/108.html</link>'
             f'<description>&lol9;</description></item></channel></rss>\n').encode()

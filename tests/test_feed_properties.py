@@ -5,7 +5,7 @@ entities, nesting and truncation)."""
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from transforms.articles import NoBody, article_from_entry

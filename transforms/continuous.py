@@ -13,7 +13,7 @@ from apache_beam.utils.timestamp import MAX_TIMESTAMP, Timestamp
 
 from transforms import progress
 from transforms.dataset import ingested_article_ids
-from transforms.ingest import DUPLICATES, ERRORS, REPORTS, _FetchFeedFn, _KeyEntryFn, poll_feed
+from transforms.ingest import DUPLICATES, ERRORS, REPORTS, _FetchFeedFn, _KeyEntryFn
 
 
 class _PollWithMemoryFn(_FetchFeedFn):

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import re
 from urllib.parse import urljoin
 
 import feedparser
@@ -97,21 +98,22 @@ def discover_feed_links(body: bytes, page_url: str, limit: int = 3) -> list[str]
     return list(dict.fromkeys(links))[:limit]
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment (feed summaries and content), one paragraph a line."""
     if not html or not html.strip():
         return ""
+    html = _CONTROL_CHARS.sub(" ", html)  # lxml refuses strings holding them
     if "<" not in html:
         return html.strip()
     try:
         root = lxml.html.fromstring(html)
+        for bad in root.xpath("//script|//style"):
+            bad.drop_tree()
+        blocks = root.xpath("//p|//li|//h1|//h2|//h3|//h4|//blockquote") or [root]
+        lines = [" ".join(b.text_content().split()) for b in blocks]
     except Exception:  # lxml raises several unrelated types on garbage
         return ""
-    for bad in root.xpath("//script|//style"):
-        bad.drop_tree()
-    blocks = root.xpath("//p|//li|//h1|//h2|//h3|//h4|//blockquote")
-    if blocks:
-        lines = [" ".join(b.text_content().split()) for b in blocks]
-    else:
-        lines = [" ".join(root.text_content().split())]
     return "\n".join(line for line in lines if line)

@@ -277,9 +277,9 @@ retreat retreats""".split())
 # Words that may stand between a change verb and its figure: "rose by about", "fell a further".
 _CHANGE_FILLERS = frozenset("""by of a an just only some about around roughly nearly almost more less than over
 under another further additional sharp steep""".split())
-_CHANGE_AFTER = re.compile(rf"[\s-]+(?:(?P<up>rise|increase|gain|jump|surge|rally|climb|advance|higher|hike"
-                           rf"|growth|up)|(?P<down>drop|fall|decline|decrease|loss|slide|plunge|cut|lower|down"
-                           rf"|slump|dip|reduction))\b", re.I)
+_CHANGE_AFTER = re.compile(r"[\s-]+(?:(?P<up>rise|increase|gain|jump|surge|rally|climb|advance|higher|hike"
+                           r"|growth|up)|(?P<down>drop|fall|decline|decrease|loss|slide|plunge|cut|lower|down"
+                           r"|slump|dip|reduction))\b", re.I)
 _US_SUFFIX_RE = re.compile(r"\s?(?:US|U\.S\.)(?![A-Za-z])")
 _TIME_AGO_RE = re.compile(r"\s+(?:ago|earlier|before|later|prior)\b")
 _APPOSITION_BEFORE_RE = re.compile(r"\b[A-Z][\w'’.-]+,\s$")
