@@ -24,9 +24,9 @@ __all__ = ["WriteDataset", "WriteManifest", "ingested_article_ids", "rollback_in
 
 log = logging.getLogger(__name__)
 # What a writer holds in memory before committing a file: bounded in bytes of text, so peak
-# memory does not grow with the number of articles (bench/fetch.py measures it); a file of
-# articles then holds ~8 MB of text, and `newsbeam compact` merges files that come out small.
-MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+# memory reaches its plateau within the first thousand articles and stays there
+# (bench/fetch.py measures it); `newsbeam compact` merges the files that come out small.
+MAX_BUFFERED_BYTES = 2 * 1024 * 1024
 ROWS_PER_FILE = 100_000       # rows of one partition per file, at most
 ROWS_PER_GROUP = 10_000       # Parquet row group
 
