@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import secrets
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -11,14 +10,10 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from pipelines.compact import dataset_lock
 from pipelines.options import NewsbeamOptions
 from schemas import SCHEMA_VERSION
-from transforms.dataset import (WriteDataset, WriteManifest, load_feed_state, manifest_path,
+from transforms.dataset import (WriteDataset, WriteManifest, load_feed_state, manifest_path, new_run_id,
                                 rollback_incomplete_runs)
 from transforms.enrich import ExtractFigures, ExtractQuotes
 from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, feed_request
-
-
-def new_run_id() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + secrets.token_hex(2)
 
 
 def _outcome(feed_url_of, outcome: str):

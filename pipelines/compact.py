@@ -49,7 +49,6 @@ import json
 import logging
 import math
 import os
-import secrets
 import shutil
 import time
 
@@ -57,7 +56,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas import PARTITION_COLUMN, TABLES
-from transforms.dataset import completed_runs
+from transforms.dataset import completed_runs, new_run_id
 
 __all__ = ["compact", "dataset_lock", "format_stats", "CompactError", "DatasetLocked", "DEFAULT_TARGET_ROWS"]
 
@@ -199,8 +198,7 @@ def _plan_partition(directory: str, done: set[str]) -> tuple[list[str], str | No
 
 
 def new_compact_run_id() -> str:
-    # Same shape as pipelines.batch.new_run_id (time + random hex, no '-') with a 'compact' marker.
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "compact" + secrets.token_hex(2)
+    return new_run_id("compact")
 
 
 # ---------------------------------------------------------------------------------------------

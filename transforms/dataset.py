@@ -9,6 +9,7 @@ without a manifest (a crash) are rolled back by the next run before it starts.
 import datetime as dt
 import json
 import logging
+import secrets
 import uuid
 
 import apache_beam as beam
@@ -29,6 +30,12 @@ log = logging.getLogger(__name__)
 MAX_BUFFERED_BYTES = 2 * 1024 * 1024
 ROWS_PER_FILE = 100_000       # rows of one partition per file, at most
 ROWS_PER_GROUP = 10_000       # Parquet row group
+
+
+def new_run_id(marker: str = "") -> str:
+    """UTC time, an optional marker and random hex: sortable, and free of "-" so that
+    part-<run_id>-<n>.parquet parses back (see rollback_incomplete_runs)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + marker + secrets.token_hex(2)
 
 
 def table_glob(output: str, table: str) -> str:
