@@ -16,21 +16,20 @@ from transforms.enrich import ExtractFigures, ExtractQuotes
 from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, feed_request
 
 
-def _outcome(feed_url_of, outcome: str):
-    return lambda element: ((feed_url_of(element), outcome), 1)
+def _keyed_by_feed(outcome: str):
+    return lambda element: ((element["feed_url"], outcome), 1)
 
 
 class CountOutcomes(beam.PTransform):
-    """Elements -> one manifest fact per feed: how many entries of that feed ended as `outcome`."""
+    """{outcome: elements} -> one manifest fact per feed and outcome: how many of the feed's entries
+    ended that way. One combine for all outcomes: each extra one would cost the run a shuffle stage."""
 
-    def __init__(self, outcome: str, feed_url_of=lambda e: e["feed_url"]):
-        super().__init__()
-        self.outcome, self.feed_url_of = outcome, feed_url_of
-
-    def expand(self, elements):
+    def expand(self, streams):
+        keyed = [elements | f"Key{outcome.title()}" >> beam.Map(_keyed_by_feed(outcome))
+                 for outcome, elements in streams.items()]
         return (
-            elements
-            | "KeyByFeed" >> beam.Map(_outcome(self.feed_url_of, self.outcome))
+            keyed
+            | "AllOutcomes" >> beam.Flatten()
             | "CountPerFeed" >> beam.CombinePerKey(sum)
             | "AsFact" >> beam.MapTuple(lambda key, n: {"fact": "outcome", "feed_url": key[0],
                                                         "outcome": key[1], "count": n})
@@ -64,15 +63,12 @@ class IngestAndCommit(beam.PTransform):
             figures.figures | "WriteFigures" >> WriteDataset(output, "figures", run_id),
             errors | "WriteErrors" >> WriteDataset(output, "errors", run_id),
         ]
-        outcomes = [
-            articles | "CountArticles" >> CountOutcomes("articles"),
-            streams["duplicates"] | "CountDuplicates" >> CountOutcomes("duplicates"),
-            entry_errors | "CountErrors" >> CountOutcomes("errors"),
-        ]
+        ended = {"articles": articles, "duplicates": streams["duplicates"], "errors": entry_errors}
         if "retried" in streams:
-            outcomes.append(streams["retried"] | "CountRetried" >> CountOutcomes("retried"))
+            ended["retried"] = streams["retried"]
+        outcomes = ended | "CountOutcomes" >> CountOutcomes()
         file_facts = files | "Files" >> beam.Flatten() | "FileFacts" >> beam.Map(lambda f: {"fact": "file", **f})
-        return ([streams["reports"], file_facts, *outcomes]
+        return ((streams["reports"], file_facts, outcomes)
                 | "Facts" >> beam.Flatten()
                 | "Manifest" >> WriteManifest(output, run_id, self.header))
 
