@@ -36,6 +36,7 @@ AEB = os.path.join(SHARED, "data", "extraction", "aeb")
 GOLD = os.path.join(AEB, "ground-truth.json")
 SCORER = os.path.join(SHARED, "eval", "score_extraction.py")
 FEED_PATH = "/_bench/feed.xml"
+ONE_PAGE_FEED_PATH = "/_bench/one.xml"   # the fixed cost of a run: the same pipeline on one page
 LOCAL_FETCH_ARGS = ["--allow_private_hosts", "--per_host_delay=0"]
 
 # Targets from the issue: pipeline pages/s over the baseline's, by worker count, and stored-body F1.
@@ -95,7 +96,7 @@ def rss_feed(base: str, pages: list[Page]) -> bytes:
 @contextlib.contextmanager
 def serve_pages(pages: list[Page]):
     """Serve the pages (gzip-encoded, as news sites do, to clients that accept it) and the feed
-    on 127.0.0.1. Yields (site, feed_url, {local url: page id})."""
+    on 127.0.0.1, and a one-page feed. Yields (site, feed_url, one_page_feed_url, {local url: page id})."""
     from pipelines.site import serve
 
     by_request = {p.local_path: p for p in pages}
@@ -110,15 +111,17 @@ def serve_pages(pages: list[Page]):
         handler.reply(200, gzip.decompress(found.html_gz), "text/html; charset=utf-8")
 
     def rss(handler):
-        handler.reply(200, feed["body"], "application/rss+xml")
+        handler.reply(200, feed[handler.path], "application/rss+xml")
 
     # The server routes on the path alone; `page` tells pages apart by their query too.
     routes = {p.local_path.split("?", 1)[0]: page for p in pages}
-    routes[FEED_PATH] = rss
+    routes[FEED_PATH] = routes[ONE_PAGE_FEED_PATH] = rss
     with tempfile.TemporaryDirectory(prefix="newsbeam-bench-site-") as empty_root:
         with serve(empty_root, routes) as site:
-            feed["body"] = rss_feed(site.base, pages)
-            yield site, site.base + FEED_PATH, {site.base + p.local_path: p.id for p in pages}
+            feed[FEED_PATH] = rss_feed(site.base, pages)
+            feed[ONE_PAGE_FEED_PATH] = rss_feed(site.base, pages[:1])
+            yield (site, site.base + FEED_PATH, site.base + ONE_PAGE_FEED_PATH,
+                   {site.base + p.local_path: p.id for p in pages})
 
 
 def timed(fn, *args, **kwargs):
@@ -268,9 +271,11 @@ def main(argv=None) -> int:
     hosts = len({urlsplit(p.url).hostname for p in pages})
     print(f"EXTRACT_SETTINGS: {EXTRACT_SETTINGS}; cores: {os.cpu_count()}; repeat: {args.repeat}")
     print(f"one local server for {hosts} sites; fetch options for pipeline and baseline: {' '.join(LOCAL_FETCH_ARGS)}")
-    with tempfile.TemporaryDirectory(prefix="newsbeam-bench-") as workdir, serve_pages(pages) as (site, feed_url, urls):
+    with tempfile.TemporaryDirectory(prefix="newsbeam-bench-") as workdir, \
+            serve_pages(pages) as (site, feed_url, one_page_url, urls):
         ids_by_article = {article_id(canonical_url(url)): page_id for url, page_id in urls.items()}
         best = {"baseline": None, **{w: None for w in args.workers}}
+        fixed = dict.fromkeys(args.workers, float("inf"))
         # Interleave the repeats so a noisy neighbour hits every contender alike.
         for attempt in range(args.repeat):
             seconds, texts = timed(baseline, urls, fetch_config)
@@ -283,6 +288,8 @@ def main(argv=None) -> int:
                       f"({manifest['totals']['articles']} articles, {manifest['totals']['errors']} errors)")
                 if best[workers] is None or seconds < best[workers][0]:
                     best[workers] = (seconds, output)
+                seconds, _ = timed(run_pipeline, one_page_url, workers, output + "-one-page")
+                fixed[workers] = min(fixed[workers], seconds)
 
         base_seconds, base_texts = best["baseline"]
         base_rate = n / base_seconds
@@ -297,6 +304,11 @@ def main(argv=None) -> int:
             ok &= target is None or ratio >= target
             print(f"  pipeline x{workers:<2}      {seconds:7.2f}s  {n / seconds:6.2f} pages/s  "
                   f"{ratio:.2f}x baseline{note}")
+        print("fixed cost of a run (the same pipeline on a one-page feed), and the best ratio it leaves: the "
+              "baseline's work split perfectly over N workers at no cost of its own, plus that fixed cost")
+        for workers in args.workers:
+            ceiling = base_seconds / (fixed[workers] + base_seconds / workers)
+            print(f"  pipeline x{workers:<2}      {fixed[workers]:7.2f}s fixed  ceiling {ceiling:.2f}x baseline")
 
         base_score = score(base_texts, workdir, "baseline")
         print(f"\nbody quality (score_extraction.py, {n} pages):")
