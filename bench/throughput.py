@@ -21,6 +21,7 @@ import contextlib
 import gzip
 import json
 import logging
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -94,9 +95,40 @@ def rss_feed(base: str, pages: list[Page]) -> bytes:
 
 
 @contextlib.contextmanager
-def serve_pages(pages: list[Page]):
+def serve_pages(pages: list[Page], own_process: bool = True):
     """Serve the pages (gzip-encoded, as news sites do, to clients that accept it) and the feed
-    on 127.0.0.1, and a one-page feed. Yields (site, feed_url, one_page_feed_url, {local url: page id})."""
+    on 127.0.0.1, and a one-page feed. Yields (feed_url, one_page_feed_url, {local url: page id}).
+
+    The server runs in a process of its own, as a publisher's server is not inside the crawler:
+    in-process, its Python request handling would take turns on the GIL with whatever it serves."""
+    if not own_process:
+        with _serving(pages) as base:
+            yield _urls(base, pages)
+        return
+    fork = multiprocessing.get_context("fork")   # the child needs the pages, not a pickled copy of them
+    ours, theirs = fork.Pipe()
+
+    def server_process():
+        with _serving(pages) as base:
+            theirs.send(base)
+            theirs.recv()   # until told to stop
+
+    child = fork.Process(target=server_process, name="newsbeam-bench-site", daemon=True)
+    child.start()
+    try:
+        yield _urls(ours.recv(), pages)
+    finally:
+        ours.send("stop")
+        child.join(timeout=10)
+
+
+def _urls(base: str, pages: list[Page]):
+    return base + FEED_PATH, base + ONE_PAGE_FEED_PATH, {base + p.local_path: p.id for p in pages}
+
+
+@contextlib.contextmanager
+def _serving(pages: list[Page]):
+    """The site in this process, for the duration of the block; yields its base URL."""
     from pipelines.site import serve
 
     by_request = {p.local_path: p for p in pages}
@@ -120,8 +152,7 @@ def serve_pages(pages: list[Page]):
         with serve(empty_root, routes) as site:
             feed[FEED_PATH] = rss_feed(site.base, pages)
             feed[ONE_PAGE_FEED_PATH] = rss_feed(site.base, pages[:1])
-            yield (site, site.base + FEED_PATH, site.base + ONE_PAGE_FEED_PATH,
-                   {site.base + p.local_path: p.id for p in pages})
+            yield site.base
 
 
 def timed(fn, *args, **kwargs):
@@ -243,6 +274,8 @@ def parse_args(argv):
     parser.add_argument("--copies", type=int, default=1,
                         help="serve each page K times under different paths, so fixed start-up costs "
                              "(worker processes importing Beam) weigh as they do in a real run")
+    parser.add_argument("--server-in-process", action="store_true",
+                        help="run the local site on a thread of this process rather than in its own process")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.copies < 1 or any(w < 1 for w in args.workers):
         parser.error("--repeat, --copies and --workers must be >= 1")
@@ -270,9 +303,10 @@ def main(argv=None) -> int:
     print(f"corpus: {n} pages from {AEB}" + (f" ({args.copies} copies of each)" if args.copies > 1 else ""))
     hosts = len({urlsplit(p.url).hostname for p in pages})
     print(f"EXTRACT_SETTINGS: {EXTRACT_SETTINGS}; cores: {os.cpu_count()}; repeat: {args.repeat}")
-    print(f"one local server for {hosts} sites; fetch options for pipeline and baseline: {' '.join(LOCAL_FETCH_ARGS)}")
+    where = "this process" if args.server_in_process else "a process of its own"
+    print(f"one local server, in {where}, for {hosts} sites; fetch options for pipeline and baseline: {' '.join(LOCAL_FETCH_ARGS)}")
     with tempfile.TemporaryDirectory(prefix="newsbeam-bench-") as workdir, \
-            serve_pages(pages) as (site, feed_url, one_page_url, urls):
+            serve_pages(pages, not args.server_in_process) as (feed_url, one_page_url, urls):
         ids_by_article = {article_id(canonical_url(url)): page_id for url, page_id in urls.items()}
         best = {"baseline": None, **{w: None for w in args.workers}}
         fixed = dict.fromkeys(args.workers, float("inf"))
