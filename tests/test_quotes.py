@@ -138,8 +138,7 @@ def test_according_to_attributes_the_quote():
 def test_quoted_fragment_in_reported_speech_is_a_mixed_quote_over_the_clause():
     text = ('Inspector Rosa Albescu visited the flooded district.\n\n'
             'Albescu said the situation was "very serious" after the storm.')
-    assert find_quotes(text) == []   # mixed quotes are below the default cut-off
-    q = quote_with(find_quotes(text, min_confidence=0.6), "very serious")
+    q = quote_with(find_quotes(text), "very serious")
     assert q["kind"] == "mixed"
     assert q["text"] == 'the situation was "very serious" after the storm'
     assert q["speaker"] == "Rosa Albescu"
@@ -169,13 +168,22 @@ def test_words_after_the_cue_that_are_an_adverbial_are_not_a_reported_clause():
 
 def test_confidence_is_per_construction_and_the_cut_off_can_be_lowered():
     text = ('Coach Dana Whitlow spoke after the match.\n\n'
-            'Whitlow explained that the team would train twice a day before the final.')
-    assert find_quotes(text) == []   # "explained that" is below the default cut-off
+            'Whitlow explained that the team would train twice a day, weather permitting, before the final.')
+    assert find_quotes(text) == []   # "explained that" with a comma inside is below the default cut-off
     q = quote_with(find_quotes(text, min_confidence=0.6), "the team would train")
     assert q["kind"] == "indirect"
     assert 0.6 <= q["confidence"] < DEFAULT_MIN_CONFIDENCE
     direct = find_quotes('"We will win," said Coach Dana Whitlow.')[0]
     assert direct["confidence"] > q["confidence"]
+
+
+@pytest.mark.parametrize("cue", ["said", "explained that"])
+def test_a_clause_that_runs_plainly_to_its_sentence_end_is_more_confident(cue):
+    intro = 'Coach Dana Whitlow spoke after the match.\n\n'
+    clear = quote_with(find_quotes(f"{intro}Whitlow {cue} the team would train twice a day.", 0.6), "the team")
+    with_joint = f"{intro}Whitlow {cue} the team would train twice a day, and the captain agreed."
+    unclear = quote_with(find_quotes(with_joint, 0.6), "the team")
+    assert clear["confidence"] >= DEFAULT_MIN_CONFIDENCE > unclear["confidence"]
 
 
 def test_a_quote_with_several_sentences_stays_in_one_sentence():
