@@ -336,3 +336,12 @@ def test_speaker_of_a_place_is_named_without_the_place():
 def test_doubled_consonant_cue_inflection():
     text = '"I was nervous," Ines Boulder admitted.'
     assert quote_with(find_quotes(text), "I was nervous")["cue"] == "admitted"
+
+
+def test_a_cue_that_introduces_a_quote_finds_its_speaker_across_an_aside():
+    text = ('Senator Mara Quell spoke to the committee on Tuesday.\n\n'
+            'But Sen. Mara Quell (D-Ore.), noting the size of the deficit, said, "We cannot wait another year."')
+    q = quote_with(find_quotes(text), "We cannot wait")
+    assert q["kind"] == "direct"
+    assert q["speaker"] == "Mara Quell"
+    assert q["cue"] == "said"

@@ -321,6 +321,13 @@ class _Entities:
                 unknown = name
         return unknown
 
+    def first_person(self, text: str, lo: int, hi: int):
+        """The match of the first named person in text[lo:hi], or None."""
+        k = bisect.bisect_left(self._person_pos, lo)
+        if k < len(self._person_pos) and self._person_pos[k] < hi:
+            return _NAME_RUN.match(text, self._person_pos[k], hi)
+        return None
+
     def role_holder(self, np: str, pos: int) -> str | None:
         """The person the article introduced with this role noun ("the spokesman", "the U.N. envoy")."""
         words = np.lower().replace("’s", "").replace("'s", "").split()
@@ -351,6 +358,8 @@ def _parse_run(run: str) -> tuple[str, tuple[str, ...], frozenset] | None:
         toks.pop(0)
     if not toks or _is_org(" ".join(toks)):
         return None
+    while len(toks) > 1 and toks[-1].startswith("("):
+        toks.pop()   # a party tag: "Sen. Jane Roe (D-Ore.)" is Jane Roe
     if toks[-1].endswith(("’s", "'s")):
         toks[-1] = toks[-1][:-2]   # "Donald Trump's campaign" names Donald Trump
     return title, tuple(toks), frozenset(t.lower().strip(".,") for t in title.split())
@@ -554,7 +563,7 @@ _PARTY_STATE = re.compile(r"[RDI]-[\w.]+|\p{Lu}[\w.]{0,5}\.")
 _DELIMITERS = frozenset(",;:()\"“”«»—–")
 
 
-def _pre_attribution(text: str, lo: int, qs: int):
+def _pre_attribution(text: str, lo: int, qs: int, ents: _Entities):
     """Attribution ending right before a quote: 'Smith said:' / 'he told reporters,' / 'according to X,'.
 
     Returns (speaker start, end, apposition, cue, intro) where intro is True when the words between the cue
@@ -590,14 +599,24 @@ def _pre_attribution(text: str, lo: int, qs: int):
     after = _after_cue(text, ce + 1, seg_end) if text[ce:ce + 1] == " " else None
     if after:
         return after[0], after[1], after[2], text[cs:ce], intro
-    if (word.endswith("ing") and _PARTICIPLE_LEAD.search(text, lo, ce)) or _COORDINATED.search(text, lo, ce):
-        # "Smith praised the plan, saying: "Q"" / "Smith laughed and said, "Q"": the speaker is the subject
-        # of the sentence.
+    if (word.endswith("ing") and _PARTICIPLE_LEAD.search(text, lo, ce)) or _COORDINATED.search(text, lo, ce) \
+            or (intro and punct):
+        # "Smith praised the plan, saying: "Q"" / "Smith laughed and said, "Q"" / "Smith, noting X, said,
+        # "Q"": the speaker is the subject of the sentence.
         m = _SENTENCE_SUBJECT.match(text, lo, cs)
         first = m.group("spk").split()[0].lower() if m else ""
         if m and (first in _DETERMINERS or first in _PRONOUNS or first not in _NOT_NAMES | _CLAUSE_WORDS):
             return m.start("spk"), m.end("spk"), None, text[cs:ce], intro
+    if intro and punct:
+        # The cue introduces the quote, so someone in this sentence speaks: its first person named, or
+        # its first personal pronoun ("Sen. Jane Roe (D-Ill.), noting X, said, "Q"").
+        mention = ents.first_person(text, lo, cs) or _FIRST_PRONOUN.search(text, lo, cs)
+        if mention:
+            return mention.start(), mention.end(), None, text[cs:ce], intro
     return None, None, None, text[cs:ce], intro
+
+
+_FIRST_PRONOUN = re.compile(r"\b(?:he|she|they|I|we|He|She|They|We)\b")
 
 
 def _clause_bounds(text: str, start: int, end: int, tell: bool = False) -> tuple[int, int]:
@@ -673,10 +692,10 @@ def _extract(text: str) -> list[dict]:
             post_attr = _post_attribution(text, qe, post_limit) if whole or at_start else None
             # A sentence-opening quote with its attribution is whole even without end punctuation: '"Q" he said'.
             whole = whole or post_attr is not None
-            pre_attr = _pre_attribution(text, lo, qs) if not at_start else None
+            pre_attr = _pre_attribution(text, lo, qs, ents) if not at_start else None
             if not pre_attr and not pre.strip() and qs == ps and prev_para and text[prev_para[1] - 1] == ":":
                 # "Smith said:" closing the previous paragraph introduces a quote paragraph.
-                pre_attr = _pre_attribution(text, prev_para[0], prev_para[1])
+                pre_attr = _pre_attribution(text, prev_para[0], prev_para[1], ents)
             # The second half of a quote split by its attribution: '"Q1," he said, "q2."'
             split = split_from is not None and prev_end == split_from and _SPLIT_GAP.fullmatch(pre)
             # A quote after a colon with its own attribution is whole: 'as he put it: "Q," Smith said'.
