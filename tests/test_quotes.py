@@ -345,3 +345,13 @@ def test_a_cue_that_introduces_a_quote_finds_its_speaker_across_an_aside():
     assert q["kind"] == "direct"
     assert q["speaker"] == "Mara Quell"
     assert q["cue"] == "said"
+
+
+def test_what_a_speaker_vowed_to_do_is_an_indirect_quote():
+    text = ('Mayor Lena Okafor toured the harbour.\n\n'
+            'Okafor vowed on Monday to rebuild every pier before the winter storms.')
+    q = quote_with(find_quotes(text), "rebuild every pier")
+    assert q["kind"] == "indirect"
+    assert q["text"] == "to rebuild every pier before the winter storms"   # PolNeAR keeps "to"
+    assert q["speaker"] == "Lena Okafor"
+    assert q["cue"] == "vowed"
