@@ -355,3 +355,13 @@ def test_what_a_speaker_vowed_to_do_is_an_indirect_quote():
     assert q["text"] == "to rebuild every pier before the winter storms"   # PolNeAR keeps "to"
     assert q["speaker"] == "Lena Okafor"
     assert q["cue"] == "vowed"
+
+
+def test_a_participle_cue_reports_for_the_subject_of_its_sentence():
+    text = ('Governor Ines Marlow spoke in the capital.\n\n'
+            'Marlow defended the budget on Tuesday, adding that the state would keep paying teachers '
+            '"whatever the markets say."')
+    q = quote_with(find_quotes(text, min_confidence=0.6), "whatever the markets")
+    assert q["kind"] == "mixed"
+    assert q["speaker"] == "Ines Marlow"
+    assert q["cue"] == "adding"

@@ -563,6 +563,20 @@ _PARTY_STATE = re.compile(r"[RDI]-[\w.]+|\p{Lu}[\w.]{0,5}\.")
 _DELIMITERS = frozenset(",;:()\"“”«»—–")
 
 
+def _sentence_subject(text: str, lo: int, cs: int, ce: int, introduces: bool = False) -> tuple[int, int, None] | None:
+    """The subject of the sentence starting at lo, for a cue at [cs, ce) that has none of its own:
+    "Smith praised the plan, saying ..." / "Smith laughed and said ..." / (when the cue introduces a
+    quote) "Smith, noting X, said, ..."."""
+    if not ((text[cs:ce].endswith("ing") and _PARTICIPLE_LEAD.search(text, lo, ce))
+            or _COORDINATED.search(text, lo, ce) or introduces):
+        return None
+    m = _SENTENCE_SUBJECT.match(text, lo, cs)
+    first = m.group("spk").split()[0].lower() if m else ""
+    if m and (first in _DETERMINERS or first in _PRONOUNS or first not in _NOT_NAMES | _CLAUSE_WORDS):
+        return m.start("spk"), m.end("spk"), None
+    return None
+
+
 def _pre_attribution(text: str, lo: int, qs: int, ents: _Entities):
     """Attribution ending right before a quote: 'Smith said:' / 'he told reporters,' / 'according to X,'.
 
@@ -599,14 +613,9 @@ def _pre_attribution(text: str, lo: int, qs: int, ents: _Entities):
     after = _after_cue(text, ce + 1, seg_end) if text[ce:ce + 1] == " " else None
     if after:
         return after[0], after[1], after[2], text[cs:ce], intro
-    if (word.endswith("ing") and _PARTICIPLE_LEAD.search(text, lo, ce)) or _COORDINATED.search(text, lo, ce) \
-            or (intro and punct):
-        # "Smith praised the plan, saying: "Q"" / "Smith laughed and said, "Q"" / "Smith, noting X, said,
-        # "Q"": the speaker is the subject of the sentence.
-        m = _SENTENCE_SUBJECT.match(text, lo, cs)
-        first = m.group("spk").split()[0].lower() if m else ""
-        if m and (first in _DETERMINERS or first in _PRONOUNS or first not in _NOT_NAMES | _CLAUSE_WORDS):
-            return m.start("spk"), m.end("spk"), None, text[cs:ce], intro
+    sub = _sentence_subject(text, lo, cs, ce, intro and punct)
+    if sub:
+        return sub[0], sub[1], None, text[cs:ce], intro
     if intro and punct:
         # The cue introduces the quote, so someone in this sentence speaks: its first person named, or
         # its first personal pronoun ("Sen. Jane Roe (D-Ill.), noting X, said, "Q"").
@@ -782,7 +791,7 @@ def _mixed_clause(text, ents, ss, se, qs, qe, last):
         # The nearest cue with a subject governs the clause ("Smith said that Jones called it "dire"" is
         # Jones's clause).
         cs, ce = m.start(), m.end()
-        sub = _subject_before(text, cs, ss)
+        sub = _subject_before(text, cs, ss) or _sentence_subject(text, ss, cs, ce)
         if sub is None:
             continue
         a, b = _clause_bounds(text, ce, se, m.group())
