@@ -52,7 +52,8 @@ class IngestAndCommit(beam.PTransform):
         pages = streams["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
         extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
         articles = extracted.articles
-        quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id, options.min_quote_confidence)
+        quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id, options.min_quote_confidence,
+                                                             options.mixed_quote_spans)
         figures = articles | "ExtractFigures" >> ExtractFigures(run_id)
 
         entry_errors = (streams["entry_errors"], extracted.errors) | "EntryErrors" >> beam.Flatten()

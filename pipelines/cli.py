@@ -278,7 +278,7 @@ def cmd_query(argv: list[str]) -> int:
 
 def cmd_extract(argv: list[str]) -> int:
     from transforms.figures import find_figures
-    from transforms.quotes import find_quotes
+    from transforms.quotes import MIXED_SPANS, find_quotes
     parser = _ArgParser(prog="newsbeam extract",
                         description='Find quotes and figures in plain-text documents ({"id", "text"} per line).')
     parser.add_argument("--input", required=True, help="JSON lines with id and text ('-' for stdin)")
@@ -286,6 +286,9 @@ def cmd_extract(argv: list[str]) -> int:
     parser.add_argument("--min_quote_confidence", type=float, default=None,
                         help="keep quotes whose construction is at least this precise (default 0.84: "
                              "direct quotes and the most reliable indirect ones)")
+    parser.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
+                        help="span a mixed quote as its reported clause (default, as PolNeAR annotates it) "
+                             "or as the quoted words alone")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -293,7 +296,9 @@ def cmd_extract(argv: list[str]) -> int:
     except OSError as exc:
         raise UsageError(f"cannot read --input: {exc.strerror}: {args.input}") from None
     sink = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
-    confidence = {} if args.min_quote_confidence is None else {"min_confidence": args.min_quote_confidence}
+    settings = {"mixed_spans": args.mixed_quote_spans}
+    if args.min_quote_confidence is not None:
+        settings["min_confidence"] = args.min_quote_confidence
     done = failed = 0
     with source, sink:
         for number, line in enumerate(source, 1):
@@ -304,7 +309,7 @@ def cmd_extract(argv: list[str]) -> int:
                 text = doc["text"]
                 if not isinstance(text, str):
                     raise TypeError("'text' is not a string")
-                quotes = find_quotes(text, **confidence)
+                quotes = find_quotes(text, **settings)
                 prediction = {"id": doc.get("id"), "quotes": quotes, "figures": find_figures(text)}
             except (ValueError, KeyError, TypeError) as exc:
                 failed += 1

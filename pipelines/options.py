@@ -3,6 +3,7 @@
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from transforms.fetch import CONTACT_URL, FetchConfig, user_agent
+from transforms.quotes import MIXED_SPANS
 from transforms.retry import RetryPolicy
 
 
@@ -42,6 +43,8 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--min_quote_confidence", type=float, default=0.6,
                             help="store quotes whose construction is at least this precise (measured on "
                                  "annotated news; each row keeps its confidence)")
+        parser.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
+                            help="span a mixed quote as its reported clause (default) or as the quoted words alone")
         parser.add_argument("--verbose", action="store_true", default=False, help="show Beam's own logging")
 
     def fetch_config(self) -> FetchConfig:

@@ -92,6 +92,18 @@ def test_extract_writes_predictions_and_names_bad_lines(tmp_path):
     assert any(f["value"] == 4 and f["unit"] == "%" for f in lines[0]["figures"])
 
 
+def test_extract_can_span_mixed_quotes_as_the_quoted_words(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"id": "a", "text": 'Mayor Ada Brook spoke.\n\nBrook said the flood was "a disaster."'}))
+    clause, quoted = tmp_path / "clause.jsonl", tmp_path / "quoted.jsonl"
+    assert newsbeam("extract", "--input", str(docs), "--output", str(clause)).returncode == 0
+    assert newsbeam("extract", "--input", str(docs), "--output", str(quoted), "--mixed_quote_spans", "quoted").returncode == 0
+    assert [q["text"] for q in json.loads(clause.read_text())["quotes"]] == ['the flood was "a disaster."']
+    assert [q["text"] for q in json.loads(quoted.read_text())["quotes"]] == ['"a disaster."']
+    bad = newsbeam("extract", "--input", str(docs), "--output", "-", "--mixed_quote_spans", "words")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     result = newsbeam("demo", "--output", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr

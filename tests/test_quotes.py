@@ -365,3 +365,36 @@ def test_a_participle_cue_reports_for_the_subject_of_its_sentence():
     assert q["kind"] == "mixed"
     assert q["speaker"] == "Ines Marlow"
     assert q["cue"] == "adding"
+
+
+def test_mixed_quotes_can_be_spanned_as_the_quoted_words_alone():
+    text = ('Inspector Rosa Albescu visited the flooded district.\n\n'
+            'Albescu said the damage was "very serious" and the repairs "urgent, and overdue."')
+    clause = quote_with(find_quotes(text, 0.6), "very serious")
+    assert clause["text"].startswith("the damage")
+    quoted = [q for q in find_quotes(text, 0.6, mixed_spans="quoted") if q["kind"] == "mixed"]
+    assert [q["text"] for q in quoted] == ['"very serious"', '"urgent, and overdue."']
+    assert {q["speaker"] for q in quoted} == {"Rosa Albescu"}
+    assert all(text[q["start"]:q["end"]] == q["text"] for q in quoted)
+    with pytest.raises(ValueError, match="mixed_spans"):
+        find_quotes(text, mixed_spans="words")
+
+
+def test_the_seed_article_gives_all_16_quotes_with_speaker_and_kind_in_the_quoted_words_convention():
+    import json
+    import sys
+
+    from tests.conftest import shared_path
+    gold_path = shared_path("data", "seed_gold.jsonl")
+    sys.path.insert(0, shared_path("eval"))
+    import score_quotes
+    gold = score_quotes.load_gold(gold_path)
+    for doc in gold.values():
+        found = find_quotes(doc["text"], min_confidence=0.75, mixed_spans="quoted")
+        preds = [{"span": score_quotes.norm_span(doc["text"], q["start"], q["end"]), "kind": q["kind"],
+                  "speaker": q["speaker"] or "", "speaker_span": (q["speaker_start"], q["speaker_end"])}
+                 for q in found]
+        matched = score_quotes.greedy_match(doc["quotes"], preds, "iou")
+        right = [gi for gi, pi in matched if preds[pi]["kind"] == doc["quotes"][gi]["kind"]
+                 and score_quotes.speaker_ok(doc["level"], doc["quotes"][gi], preds[pi])]
+        assert len(doc["quotes"]) == 16 and len(right) == 16, json.dumps(found, indent=1)[:2000]

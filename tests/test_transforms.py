@@ -5,6 +5,7 @@ import os
 
 import apache_beam as beam
 import duckdb
+import pytest
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
@@ -114,6 +115,20 @@ def test_extract_quotes_and_figures_stamp_ids_and_keep_offsets():
                     lambda lists: _offsets_hold(lists[0], "raw"), label="figures")
         assert_that(quotes.quotes | "Speakers" >> beam.Map(lambda q: q["speaker"]),
                     equal_to(["Helen Draycott"]), label="speaker")
+
+
+@pytest.mark.parametrize("spans, expected", [("clause", 'the pier was "in ruins"'), ("quoted", '"in ruins"')])
+def test_extract_quotes_spans_mixed_quotes_as_the_options_say(spans, expected):
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines.options import NewsbeamOptions
+    options = PipelineOptions([f"--mixed_quote_spans={spans}"]).view_as(NewsbeamOptions)
+    text = 'Mayor Helen Draycott toured the harbour.\nDraycott said the pier was "in ruins"'
+    with test_pipeline.TestPipeline() as p:
+        quotes = (p | beam.Create([_article(text)])
+                  | ExtractQuotes(RUN, options.min_quote_confidence, options.mixed_quote_spans))
+        assert_that(quotes.quotes | beam.Map(lambda q: (q["text"], q["kind"], q["speaker"])),
+                    equal_to([(expected, "mixed", "Helen Draycott")]))
 
 
 def test_write_dataset_round_trips_through_hive_partitioned_parquet(tmp_path):

@@ -47,12 +47,12 @@ class _FindFn(beam.DoFn):
 class ExtractQuotes(beam.PTransform):
     """Articles -> quote rows (who said what), with `errors`."""
 
-    def __init__(self, run_id: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE):
+    def __init__(self, run_id: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE, mixed_spans: str = "clause"):
         super().__init__()
-        self.run_id, self.min_confidence = run_id, min_confidence
+        self.run_id, self.min_confidence, self.mixed_spans = run_id, min_confidence, mixed_spans
 
     def expand(self, articles):
-        find = functools.partial(find_quotes, min_confidence=self.min_confidence)
+        find = functools.partial(find_quotes, min_confidence=self.min_confidence, mixed_spans=self.mixed_spans)
         return articles | "FindQuotes" >> beam.ParDo(
             _FindFn("quotes", "quote_id", find, self.run_id)).with_outputs(ERRORS, main="quotes")
 
