@@ -263,6 +263,8 @@ def quiet_logging() -> None:
     logging.getLogger().addFilter(lambda record: "apitools" not in record.getMessage())
     for name in ("apache_beam", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    from pipelines.cli import quiet_worker_processes
+    quiet_worker_processes()   # as `newsbeam run` does: worker processes' start-up lines stay hidden
 
 
 def parse_args(argv):
@@ -287,8 +289,8 @@ def main(argv=None) -> int:
     if not os.path.isfile(GOLD) or not os.path.isfile(SCORER):
         print(f"bench/throughput.py: skipped: needs ../shared beside the repository ({SHARED} not found)")
         return 0
-    quiet_logging()
     sys.path.insert(0, REPO)
+    quiet_logging()
     # Import both contenders' libraries before any timing, so neither pays for imports.
     import trafilatura  # noqa: F401
 

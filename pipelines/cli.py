@@ -76,10 +76,21 @@ def _pipeline_options(argv: list[str]):
     unknown = unknown_options(argv)
     if unknown:
         raise UsageError(f"unknown option {unknown[0]} (see `newsbeam run --help`)")
-    if "--verbose" not in argv and not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
-        argv = [*argv, "--default_sdk_harness_log_level=ERROR"]  # worker processes log INFO otherwise
+    if "--verbose" not in argv:
+        quiet_worker_processes()
+        if not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
+            argv = [*argv, "--default_sdk_harness_log_level=ERROR"]  # worker processes log INFO otherwise
     options = PipelineOptions(argv)
     return options, options.view_as(NewsbeamOptions)
+
+
+def quiet_worker_processes() -> None:
+    """Worker processes (--direct_running_mode=multi_processing) inherit our environment: put
+    quiet_worker/sitecustomize.py on their path, so their start-up log lines stay off the terminal."""
+    quiet = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quiet_worker")
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if quiet not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [quiet, *paths] if p)
 
 
 def _run_help() -> None:

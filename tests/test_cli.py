@@ -47,6 +47,16 @@ def test_run_from_a_text_file_of_feeds_prints_a_summary_and_exits_0(site, tmp_pa
                                                           f"{site.base}/feeds/regional.atom"]
 
 
+def test_run_on_two_worker_processes_gives_the_same_result_without_beam_noise(site, tmp_path):
+    feeds = [f"{site.base}/feeds/local.xml", f"{site.base}/feeds/regional.atom"]
+    result = newsbeam("run", "--feeds", *feeds, "--output", str(tmp_path / "out"), *LOCAL,
+                      "--direct_num_workers=2", "--direct_running_mode=multi_processing")
+    assert result.returncode == 0, result.stderr
+    assert "4 new articles, 1 duplicates, 3 errors" in result.stdout
+    # The worker processes' start-up lines ("apitools not found", "Logging handler created.") stay hidden.
+    assert not [line for line in result.stderr.splitlines() if "WARNING" in line or "INFO" in line], result.stderr
+
+
 def test_run_accepts_an_opml_file_and_beam_options(site, tmp_path):
     opml = tmp_path / "feeds.opml"
     opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'

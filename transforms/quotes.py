@@ -837,14 +837,16 @@ def _indirect_quotes(text, sents, ents, quoted, found):
             continue
         before = text[max(ss, sub[0] - 12):sub[0]].split()
         before = before[-1].lower().strip(",") if before else ""
-        if _adverbial(text[a:b], text[cs:ce].lower() in _PROMISE) or before in _NOT_REPORT or text[sub[1] - 2:sub[1]] in ("'s", "’s"):
+        if _adverbial(text[a:b], text[cs:ce].lower() in _PROMISE) or before in _NOT_REPORT \
+                or text[sub[1] - 2:sub[1]] in ("'s", "’s"):
             continue   # also "Smith's claims that ...": a noun, not a verb
         if before in _SUBORDINATORS and "," in text[a:b]:
             b = text.index(",", a, b)
         spk = _resolve(text, ents, sub[0], sub[1], last, sub[2])
         if spk is None:
             continue
-        out.append(_quote_dict(text, sents, a, b, spk, text[cs:ce], _pattern("indirect", text, m.group(), a, b, se)))
+        pattern = _pattern("indirect", text, m.group(), a, b, se)
+        out.append(_quote_dict(text, sents, a, b, spk, text[cs:ce], pattern))
         last = spk
     return out
 
