@@ -5,6 +5,8 @@ complete, 2 a usage error (one line on stderr saying what to fix).
 """
 
 import argparse
+import contextlib
+import io
 import json
 import logging
 import os
@@ -73,7 +75,8 @@ def _pipeline_options(argv: list[str]):
 
     from pipelines.options import NewsbeamOptions, unknown_options
 
-    unknown = unknown_options(argv)
+    with _option_errors_as_usage_errors():
+        unknown = unknown_options(argv)
     if unknown:
         raise UsageError(f"unknown option {unknown[0]} (see `newsbeam run --help`)")
     if "--verbose" not in argv:
@@ -81,7 +84,21 @@ def _pipeline_options(argv: list[str]):
         if not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
             argv = [*argv, "--default_sdk_harness_log_level=ERROR"]  # worker processes log INFO otherwise
     options = PipelineOptions(argv)
-    return options, options.view_as(NewsbeamOptions)
+    with _option_errors_as_usage_errors():
+        return options, options.view_as(NewsbeamOptions)
+
+
+@contextlib.contextmanager
+def _option_errors_as_usage_errors():
+    """Beam parses options with argparse, which answers a bad value ("--fetch_threads x") with the
+    usage of every Beam option (150 lines) and exits: keep its last line, which says what was wrong."""
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(printed):
+            yield
+    except SystemExit:
+        lines = printed.getvalue().strip().splitlines() or ["invalid options"]
+        raise UsageError(lines[-1].split(" error: ", 1)[-1]) from None
 
 
 def quiet_worker_processes() -> None:

@@ -27,12 +27,17 @@ def newsbeam(*args, **kwargs):
     (["query", "--data", "no-such-dir", "SELECT 1"], "is not a directory"),
     (["run", "--feeds", "http://feeds.test/a.xml", "--output", "/dev/null/out"], "cannot create --output"),
     (["stream", "--output", "x"], "--feeds and --output are required"),
+    (["run", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--fetch_threads", "many"],
+     "argument --fetch_threads: invalid int value: 'many'"),
+    (["demo", "--mixed_quote_spans", "words"], "argument --mixed_quote_spans: invalid choice: 'words'"),
 ])
 def test_user_mistakes_exit_2_with_one_line_that_says_what_to_fix(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+    if args[0] != "frobnicate":   # an unknown command also lists the commands
+        assert len(err.strip().splitlines()) == 1, err
 
 
 def test_run_from_a_text_file_of_feeds_prints_a_summary_and_exits_0(site, tmp_path):
