@@ -64,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(f"newsbeam {command}: interrupted", file=sys.stderr)
-        return 130
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Leave now: fetch threads still waiting on the network would otherwise hold the exit.
+        # Nothing is lost: a run's files become visible only when it commits.
+        os._exit(130)
     except BrokenPipeError:  # `newsbeam query ... | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -73,12 +77,15 @@ def main(argv: list[str] | None = None) -> int:
 def _pipeline_options(argv: list[str]):
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipelines.options import NewsbeamOptions, unknown_options
+    from pipelines.options import NewsbeamOptions, out_of_range, unknown_options
 
     with _option_errors_as_usage_errors():
         unknown = unknown_options(argv)
+        problem = None if unknown else out_of_range(PipelineOptions(argv))
     if unknown:
         raise UsageError(f"unknown option {unknown[0]} (see `newsbeam run --help`)")
+    if problem:
+        raise UsageError(problem)
     if "--verbose" not in argv:
         quiet_worker_processes()
         if not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
@@ -121,12 +128,25 @@ def _run_help() -> None:
 
 def _execute(options, feed_urls: list[str], retry_entries: list[dict]) -> dict:
     from pipelines import batch
+    from pipelines.options import NewsbeamOptions
     os.environ["NEWSBEAM_PROGRESS"] = "1"
     try:
         return batch.run(options, feed_urls, retry_entries)
     except Exception as exc:
-        logging.getLogger("newsbeam").debug("run failed", exc_info=True)
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None
+        if options.view_as(NewsbeamOptions).verbose:
+            logging.getLogger("newsbeam").error("the run failed", exc_info=True)
         raise RunFailed(_one_line(exc)) from None
+
+
+def _interrupted(exc: BaseException | None) -> bool:
+    """Ctrl-C during a run: Beam re-raises it wrapped ("RuntimeError: KeyboardInterrupt [while running ...]")."""
+    while exc is not None:
+        if isinstance(exc, KeyboardInterrupt) or str(exc).startswith("KeyboardInterrupt"):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _one_line(exc: Exception) -> str:
@@ -162,11 +182,16 @@ def cmd_run(argv: list[str]) -> int:
         raise UsageError("--output is required: the dataset directory to write")
     if nb.run_id and not nb.run_id.replace("_", "").isalnum():
         raise UsageError("--run_id may hold only letters, digits and _")
+    if nb.run_id and os.path.exists(os.path.join(nb.output, "_runs", f"{nb.run_id}.json")):
+        raise UsageError(f"--run_id {nb.run_id} is already taken in {nb.output}: choose another or leave it out")
     feed_urls, retry_entries = [], []
     if nb.retry_errors:
         feed_urls, retry_entries = _failed_inputs(nb.retry_errors)
     if nb.feeds:
         feed_urls = list(dict.fromkeys(feed_urls + _read_feeds(nb)))
+    if not feed_urls and not retry_entries:
+        print(f"nothing to retry: no failed feeds or pages in {nb.retry_errors}")
+        return 0
     _check_output(nb.output)
     return _run_and_report(options, feed_urls, retry_entries)
 
@@ -224,11 +249,12 @@ def _check_output(output: str) -> None:
 
 
 def _run_and_report(options, feed_urls: list[str], retry_entries: list[dict] = ()) -> int:
+    from pipelines.options import NewsbeamOptions
     try:
         manifest = _execute(options, feed_urls, list(retry_entries))
     except RunFailed as exc:
-        print(f"newsbeam: the run could not complete: {exc}\n(rerun with --verbose for the full log)",
-              file=sys.stderr)
+        hint = "" if options.view_as(NewsbeamOptions).verbose else "\n(rerun with --verbose for the full log)"
+        print(f"newsbeam: the run could not complete: {exc}{hint}", file=sys.stderr)
         return 1
     print(summary(manifest))
     return 0

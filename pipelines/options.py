@@ -10,7 +10,7 @@ from transforms.retry import RetryPolicy
 class NewsbeamOptions(PipelineOptions):
     @classmethod
     def _add_argparse_args(cls, parser):
-        parser.add_argument("--feeds", nargs="+", default=None,
+        parser.add_argument("--feeds", nargs="+", action="extend", default=None,
                             help="feed URLs, text files of URLs (one a line, # comments) or OPML files")
         parser.add_argument("--output", default=None, help="dataset directory (local path or Beam filesystem URL)")
         parser.add_argument("--retry_errors", "--retry-errors", default=None, metavar="DIR",
@@ -67,6 +67,31 @@ class StreamOptions(PipelineOptions):
                             help="seconds of polls committed together (new articles are queryable within one window)")
         parser.add_argument("--duration", type=float, default=None,
                             help="stop polling after this many seconds (default: run until stopped)")
+
+
+# Numeric options and the values that make sense, checked before a run so that a bad one is a usage
+# error rather than a failed run (or, for a zero timeout, a run in which every fetch fails).
+_POSITIVE = ("connect_timeout", "read_timeout", "total_timeout", "max_body_bytes", "max_attempts",
+             "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration")
+_NOT_NEGATIVE = ("retry_base_delay", "per_host_delay")
+
+
+def out_of_range(options: PipelineOptions) -> str | None:
+    """What is wrong with the first numeric option out of its range (NaN included), or None."""
+    values = options.get_all_options()
+    for name in _POSITIVE:
+        if values.get(name) is not None and not values[name] > 0:
+            return f"--{name} must be greater than 0, not {values[name]}"
+    for name in _NOT_NEGATIVE:
+        if values.get(name) is not None and not values[name] >= 0:
+            return f"--{name} must be 0 or more, not {values[name]}"
+    return confidence_out_of_range(values.get("min_quote_confidence"))
+
+
+def confidence_out_of_range(value: float | None) -> str | None:
+    if value is not None and not 0 <= value <= 1:
+        return f"--min_quote_confidence is a precision between 0 and 1, not {value}"
+    return None
 
 
 def unknown_options(argv: list[str]) -> list[str]:

@@ -30,6 +30,13 @@ def newsbeam(*args, **kwargs):
     (["run", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--fetch_threads", "many"],
      "argument --fetch_threads: invalid int value: 'many'"),
     (["demo", "--mixed_quote_spans", "words"], "argument --mixed_quote_spans: invalid choice: 'words'"),
+    (["run", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--connect_timeout", "-1"],
+     "--connect_timeout must be greater than 0"),
+    (["run", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--total_timeout", "nan"],
+     "--total_timeout must be greater than 0"),
+    (["demo", "--min_quote_confidence", "5"], "--min_quote_confidence is a precision between 0 and 1"),
+    (["stream", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--window", "0"],
+     "--window must be greater than 0"),
 ])
 def test_user_mistakes_exit_2_with_one_line_that_says_what_to_fix(args, message, capsys):
     assert main(args) == 2
@@ -75,6 +82,30 @@ def test_a_run_whose_runner_is_unreachable_exits_1_with_a_message(site, tmp_path
     assert result.returncode == 1
     assert "the run could not complete" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_failed_run_with_verbose_shows_the_traceback_instead_of_the_hint(site, tmp_path):
+    result = newsbeam("run", "--feeds", f"{site.base}/feeds/local.xml", "--output", str(tmp_path / "out"),
+                      "--runner=PortableRunner", "--job_endpoint=127.0.0.1:9", "--job_server_timeout=2", "--verbose")
+    assert result.returncode == 1
+    assert "the run could not complete" in result.stderr and "Traceback" in result.stderr
+    assert "rerun with --verbose" not in result.stderr
+
+
+def test_repeated_feeds_flags_add_up_and_a_run_id_is_not_reused(site, tmp_path):
+    out = str(tmp_path / "out")
+    result = newsbeam("run", "--feeds", f"{site.base}/feeds/local.xml", "--feeds", f"{site.base}/feeds/regional.atom",
+                      "--output", out, "--run_id", "first", *LOCAL)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("/feeds/") == 2
+    again = newsbeam("run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, "--run_id", "first", *LOCAL)
+    assert again.returncode == 2 and "--run_id first is already taken" in again.stderr
+
+
+def test_retrying_a_dataset_with_no_failures_says_so_and_exits_0(tmp_path, capsys):
+    (tmp_path / "_runs").mkdir()
+    assert main(["run", "--retry-errors", str(tmp_path)]) == 0
+    assert "nothing to retry" in capsys.readouterr().out
 
 
 def test_query_prints_a_table_csv_or_json(site, tmp_path):

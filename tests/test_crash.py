@@ -134,3 +134,27 @@ def test_rerun_after_a_kill_accounts_for_every_entry_and_leaves_no_temp_files(re
     con = duckdb.connect()
     for path in visible_parquet(rerun["output"]):
         con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchone()
+
+
+def test_ctrl_c_mid_run_exits_130_at_once_with_one_line_and_nothing_visible(chaos, tmp_path):
+    """SIGINT (Ctrl-C) while pages are being fetched: the run stops promptly, says so in one line,
+    exits 130, and leaves no file of the interrupted run visible."""
+    output = str(tmp_path / "out")
+    mark = chaos.mark()
+    proc = subprocess.Popen(command(chaos.url(f"/feeds/many-{ENTRIES}.xml"), output), cwd=ROOT, env=env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while sum(p.startswith("/many/") for p in chaos.paths_since(mark)) < 20:
+            assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be interrupted"
+            time.sleep(0.01)
+        interrupted_at = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err[-2000:]
+    assert time.monotonic() - interrupted_at < 15
+    assert "newsbeam run: interrupted" in err and "Traceback" not in err, err[-2000:]
+    assert not visible_parquet(output) and not glob.glob(f"{output}/_runs/*.json")
