@@ -312,7 +312,7 @@ DEMO_QUERIES = [
 
 
 def cmd_query(argv: list[str]) -> int:
-    from pipelines.query import print_result, run_query
+    from pipelines.query import is_dataset, print_result, run_query
     parser = _ArgParser(prog="newsbeam query", description="Query a dataset directory with DuckDB.")
     parser.add_argument("--data", required=True, help="the dataset directory written by `newsbeam run`")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -321,6 +321,8 @@ def cmd_query(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not os.path.isdir(args.data):
         raise UsageError(f"--data {args.data!r} is not a directory")
+    if not is_dataset(args.data):
+        raise UsageError(f"--data {args.data!r} is not a newsbeam dataset (no _runs/ or table folders in it)")
     import duckdb
     try:
         columns, rows = run_query(args.data, args.sql)
@@ -345,31 +347,44 @@ def cmd_extract(argv: list[str]) -> int:
                              "or as the quoted words alone")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
+    from pipelines.options import confidence_out_of_range
+    problem = confidence_out_of_range(args.min_quote_confidence)
+    if problem:
+        raise UsageError(problem)
+    if "-" not in (args.input, args.output) and os.path.realpath(args.input) == os.path.realpath(args.output):
+        raise UsageError("--output is the --input file: writing it would erase the documents")
+    # Lines are read as bytes and decoded one by one, so that a line that is not UTF-8 is skipped
+    # like any other bad line; stdin and stdout are used, not closed.
     try:
-        source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+        source = contextlib.nullcontext(sys.stdin.buffer) if args.input == "-" else open(args.input, "rb")
     except OSError as exc:
         raise UsageError(f"cannot read --input: {exc.strerror}: {args.input}") from None
-    sink = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    try:
+        sink = contextlib.nullcontext(sys.stdout) if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    except OSError as exc:
+        source.close()
+        raise UsageError(f"cannot write --output: {exc.strerror}: {args.output}") from None
     settings = {"mixed_spans": args.mixed_quote_spans}
     if args.min_quote_confidence is not None:
         settings["min_confidence"] = args.min_quote_confidence
     done = failed = 0
-    with source, sink:
-        for number, line in enumerate(source, 1):
-            if not line.strip():
-                continue
+    with source as lines, sink as out:
+        for number, raw in enumerate(lines, 1):
             try:
+                line = raw.decode("utf-8-sig")   # a BOM on the first line is not part of the JSON
+                if not line.strip():
+                    continue
                 doc = json.loads(line)
                 text = doc["text"]
                 if not isinstance(text, str):
                     raise TypeError("'text' is not a string")
                 quotes = find_quotes(text, **settings)
                 prediction = {"id": doc.get("id"), "quotes": quotes, "figures": find_figures(text)}
-            except (ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError) as exc:   # UnicodeDecodeError is a ValueError
                 failed += 1
                 print(f"{args.input}:{number}: skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
                 continue
-            sink.write(json.dumps(prediction, ensure_ascii=False) + "\n")
+            out.write(json.dumps(prediction, ensure_ascii=False) + "\n")
             done += 1
     print(f"newsbeam extract: {done} documents, {failed} skipped", file=sys.stderr)
     return 0
@@ -390,6 +405,10 @@ def cmd_compact(argv: list[str]) -> int:
         return 1
     except CompactError as exc:
         raise UsageError(str(exc)) from None
+    except Exception as exc:   # a damaged file, a full disk: each partition is swapped whole or not at all
+        print(f"newsbeam compact: stopped: {_one_line(exc)}\n(partitions compacted so far stay compacted; "
+              "the others are unchanged)", file=sys.stderr)
+        return 1
     print(format_stats(stats))
     return 0
 

@@ -55,6 +55,7 @@ import time
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.query import is_dataset
 from schemas import PARTITION_COLUMN, TABLES
 from transforms.dataset import completed_runs, new_run_id
 
@@ -338,8 +339,12 @@ def compact(output: str, target_rows: int = DEFAULT_TARGET_ROWS, min_files: int 
         raise CompactError(f"{output}: compaction works on a local directory only")
     if not os.path.isdir(output):
         raise CompactError(f"{output} is not a directory")
-    if target_rows < 1 or min_files < 2:
-        raise CompactError("target_rows must be >= 1 and min_files >= 2")
+    if not is_dataset(output):
+        raise CompactError(f"{output} is not a newsbeam dataset (no _runs/ or table folders in it)")
+    if target_rows < 1:
+        raise CompactError(f"--target_rows must be 1 or more, not {target_rows}")
+    if min_files < 2:
+        raise CompactError(f"min_files must be 2 or more, not {min_files}")
     started = time.monotonic()
     stats = {"output": output, "run_id": None, "target_rows": target_rows, "partitions": 0,
              "partitions_compacted": 0, "partitions_skipped": 0, "files_before": 0, "files_after": 0,

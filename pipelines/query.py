@@ -3,6 +3,7 @@
 import csv
 import glob
 import json
+import math
 import os
 import sys
 
@@ -34,12 +35,19 @@ def _sql_str(value: str) -> str:
     return value.replace("'", "''")
 
 
+def is_dataset(directory: str) -> bool:
+    """True for a directory that a run has written to: it holds _runs/ or a table folder."""
+    return any(os.path.isdir(os.path.join(directory, name)) for name in ("_runs", *TABLES))
+
+
 def run_query(data_dir: str, sql: str, attempts: int = 2) -> tuple[list[str], list[tuple]]:
     con = connect(data_dir)
     try:
         for attempt in range(attempts):
             try:
                 cursor = con.execute(sql)
+                if cursor is None:
+                    raise duckdb.InvalidInputException("no SQL statement to run (only blanks or comments)")
                 columns = [d[0] for d in cursor.description] if cursor.description else []
                 return columns, cursor.fetchall()
             except duckdb.IOException as exc:
@@ -50,14 +58,16 @@ def run_query(data_dir: str, sql: str, attempts: int = 2) -> tuple[list[str], li
         con.close()
 
 
-def print_result(columns: list[str], rows: list[tuple], fmt: str = "table", out=sys.stdout) -> None:
+def print_result(columns: list[str], rows: list[tuple], fmt: str = "table", out=None) -> None:
+    out = out or sys.stdout   # looked up now: the stream may have been replaced since import
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(columns)
         writer.writerows(rows)
     elif fmt == "json":
         for row in rows:
-            out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str) + "\n")
+            record = {c: None if isinstance(v, float) and not math.isfinite(v) else v for c, v in zip(columns, row)}
+            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")   # JSON has no NaN
     else:
         out.write(format_table(columns, rows) + "\n")
 

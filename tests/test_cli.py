@@ -150,6 +150,30 @@ def test_extract_can_span_mixed_quotes_as_the_quoted_words(tmp_path):
     assert bad.returncode == 2 and "invalid choice" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def test_extract_skips_a_line_that_is_not_utf8_and_refuses_to_overwrite_its_input(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "\\"We win,\\" Ada Brook said."}\n'
+                     b'{"id": "b", "text": "caf\xe9"}\n{"id": "c", "text": "none here"}\n')
+    result = newsbeam("extract", "--input", str(docs), "--output", "-")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "c"]   # the BOM is not JSON
+    assert f"{docs}:2: skipped: UnicodeDecodeError" in result.stderr
+    for output, message in ((str(docs), "is the --input file"), (str(tmp_path), "cannot write --output")):
+        bad = newsbeam("extract", "--input", str(docs), "--output", output)
+        assert bad.returncode == 2 and message in bad.stderr and len(bad.stderr.splitlines()) == 1, bad.stderr
+    assert docs.read_bytes().count(b"\n") == 3
+
+
+def test_query_refuses_blank_sql_and_a_directory_that_is_not_a_dataset(tmp_path, capsys):
+    (tmp_path / "_runs").mkdir()
+    assert main(["query", "--data", str(tmp_path), "-- only a comment"]) == 2
+    assert "no SQL statement" in capsys.readouterr().err
+    assert main(["query", "--data", str(tmp_path / "_runs"), "SELECT 1"]) == 2
+    assert "not a newsbeam dataset" in capsys.readouterr().err
+    assert main(["query", "--data", str(tmp_path), "--format", "json", "SELECT 'nan'::DOUBLE AS x"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"x": None}   # JSON has no NaN
+
+
 def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     result = newsbeam("demo", "--output", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr

@@ -140,9 +140,15 @@ def test_min_files_and_single_file_partitions_left_alone(tmp_path):
 
 
 def test_empty_dataset_and_bad_output(tmp_path):
+    (tmp_path / "_runs").mkdir()
     stats = compact(str(tmp_path))
     assert stats["partitions"] == 0 and stats["run_id"] is None
-    assert not os.path.exists(tmp_path / "_runs")
+    assert os.listdir(tmp_path / "_runs") == []
+    stranger = tmp_path / "not-a-dataset"
+    stranger.mkdir()
+    with pytest.raises(CompactError, match="not a newsbeam dataset"):
+        compact(str(stranger))
+    assert os.listdir(stranger) == []   # not even a lock file left behind
     with pytest.raises(CompactError, match="not a directory"):
         compact(str(tmp_path / "missing"))
     with pytest.raises(CompactError, match="local directory"):
