@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import os
+import socket
 import sys
 
 USAGE = """usage: newsbeam COMMAND [...]
@@ -26,6 +27,7 @@ commands:
 `newsbeam COMMAND --help` for details."""
 
 DEMO_FEEDS = ("feeds/world.xml", "feeds/business.xml", "feeds/science.xml")
+DEMO_PORT = 8642
 
 
 class UsageError(Exception):
@@ -284,16 +286,32 @@ def cmd_demo(argv: list[str]) -> int:
     # The demo site is our own server on 127.0.0.1: private addresses allowed, no politeness delay.
     argv = _with_defaults(argv, {"--output": "newsbeam-demo", "--per_host_delay": "0"})
     argv = argv if "--allow_private_hosts" in argv else [*argv, "--allow_private_hosts"]
-    with serve(demo_site_dir()) as site:
+    # The same port each time gives the same article URLs, so a rerun into one directory is incremental.
+    port = DEMO_PORT if _port_is_free(DEMO_PORT) else 0
+    with serve(demo_site_dir(), port=port) as site:
         feeds = [f"{site.base}/{path}" for path in DEMO_FEEDS]
         options, nb = _pipeline_options(argv + ["--feeds", *feeds])
+        _check_output(nb.output)
         print(f"demo site on {site.base}: ingesting {len(feeds)} feeds into {nb.output}", file=sys.stderr)
+        if not port:
+            print(f"(port {DEMO_PORT} is busy, so the article URLs differ from other demo runs: rerunning into "
+                  f"{nb.output} adds the articles again under the new URLs)", file=sys.stderr)
         code = _run_and_report(options, feeds)
     if code == 0:
         for title, sql in DEMO_QUERIES:
             print(f"\n{title}\n  newsbeam query --data {nb.output} \"{sql}\"")
             print_result(*run_query(nb.output, sql))
     return code
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the server will
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _with_defaults(argv: list[str], defaults: dict) -> list[str]:

@@ -184,6 +184,10 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     assert totals["articles"] >= 30 and totals["duplicates"] >= 1 and totals["errors"] >= 1
     assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]
     assert manifest["rows"]["quotes"] > 50 and manifest["rows"]["figures"] > 50
+    # The site comes back on the same port, hence the same URLs: the rerun adds nothing.
+    again = newsbeam("demo", "--output", str(tmp_path / "demo"))
+    assert again.returncode == 0, again.stderr
+    assert f"0 new articles, {totals['articles'] + totals['duplicates']} duplicates" in again.stdout
 
 
 def test_retry_errors_fetches_only_what_failed_and_completes_the_dataset(tmp_path):
