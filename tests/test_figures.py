@@ -377,3 +377,17 @@ def test_never_raises_on_odd_input(text):
 
 def test_non_string_input_gives_no_figures():
     assert find_figures(None) == []
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Les travaux ont coûté 1,8 million d'euros.", 1.8e6, "EUR"),
+    ("About 2,5 billion people live there.", 2.5e9, None),
+    ("It cost $1,250 million.", 1.25e9, "USD"),
+])
+def test_a_decimal_comma_before_a_scale_word_is_a_decimal_point(text, value, unit):
+    [figure] = find_figures(text)
+    assert figure["value"] == pytest.approx(value) and figure["unit"] == unit
+
+
+def test_a_comma_between_small_numbers_elsewhere_still_separates_them():
+    assert [f["value"] for f in find_figures("Chapters 1,2 and 3 cover it.")] == [1, 2, 3]

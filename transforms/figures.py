@@ -49,7 +49,9 @@ def _alt(words):
 _WORD = _alt(list(_UNITS_WORDS) + list(_TENS_WORDS) + list(_SCALE_WORDS) + ["dozen"])
 _ORD = _alt(_ORDINAL_WORDS)
 _DEN = _alt(_DENOMINATORS)
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+# A decimal comma only before a scale word ("1,8 million d'euros"): elsewhere "1,8" is too likely a list.
+_DECIMAL_COMMA = r"\d{1,3},\d{1,2}(?=\s?(?i:hundred|thousand|million|billion|trillion)(?![a-z]))"
+_DIGITS = rf"{_DECIMAL_COMMA}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|\.\d+"
 _SCIENTIFIC = r"\d+(?:\.\d+)?\s?[×x]\s?10\^?[−-]?\d+"     # 1.99×10−30
 
 # ---------------------------------------------------------------- currencies and units
@@ -74,7 +76,7 @@ _UNIT_TABLE = [
     (r"(?i:Australian\s+dollars?)", "AUD", "money"), (r"(?i:Canadian\s+dollars?)", "CAD", "money"),
     (r"(?i:New\s+Zealand\s+dollars?)", "NZD", "money"), (r"(?i:Hong\s+Kong\s+dollars?)", "HKD", "money"),
     (r"(?i:Singapore(?:an)?\s+dollars?)", "SGD", "money"), (r"(?i:Taiwan(?:ese)?\s+dollars?)", "TWD", "money"),
-    (r"(?i:dollars?)", "USD", "money"), (r"(?i:euros?)", "EUR", "money"),
+    (r"(?i:dollars?)", "USD", "money"), (r"(?i:(?:d['’])?euros?)", "EUR", "money"),   # "1,8 million d'euros"
     (r"(?i:pounds?\s+sterling|sterling)", "GBP", "money"),
     (r"(?i:Swedish\s+(?:crowns?|kronor|krona))", "SEK", "money"),
     (r"(?i:Norwegian\s+(?:crowns?|kroner|krone))", "NOK", "money"),
@@ -383,7 +385,12 @@ def _parse_digits(raw: str) -> float:
     scientific = _SCIENTIFIC_PARTS_RE.fullmatch(raw)
     if scientific:
         return float(scientific.group(1)) * 10.0 ** int(scientific.group(2).replace("−", "-"))
+    if _DECIMAL_COMMA_RE.fullmatch(raw):
+        return float(raw.replace(",", "."))
     return float(raw.replace(",", ""))
+
+
+_DECIMAL_COMMA_RE = re.compile(r"\d{1,3},\d{1,2}")
 
 
 def _is_plural(word: str) -> bool:
