@@ -92,6 +92,8 @@ def _pipeline_options(argv: list[str]):
         quiet_worker_processes()
         if not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
             argv = [*argv, "--default_sdk_harness_log_level=ERROR"]  # worker processes log INFO otherwise
+        if not any(a.startswith("--prism_log_level") for a in argv):
+            argv = [*argv, "--prism_log_level=error"]   # Prism prints its INFO lines to the terminal otherwise
     options = PipelineOptions(argv)
     with _option_errors_as_usage_errors():
         return options, options.view_as(NewsbeamOptions)
@@ -223,6 +225,8 @@ def cmd_stream(argv: list[str]) -> int:
     try:
         run_id = stream.run(options, feed_urls)
     except Exception as exc:
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None
         print(f"newsbeam: the stream stopped: {_one_line(exc)}\n"
               "(a streaming runner is needed: --prism_location PATH, see `make prism`, or --runner=FlinkRunner)",
               file=sys.stderr)

@@ -213,3 +213,24 @@ def test_retry_errors_fetches_only_what_failed_and_completes_the_dataset(tmp_pat
     second = json.loads(manifests[-1].read_text())
     assert second["totals"] == {**second["totals"], "entries": 2, "articles": 1, "errors": 1}
     assert second["feeds_requested"] == []
+
+
+def test_a_silenced_beam_worker_keeps_only_newsbeams_progress_line_on_the_terminal():
+    """What pipelines/quiet_worker does to a Beam worker process (one started with
+    CONTROL_API_SERVICE_DESCRIPTOR set) when --verbose is off: Beam's warnings, INFO lines and
+    printed tracebacks are dropped, the progress line is kept."""
+    from pipelines.cli import quiet_worker_processes
+    quiet_worker_processes()
+    worker = ("import logging, sys\n"
+              "logging.warning('apitools not found')\n"
+              "print('Traceback (most recent call last): ...', file=sys.stderr)\n"
+              "from transforms import progress\n"
+              "progress._last[0] = 0\n"
+              "progress.count('pages_fetched', 7)\n")
+    env = {**os.environ, "NEWSBEAM_PROGRESS": "1", "PYTHONPATH": os.environ["PYTHONPATH"] + os.pathsep + ROOT}
+    beam_worker = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT,
+                                 env={**env, "CONTROL_API_SERVICE_DESCRIPTOR": "url: 'localhost:1'"}, timeout=60)
+    assert beam_worker.returncode == 0 and beam_worker.stderr == "newsbeam: pages fetched 7\n", beam_worker.stderr
+    other = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT, env=env,
+                           timeout=60)
+    assert "apitools not found" in other.stderr and "Traceback" in other.stderr   # other processes untouched

@@ -27,4 +27,17 @@ def count(name: str, n: int = 1) -> None:
             return
         _last[0] = time.monotonic()
         line = " | ".join(f"{k.replace('_', ' ')} {_counts[k]}" for k in _ORDER if k in _counts)
-    print(f"newsbeam: {line}", file=sys.stderr, flush=True)
+    print(f"newsbeam: {line}", file=_terminal(), flush=True)
+
+
+def _terminal():
+    """stderr, or in a worker whose stderr newsbeam silenced (pipelines/quiet_worker), the terminal's."""
+    fd = os.environ.get("NEWSBEAM_TERMINAL_FD")
+    if fd is None:
+        return sys.stderr
+    if not _opened:
+        _opened.append(os.fdopen(int(fd), "w", closefd=False))
+    return _opened[0]
+
+
+_opened = []
