@@ -50,7 +50,7 @@ def _quiet_logging(verbose: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
-        print(USAGE)
+        print(USAGE, file=sys.stdout if argv else sys.stderr)   # asked for: stdout; a mistake: stderr
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     commands = {"run": cmd_run, "stream": cmd_stream, "demo": cmd_demo, "query": cmd_query,
@@ -202,11 +202,12 @@ def cmd_run(argv: list[str]) -> int:
 
 def cmd_stream(argv: list[str]) -> int:
     if "-h" in argv or "--help" in argv:
-        from pipelines.options import StreamOptions
+        from pipelines.options import NewsbeamOptions, StreamOptions
         parser = argparse.ArgumentParser(prog="newsbeam stream", description="Poll feeds continuously into DIR.",
                                          epilog="Needs a streaming runner: Prism (the default; pass --prism_location "
                                                 "when offline, see `make prism`) or --runner=FlinkRunner.")
         StreamOptions._add_argparse_args(parser)
+        NewsbeamOptions._add_argparse_args(parser)
         parser.print_help()
         return 0
     from apache_beam.options.pipeline_options import StandardOptions
