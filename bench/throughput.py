@@ -115,6 +115,7 @@ def serve_pages(pages: list[Page], own_process: bool = True):
 
     child = fork.Process(target=server_process, name="newsbeam-bench-site", daemon=True)
     child.start()
+    theirs.close()   # so that ours.recv() fails, rather than waits, if the child dies
     try:
         yield _urls(ours.recv(), pages)
     finally:

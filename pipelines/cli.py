@@ -5,6 +5,7 @@ complete, 2 a usage error (one line on stderr saying what to fix).
 """
 
 import argparse
+import atexit
 import contextlib
 import io
 import json
@@ -68,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsbeam {command}: interrupted", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
-        # Leave now: fetch threads still waiting on the network would otherwise hold the exit.
-        # Nothing is lost: a run's files become visible only when it commits.
+        # Leave now: fetch threads still waiting on the network would otherwise hold the exit for their
+        # timeouts. The exit handlers still run (Beam's stop the Prism job server), the threads' join
+        # does not. Nothing is lost: a run's files become visible only when it commits.
+        atexit._run_exitfuncs()
         os._exit(130)
     except BrokenPipeError:  # `newsbeam query ... | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -88,8 +91,8 @@ def _pipeline_options(argv: list[str]):
         raise UsageError(f"unknown option {unknown[0]} (see `newsbeam run --help`)")
     if problem:
         raise UsageError(problem)
+    quiet_worker_processes("--verbose" not in argv)
     if "--verbose" not in argv:
-        quiet_worker_processes()
         if not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
             argv = [*argv, "--default_sdk_harness_log_level=ERROR"]  # worker processes log INFO otherwise
         if not any(a.startswith("--prism_log_level") for a in argv):
@@ -112,13 +115,13 @@ def _option_errors_as_usage_errors():
         raise UsageError(lines[-1].split(" error: ", 1)[-1]) from None
 
 
-def quiet_worker_processes() -> None:
+def quiet_worker_processes(quiet: bool = True) -> None:
     """Worker processes (--direct_running_mode=multi_processing) inherit our environment: put
-    quiet_worker/sitecustomize.py on their path, so their start-up log lines stay off the terminal."""
-    quiet = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quiet_worker")
-    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    if quiet not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [quiet, *paths] if p)
+    quiet_worker/sitecustomize.py on their path, or take it off for --verbose, so that their own
+    output stays off the terminal or reaches it."""
+    directory = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quiet_worker")
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != directory]
+    os.environ["PYTHONPATH"] = os.pathsep.join([directory, *paths] if quiet else paths)
 
 
 def _run_help() -> None:
@@ -283,23 +286,26 @@ def summary(manifest: dict) -> str:
 
 def cmd_demo(argv: list[str]) -> int:
     if "-h" in argv or "--help" in argv:
-        print("usage: newsbeam demo [--output DIR] [Beam options]\n\nServes the bundled demo news site on "
-              "127.0.0.1, ingests its feeds into DIR (default ./newsbeam-demo) and shows what was written.")
+        print(f"usage: newsbeam demo [--output DIR] [--port N] [Beam options]\n\nServes the bundled demo news site "
+              f"on 127.0.0.1:N (default {DEMO_PORT}, or a free port when that one is busy), ingests its feeds into "
+              "DIR (default ./newsbeam-demo) and shows what was written.")
         return 0
     from pipelines.query import print_result, run_query
     from pipelines.site import demo_site_dir, serve
+    argv, wanted_port = _demo_port(argv)
     # The demo site is our own server on 127.0.0.1: private addresses allowed, no politeness delay.
     argv = _with_defaults(argv, {"--output": "newsbeam-demo", "--per_host_delay": "0"})
     argv = argv if "--allow_private_hosts" in argv else [*argv, "--allow_private_hosts"]
+    _, nb = _pipeline_options(argv + ["--feeds", "http://127.0.0.1/"])   # a mistake is reported before serving
+    _check_output(nb.output)
     # The same port each time gives the same article URLs, so a rerun into one directory is incremental.
-    port = DEMO_PORT if _port_is_free(DEMO_PORT) else 0
+    port = wanted_port if _port_is_free(wanted_port) else 0
     with serve(demo_site_dir(), port=port) as site:
         feeds = [f"{site.base}/{path}" for path in DEMO_FEEDS]
         options, nb = _pipeline_options(argv + ["--feeds", *feeds])
-        _check_output(nb.output)
         print(f"demo site on {site.base}: ingesting {len(feeds)} feeds into {nb.output}", file=sys.stderr)
         if not port:
-            print(f"(port {DEMO_PORT} is busy, so the article URLs differ from other demo runs: rerunning into "
+            print(f"(port {wanted_port} is busy, so the article URLs differ from other demo runs: rerunning into "
                   f"{nb.output} adds the articles again under the new URLs)", file=sys.stderr)
         code = _run_and_report(options, feeds)
     if code == 0:
@@ -307,6 +313,22 @@ def cmd_demo(argv: list[str]) -> int:
             print(f"\n{title}\n  newsbeam query --data {nb.output} \"{sql}\"")
             print_result(*run_query(nb.output, sql))
     return code
+
+
+def _demo_port(argv: list[str]) -> tuple[list[str], int]:
+    """argv without --port N, and N (DEMO_PORT when not given)."""
+    rest, port = [], str(DEMO_PORT)
+    args = iter(argv)
+    for arg in args:
+        if arg == "--port":
+            port = next(args, "")
+        elif arg.startswith("--port="):
+            port = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--port must be a TCP port number (1-65535), not {port!r}")
+    return rest, int(port)
 
 
 def _port_is_free(port: int) -> bool:
@@ -385,8 +407,8 @@ def cmd_extract(argv: list[str]) -> int:
     try:
         sink = contextlib.nullcontext(sys.stdout) if args.output == "-" else open(args.output, "w", encoding="utf-8")
     except OSError as exc:
-        source.close()
-        raise UsageError(f"cannot write --output: {exc.strerror}: {args.output}") from None
+        with source:
+            raise UsageError(f"cannot write --output: {exc.strerror}: {args.output}") from None
     settings = {"mixed_spans": args.mixed_quote_spans}
     if args.min_quote_confidence is not None:
         settings["min_confidence"] = args.min_quote_confidence
@@ -429,6 +451,8 @@ def cmd_compact(argv: list[str]) -> int:
     except CompactError as exc:
         raise UsageError(str(exc)) from None
     except Exception as exc:   # a damaged file, a full disk: each partition is swapped whole or not at all
+        if args.verbose:
+            logging.getLogger("newsbeam").error("compaction failed", exc_info=True)
         print(f"newsbeam compact: stopped: {_one_line(exc)}\n(partitions compacted so far stay compacted; "
               "the others are unchanged)", file=sys.stderr)
         return 1

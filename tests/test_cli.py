@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -174,8 +175,15 @@ def test_query_refuses_blank_sql_and_a_directory_that_is_not_a_dataset(tmp_path,
     assert json.loads(capsys.readouterr().out) == {"x": None}   # JSON has no NaN
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
-    result = newsbeam("demo", "--output", str(tmp_path / "demo"))
+    port = str(_free_port())   # a port of the test's own, so a busy default port can't change the URLs
+    result = newsbeam("demo", "--output", str(tmp_path / "demo"), "--port", port)
     assert result.returncode == 0, result.stderr
     assert "Who said what" in result.stdout
     manifest = json.loads(next((tmp_path / "demo" / "_runs").glob("*.json")).read_text())
@@ -185,7 +193,7 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]
     assert manifest["rows"]["quotes"] > 50 and manifest["rows"]["figures"] > 50
     # The site comes back on the same port, hence the same URLs: the rerun adds nothing.
-    again = newsbeam("demo", "--output", str(tmp_path / "demo"))
+    again = newsbeam("demo", "--output", str(tmp_path / "demo"), "--port", port)
     assert again.returncode == 0, again.stderr
     assert f"0 new articles, {totals['articles'] + totals['duplicates']} duplicates" in again.stdout
 
@@ -215,11 +223,12 @@ def test_retry_errors_fetches_only_what_failed_and_completes_the_dataset(tmp_pat
     assert second["feeds_requested"] == []
 
 
-def test_a_silenced_beam_worker_keeps_only_newsbeams_progress_line_on_the_terminal():
+def test_a_silenced_beam_worker_keeps_only_newsbeams_progress_line_on_the_terminal(monkeypatch):
     """What pipelines/quiet_worker does to a Beam worker process (one started with
     CONTROL_API_SERVICE_DESCRIPTOR set) when --verbose is off: Beam's warnings, INFO lines and
     printed tracebacks are dropped, the progress line is kept."""
     from pipelines.cli import quiet_worker_processes
+    monkeypatch.setenv("PYTHONPATH", os.environ.get("PYTHONPATH", ""))   # restored after the test
     quiet_worker_processes()
     worker = ("import logging, sys\n"
               "logging.warning('apitools not found')\n"
@@ -234,3 +243,14 @@ def test_a_silenced_beam_worker_keeps_only_newsbeams_progress_line_on_the_termin
     other = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT, env=env,
                            timeout=60)
     assert "apitools not found" in other.stderr and "Traceback" in other.stderr   # other processes untouched
+
+
+def test_a_run_with_quoted_mixed_spans_stores_only_the_quoted_words_of_mixed_quotes(tmp_path):
+    out = str(tmp_path / "demo")
+    result = newsbeam("demo", "--output", out, "--port", str(_free_port()), "--mixed_quote_spans", "quoted")
+    assert result.returncode == 0, result.stderr
+    import duckdb
+    mixed = duckdb.sql(f"SELECT text, speaker FROM read_parquet('{out}/quotes/*/*.parquet') "
+                       "WHERE kind = 'mixed'").fetchall()
+    assert mixed, "the demo articles hold mixed quotes"
+    assert all(text[0] in "\"“‘'«„" and text[-1] in "\"”’'»“" and speaker for text, speaker in mixed), mixed

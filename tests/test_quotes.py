@@ -398,3 +398,27 @@ def test_the_seed_article_gives_all_16_quotes_with_speaker_and_kind_in_the_quote
         right = [gi for gi, pi in matched if preds[pi]["kind"] == doc["quotes"][gi]["kind"]
                  and score_quotes.speaker_ok(doc["level"], doc["quotes"][gi], preds[pi])]
         assert len(doc["quotes"]) == 16 and len(right) == 16, json.dumps(found, indent=1)[:2000]
+
+
+@pytest.mark.parametrize("text", [
+    'After meeting Tom Brandt, the senator, noting the size of the deficit, said, "We cannot wait."',
+    'Under pressure from investors, the company, citing new data, said, "It works."',
+    'World War I ended, and the senator, noting the date, said, "It was long."',
+    'The senator spoke on Tuesday, adding that the bill "ignores the poor."',
+])
+def test_no_speaker_is_guessed_from_a_word_that_does_not_open_the_sentence_as_its_subject(text):
+    assert find_quotes(text, min_confidence=0.6) == []
+
+
+def test_a_promise_verb_before_a_prepositional_to_is_not_a_promise():
+    intro = 'Mayor Lena Okafor spoke.\n\n'
+    q = quote_with(find_quotes(f"{intro}Okafor vowed to the crowd that taxes would fall next year."), "taxes")
+    assert q["text"] == "that taxes would fall next year"
+    assert find_quotes(f"{intro}Okafor pledged to the voters of the harbour district a new pier.", 0.6) == []
+
+
+def test_quoted_words_inside_two_clauses_are_reported_once_for_the_inner_speaker():
+    text = ('Mayor Lena Okafor and Dan Jones spoke.\n\n'
+            'Okafor called the plan "a disaster" and said that Jones called it "dire".')
+    quoted = find_quotes(text, 0.6, mixed_spans="quoted")
+    assert [(q["text"], q["speaker"]) for q in quoted] == [('"a disaster"', "Lena Okafor"), ('"dire"', "Dan Jones")]

@@ -27,17 +27,9 @@ def count(name: str, n: int = 1) -> None:
             return
         _last[0] = time.monotonic()
         line = " | ".join(f"{k.replace('_', ' ')} {_counts[k]}" for k in _ORDER if k in _counts)
-    print(f"newsbeam: {line}", file=_terminal(), flush=True)
+    print(f"newsbeam: {line}", file=_TERMINAL or sys.stderr, flush=True)
 
 
-def _terminal():
-    """stderr, or in a worker whose stderr newsbeam silenced (pipelines/quiet_worker), the terminal's."""
-    fd = os.environ.get("NEWSBEAM_TERMINAL_FD")
-    if fd is None:
-        return sys.stderr
-    if not _opened:
-        _opened.append(os.fdopen(int(fd), "w", closefd=False))
-    return _opened[0]
-
-
-_opened = []
+# In a worker whose stderr newsbeam silenced (pipelines/quiet_worker), the terminal's copy of it.
+_TERMINAL = (os.fdopen(int(os.environ["NEWSBEAM_TERMINAL_FD"]), "w", closefd=False)
+             if "NEWSBEAM_TERMINAL_FD" in os.environ else None)
