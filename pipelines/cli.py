@@ -86,11 +86,8 @@ def _pipeline_options(argv: list[str]):
 
     with _option_errors_as_usage_errors():
         unknown = unknown_options(argv)
-        problem = None if unknown else out_of_range(PipelineOptions(argv))
     if unknown:
         raise UsageError(f"unknown option {unknown[0]} (see `newsbeam run --help`)")
-    if problem:
-        raise UsageError(problem)
     quiet_worker_processes("--verbose" not in argv)
     if "--verbose" not in argv:
         if not any(a.startswith("--default_sdk_harness_log_level") for a in argv):
@@ -99,7 +96,11 @@ def _pipeline_options(argv: list[str]):
             argv = [*argv, "--prism_log_level=error"]   # Prism prints its INFO lines to the terminal otherwise
     options = PipelineOptions(argv)
     with _option_errors_as_usage_errors():
-        return options, options.view_as(NewsbeamOptions)
+        nb = options.view_as(NewsbeamOptions)
+    problem = out_of_range(options)
+    if problem:
+        raise UsageError(problem)
+    return options, nb
 
 
 @contextlib.contextmanager
@@ -296,13 +297,12 @@ def cmd_demo(argv: list[str]) -> int:
     # The demo site is our own server on 127.0.0.1: private addresses allowed, no politeness delay.
     argv = _with_defaults(argv, {"--output": "newsbeam-demo", "--per_host_delay": "0"})
     argv = argv if "--allow_private_hosts" in argv else [*argv, "--allow_private_hosts"]
-    _, nb = _pipeline_options(argv + ["--feeds", "http://127.0.0.1/"])   # a mistake is reported before serving
+    options, nb = _pipeline_options(argv)   # checked before the site starts (the feeds are passed to the run)
     _check_output(nb.output)
     # The same port each time gives the same article URLs, so a rerun into one directory is incremental.
     port = wanted_port if _port_is_free(wanted_port) else 0
     with serve(demo_site_dir(), port=port) as site:
         feeds = [f"{site.base}/{path}" for path in DEMO_FEEDS]
-        options, nb = _pipeline_options(argv + ["--feeds", *feeds])
         print(f"demo site on {site.base}: ingesting {len(feeds)} feeds into {nb.output}", file=sys.stderr)
         if not port:
             print(f"(port {wanted_port} is busy, so the article URLs differ from other demo runs: rerunning into "
@@ -317,18 +317,12 @@ def cmd_demo(argv: list[str]) -> int:
 
 def _demo_port(argv: list[str]) -> tuple[list[str], int]:
     """argv without --port N, and N (DEMO_PORT when not given)."""
-    rest, port = [], str(DEMO_PORT)
-    args = iter(argv)
-    for arg in args:
-        if arg == "--port":
-            port = next(args, "")
-        elif arg.startswith("--port="):
-            port = arg.split("=", 1)[1]
-        else:
-            rest.append(arg)
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageError(f"--port must be a TCP port number (1-65535), not {port!r}")
-    return rest, int(port)
+    parser = _ArgParser(prog="newsbeam demo", add_help=False, allow_abbrev=False)
+    parser.add_argument("--port", type=int, default=DEMO_PORT)
+    known, rest = parser.parse_known_args(argv)
+    if not 0 < known.port < 65536:
+        raise UsageError(f"--port must be a TCP port number (1-65535), not {known.port}")
+    return rest, known.port
 
 
 def _port_is_free(port: int) -> bool:

@@ -46,6 +46,14 @@ def site():
         yield running
 
 
+@pytest.fixture(scope="module")
+def chaos():
+    """The chaos site (tests/chaos.py: every way a feed or page can misbehave), one per test module."""
+    from tests.chaos import serve_chaos
+    with serve_chaos() as running:
+        yield running
+
+
 def shared_path(*parts: str) -> str:
     """A path under ../shared, or skip the test when the shared data isn't beside the repository."""
     path = os.path.join(SHARED, *parts)

@@ -22,7 +22,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines import batch
 from tests import chaos as site_
-from tests.chaos import PAGES, serve_chaos
+from tests.chaos import PAGES
 from transforms import netguard
 from transforms.fetch import FetchConfig, Fetcher, FetchError
 
@@ -84,12 +84,6 @@ def feed_record(manifest: dict, url: str) -> dict:
 
 
 # --- the chaos site and the runs -------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def chaos():
-    with serve_chaos() as running:
-        yield running
-
 
 @pytest.fixture(scope="module")
 def page_run(chaos, tmp_path_factory):

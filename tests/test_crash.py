@@ -12,7 +12,7 @@ import time
 import duckdb
 import pytest
 
-from tests.chaos import MANY_SIZES, serve_chaos
+from tests.chaos import MANY_SIZES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENTRIES = MANY_SIZES[0]   # ~600 small generated articles
@@ -63,12 +63,6 @@ def kill_when_writing(feed_url: str, output: str, timeout: float = 120.0):
 def visible_parquet(output: str) -> list[str]:
     return [p for p in glob.glob(f"{output}/**/*.parquet", recursive=True)
             if not os.path.basename(p).startswith(".")]
-
-
-@pytest.fixture(scope="module")
-def chaos():
-    with serve_chaos() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
