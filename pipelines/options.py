@@ -1,8 +1,12 @@
 """newsbeam's pipeline options: the Beam way, so every standard Beam option passes through."""
 
+import ipaddress
+import ssl
+
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from transforms.fetch import CONTACT_URL, FetchConfig, user_agent
+from transforms.netguard import parse_pin
 from transforms.quotes import MIXED_SPANS
 from transforms.retry import RetryPolicy
 
@@ -38,6 +42,15 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--allow_private_hosts", action="store_true", default=False,
                             help="allow loopback and private addresses (local feeds, tests); off by default "
                                  "because a feed could otherwise point the crawler at internal services")
+        parser.add_argument("--allow_private_network", action="append", default=[], metavar="CIDR",
+                            help="dial this private network all the same (e.g. an intranet news site), "
+                                 "the guard staying on for every other address; repeatable")
+        parser.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS[,ADDRESS]",
+                            help="use these addresses for HOST on PORT (* for any) instead of DNS, as curl's "
+                                 "--resolve; the guard still checks them; repeatable")
+        parser.add_argument("--ca_bundle", default=None, metavar="PEM",
+                            help="also trust the CA certificates in this file (a TLS-inspecting proxy, a "
+                                 "private mirror); verification is never turned off")
         # The dataset keeps every construction measured at >= 0.6 precision, each row with its
         # confidence; `confidence >= 0.84` selects the set `newsbeam extract` emits by default.
         parser.add_argument("--min_quote_confidence", type=float, default=0.6,
@@ -53,7 +66,9 @@ class NewsbeamOptions(PipelineOptions):
                            user_agent=user_agent(self.contact_url),
                            retry=RetryPolicy(max_attempts=max(1, self.max_attempts), base_delay=self.retry_base_delay),
                            per_host_concurrency=self.per_host_concurrency, per_host_delay=self.per_host_delay,
-                           allow_private_hosts=self.allow_private_hosts)
+                           allow_private_hosts=self.allow_private_hosts,
+                           allowed_networks=tuple(self.allow_private_network or ()),
+                           resolve=tuple(self.resolve or ()), ca_bundle=self.ca_bundle)
 
 
 class StreamOptions(PipelineOptions):
@@ -85,7 +100,28 @@ def out_of_range(options: PipelineOptions) -> str | None:
     for name in _NOT_NEGATIVE:
         if values.get(name) is not None and not values[name] >= 0:
             return f"--{name} must be 0 or more, not {values[name]}"
-    return confidence_out_of_range(values.get("min_quote_confidence"))
+    return confidence_out_of_range(values.get("min_quote_confidence")) or network_options_invalid(values)
+
+
+def network_options_invalid(values: dict) -> str | None:
+    """What is wrong with --allow_private_network, --resolve or --ca_bundle, or None."""
+    for network in values.get("allow_private_network") or ():
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            return f"--allow_private_network takes a network such as 10.2.0.0/16, not {network!r}"
+    for pin in values.get("resolve") or ():
+        try:
+            parse_pin(pin)
+        except ValueError as exc:
+            return str(exc) if str(exc).startswith("--resolve") else f"--resolve {pin!r}: {exc}"
+    bundle = values.get("ca_bundle")
+    if bundle:
+        try:
+            ssl.create_default_context().load_verify_locations(cafile=bundle)
+        except (OSError, ssl.SSLError) as exc:
+            return f"--ca_bundle {bundle}: not a readable PEM file of CA certificates ({exc})"
+    return None
 
 
 def confidence_out_of_range(value: float | None) -> str | None:

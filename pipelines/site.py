@@ -2,12 +2,14 @@
 
 Serves a directory, replacing `{{BASE}}` in text files with the server's own base URL
 (so feeds can hold absolute links), and logs every request path so tests can count fetches.
-Extra routes (path -> handler function) let tests add misbehaving endpoints.
+Extra routes (path -> handler function) let tests add misbehaving endpoints. Over TLS it
+serves a certificate for a host name, and logs each request's Host header and SNI name.
 """
 
 import contextlib
 import mimetypes
 import os
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -28,11 +30,33 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # the request log is kept in memory, not printed
         pass
 
+    def setup(self):
+        self.handshake_failed = False
+        tls = self.server.tls
+        if tls is not None:  # the handshake runs on this request's thread, not the accept loop
+            try:
+                self.request = tls.wrap_socket(self.request, server_side=True)
+            except OSError:  # a client that refused our certificate: nothing to serve
+                self.handshake_failed = True
+                return
+        super().setup()
+
+    def handle(self):
+        if not self.handshake_failed:
+            super().handle()
+
+    def finish(self):
+        if not self.handshake_failed:
+            super().finish()
+
     def do_GET(self):
         site = self.server.site
         path = self.path.split("?", 1)[0]
         with site.lock:
             site.requests.append(self.path)
+            site.log.append({"path": self.path, "host": self.headers.get("Host"),
+                             "sni": getattr(self.request, "sni_name", None),
+                             "connection": self.client_address[1]})
         route = site.routes.get(path)
         if route is not None:
             return route(self)
@@ -58,6 +82,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class _KeepAliveHandler(_Handler):
+    protocol_version = "HTTP/1.1"
+
+
 class Site:
     """A running server: `base` URL, `requests` log, `count(prefix)` of requests seen."""
 
@@ -65,6 +93,7 @@ class Site:
         self.root = os.path.abspath(root)
         self.routes = dict(routes or {})
         self.requests: list[str] = []
+        self.log: list[dict] = []   # path, Host header, SNI name and client port of every request
         self.lock = threading.Lock()
         self.base = ""
 
@@ -73,14 +102,25 @@ class Site:
             return sum(1 for path in self.requests if path.startswith(prefix))
 
 
+def _remember_sni(ssl_socket, server_name, context):
+    ssl_socket.sni_name = server_name
+
+
 @contextlib.contextmanager
-def serve(root: str, routes: dict | None = None, port: int = 0):
-    """Serve `root` on 127.0.0.1 (a free port unless given) for the duration of the block."""
+def serve(root: str, routes: dict | None = None, port: int = 0, host: str = "127.0.0.1",
+          name: str | None = None, tls: ssl.SSLContext | None = None, keep_alive: bool = False):
+    """Serve `root` on `host` (a free port unless given) for the duration of the block, over TLS
+    with `tls` (a server context); `name` is the host name in the site's base URL. With
+    `keep_alive`, HTTP/1.1 connections stay open between requests (every route must then send
+    Content-Length, as `reply` does)."""
     site = Site(root, routes)
-    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+    server = ThreadingHTTPServer((host, port), _KeepAliveHandler if keep_alive else _Handler)
     server.daemon_threads = True
     server.site = site
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    server.tls = tls
+    if tls is not None:
+        tls.sni_callback = _remember_sni
+    site.base = f"{'https' if tls else 'http'}://{name or host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, name="newsbeam-site", daemon=True)
     thread.start()
     try:

@@ -9,7 +9,8 @@ stay readable (DuckDB's `union_by_name` fills the new columns with NULL).
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+# 1: the first layout. 2: errors.traceback.
+SCHEMA_VERSION = 2
 PARTITION_COLUMN = "date"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -82,6 +83,7 @@ ERRORS = pa.schema([
     ("http_status", pa.int16()),
     ("occurred_at", _TS),
     ("input", pa.string()),             # JSON of what failed, enough to retry it
+    ("traceback", pa.string()),         # for internal_error: where newsbeam failed (v2)
 ])
 
 TABLES = {"articles": ARTICLES, "quotes": QUOTES, "figures": FIGURES, "errors": ERRORS}

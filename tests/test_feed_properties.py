@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from transforms.articles import NoBody, article_from_entry
 from transforms.feeds import FeedError, discover_feed_links, html_to_text, parse_feed
 from transforms.fetch import FetchError, Response
-from transforms.ingest import feed_request, key_entry, poll_feed
+from transforms.ingest import BadLink, feed_request, key_entry, poll_feed
 
 FEED_URL = "https://herald.example/feeds/news.xml"
 ENTRY_KEYS = {"link", "guid", "title", "summary", "content", "published_at", "authors", "tags", "feed_url",
@@ -42,8 +42,11 @@ def check_entries(entries) -> None:
         if entry["published_at"] is not None:
             assert dt.datetime.fromisoformat(entry["published_at"]).utcoffset() == dt.timedelta(0)
         assert entry["feed_url"] == FEED_URL
-        # what the pipeline does next with an entry must not blow up either
-        key_entry(entry)
+        # what the pipeline does next with an entry must not blow up either: a link it can't use is a BadLink
+        try:
+            key_entry(entry)
+        except BadLink as exc:
+            assert exc.kind in {"no_link", "invalid_url"}, exc.kind
         try:
             article_from_entry(entry)
         except NoBody:

@@ -44,9 +44,11 @@ def decode_html(body: bytes, content_type: str = "") -> str:
         label = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
         try:
             if codecs.lookup(label).name == "utf-8":
-                if _mostly_utf8(body):  # UTF-8 with a few broken bytes: keep the rest
+                # As browsers do, a UTF-8 label wins and stray bytes become U+FFFD; only a page with no
+                # UTF-8 character at all is taken as legacy bytes under a wrong label.
+                if _has_utf8_characters(body):
                     return body.decode("utf-8", errors="replace")
-                continue  # labelled UTF-8 but written in a legacy charset: let the next clue speak
+                continue
             return _decode(body, label)
         except (LookupError, UnicodeDecodeError):
             continue
@@ -59,11 +61,9 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def _mostly_utf8(body: bytes) -> bool:
-    """More well-formed non-ASCII UTF-8 characters than broken bytes."""
-    text = body.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    return sum(1 for c in text if ord(c) > 127) - broken > broken
+def _has_utf8_characters(body: bytes) -> bool:
+    """At least one well-formed non-ASCII UTF-8 sequence."""
+    return any(ord(c) > 127 and c != "\ufffd" for c in body.decode("utf-8", errors="replace"))
 
 
 def _latin1_for_undefined(error: UnicodeDecodeError):

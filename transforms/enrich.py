@@ -9,7 +9,7 @@ from schemas import PARTITION_COLUMN
 from transforms import progress
 from transforms.figures import find_figures
 from transforms.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
-from transforms.records import error_row
+from transforms.records import exception_row
 from transforms.urls import record_id
 
 ERRORS = "errors"
@@ -28,10 +28,9 @@ class _FindFn(beam.DoFn):
             found = self.find(article["text"])
         except Exception as exc:  # an extractor bug must cost one article's rows, not the run
             progress.count("errors")
-            yield pvalue.TaggedOutput(ERRORS, error_row(
-                self.run_id, f"extract_{self.table}", article["url"], "extractor_failed",
-                f"{type(exc).__name__}: {exc}", feed_url=article["feed_url"],
-                payload={"article_id": article["article_id"], "url": article["url"]}))
+            yield pvalue.TaggedOutput(ERRORS, exception_row(
+                self.run_id, f"extract_{self.table}", article["url"], exc, kind="extractor_failed",
+                feed_url=article["feed_url"], payload={"article_id": article["article_id"], "url": article["url"]}))
             return
         progress.count(self.table, len(found))
         for row in found:

@@ -15,12 +15,14 @@ class FeedError(Exception):
         self.kind, self.message, self.status = kind, message, status
 
 
-def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> list[dict]:
-    """Parse feed bytes (never a URL: feedparser must not fetch on its own) into entries."""
+def parse_feed(body: bytes, feed_url: str, content_type: str = "", base_url: str | None = None) -> list[dict]:
+    """Parse feed bytes (never a URL: feedparser must not fetch on its own) into entries of `feed_url`.
+    Relative links resolve against `base_url`, where the feed was found after redirects (default feed_url)."""
     if not body.strip():
         raise FeedError("empty_response", "the feed URL returned an empty body")
+    base_url = base_url or feed_url
     # content-location lets feedparser resolve relative links against the feed's own URL.
-    headers = {"content-location": feed_url, **({"content-type": content_type} if content_type else {})}
+    headers = {"content-location": base_url, **({"content-type": content_type} if content_type else {})}
     try:
         parsed = feedparser.parse(body, response_headers=headers, resolve_relative_uris=True,
                                   sanitize_html=False)
@@ -37,7 +39,7 @@ def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> list[dict]
     if not parsed.entries:
         raise FeedError("empty_feed", "the feed is valid but has no entries")
     feed_title = parsed.feed.get("title")
-    return [_entry(e, feed_url, feed_title) for e in parsed.entries]
+    return [_entry(e, feed_url, base_url, feed_title) for e in parsed.entries]
 
 
 def _broken(parsed) -> bool:
@@ -51,13 +53,13 @@ def _looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
-def _entry(e, feed_url: str, feed_title: str | None) -> dict:
+def _entry(e, feed_url: str, base_url: str, feed_title: str | None) -> dict:
     content = max((c.get("value", "") for c in e.get("content", [])), key=len, default="")
     authors = [a.get("name") for a in e.get("authors", []) if a.get("name")]
     if not authors and e.get("author"):
         authors = [e.get("author")]
     return {
-        "link": urljoin(feed_url, (e.get("link") or "").strip()) if e.get("link") else "",
+        "link": _absolute(base_url, e.get("link")),
         "guid": e.get("id") or e.get("guid"),
         "title": e.get("title"),
         "summary": e.get("summary"),
@@ -68,6 +70,17 @@ def _entry(e, feed_url: str, feed_title: str | None) -> dict:
         "feed_url": feed_url,
         "feed_title": feed_title,
     }
+
+
+def _absolute(base_url: str, link) -> str:
+    """The entry's link made absolute; as written when it can't be joined (the entry then fails alone)."""
+    if not link or not isinstance(link, str):
+        return ""
+    link = link.strip()
+    try:
+        return urljoin(base_url, link)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return link
 
 
 def _iso(struct) -> str | None:

@@ -6,13 +6,17 @@ blocked_address, ...) that becomes the error row's `error_kind`.
 """
 
 import dataclasses
+import ipaddress
+import ssl
 import time
+import urllib.request
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+from urllib3.util import make_headers
 from urllib3.util.request import ACCEPT_ENCODING
 
-from transforms.netguard import GUARDED_POOLS, BlockedAddress
+from transforms.netguard import BlockedAddress, DialPolicy, pool_classes
 from transforms.politeness import shared_limiter
 from transforms.retry import RetryPolicy, retry_after_seconds, with_retries
 
@@ -28,6 +32,7 @@ USER_AGENT = user_agent()
 _CHUNK = 64 * 1024
 _REDIRECTS = (301, 302, 303, 307, 308)
 _PERMANENT = (301, 308)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _RETRY_KINDS = {"timeout", "connection_error", "http_429", "http_500", "http_502", "http_503", "http_504"}
 
 
@@ -43,6 +48,14 @@ class FetchConfig:
     per_host_concurrency: int = 2
     per_host_delay: float = 0.5         # seconds between request starts to one host
     allow_private_hosts: bool = False   # the SSRF guard is on unless a user runs on local sources
+    allowed_networks: tuple[str, ...] = ()   # private networks dialled all the same (CIDR)
+    resolve: tuple[str, ...] = ()       # HOST:PORT:ADDRESS[,...] pins that replace DNS, as curl's --resolve
+    ca_bundle: str | None = None        # extra trusted CAs (PEM), on top of the system's
+
+    @property
+    def dial_policy(self) -> DialPolicy:
+        return DialPolicy(guard=not self.allow_private_hosts, allowed_networks=self.allowed_networks,
+                          pins=self.resolve)
 
 
 @dataclasses.dataclass
@@ -77,18 +90,48 @@ def _retryable(exc: Exception):
 
 
 class Fetcher:
-    """One connection pool per worker; `get` is safe to call from several threads."""
+    """One connection pool per worker; `get` is safe to call from several threads.
+
+    Proxies come from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their lower-case forms), as
+    `requests` reads them; certificates are verified against the system's CAs (SSL_CERT_FILE
+    and SSL_CERT_DIR override them) plus `ca_bundle`."""
 
     def __init__(self, config: FetchConfig = FetchConfig()):
         self.config = config
+        self.policy = config.dial_policy
         self.limiter = shared_limiter(config.per_host_concurrency, config.per_host_delay)
-        self._pool = urllib3.PoolManager(
+        self._pool_kw = dict(
             num_pools=64, maxsize=max(2, config.per_host_concurrency), block=False, retries=False,
             timeout=urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout),
             headers={"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            ssl_context=_tls_context(config.ca_bundle),
         )
-        if not config.allow_private_hosts:
-            self._pool.pool_classes_by_scheme = GUARDED_POOLS
+        self._pool = self._manager(urllib3.PoolManager(**self._pool_kw))
+        self._proxies = {scheme: url for scheme, url in urllib.request.getproxies().items()
+                         if scheme in ("http", "https")}
+        self._proxy_managers: dict[str, urllib3.ProxyManager] = {}
+
+    def _manager(self, manager):
+        manager.pool_classes_by_scheme = pool_classes(self.policy)
+        return manager
+
+    def _manager_for(self, url: str):
+        """The direct pool, or the proxy manager the environment names for this URL."""
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
+            return self._pool
+        manager = self._proxy_managers.get(proxy)
+        if manager is None:
+            auth = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+            credentials = f"{auth.username}:{auth.password or ''}" if auth.username else None
+            manager = self._manager(urllib3.ProxyManager(
+                proxy, proxy_headers=make_headers(proxy_basic_auth=credentials) if credentials else None,
+                **self._pool_kw))
+            self._proxy_managers[proxy] = manager
+        # The proxy dials, so check the target here, before anything is sent.
+        self.policy.check_proxied_host(parts.hostname, parts.port or _DEFAULT_PORTS[parts.scheme])
+        return manager
 
     def get(self, url: str, headers: dict | None = None) -> Response:
         """GET `url`, retrying transient failures; 2xx and 304 return, everything else raises FetchError."""
@@ -100,14 +143,14 @@ class Fetcher:
         return response
 
     def _follow(self, url: str, headers: dict | None) -> Response:
-        started = time.monotonic()
         current, seen, permanent, still_permanent = url, {url}, None, True
+        spent = 0.0  # seconds of the total timeout used by earlier hops, waits for a slot not counted
         for _ in range(self.config.max_redirects + 1):
-            _check_scheme(current)
-            response = self._request(current, headers, started)
+            check_url(current)
+            response = self._request(current, headers, self.config.total_timeout - spent)
+            spent += response.elapsed
             if response.status not in _REDIRECTS:
-                response.url, response.permanent_url = url, permanent
-                response.elapsed = time.monotonic() - started
+                response.url, response.permanent_url, response.elapsed = url, permanent, spent
                 if response.status >= 400:
                     raise FetchError(f"http_{response.status}", f"HTTP {response.status} for {current}", url,
                                      response.status, retry_after_seconds(response.headers.get("retry-after")))
@@ -115,7 +158,11 @@ class Fetcher:
             location = response.headers.get("location")
             if not location:
                 raise FetchError("bad_redirect", f"HTTP {response.status} without Location", url, response.status)
-            current = urljoin(current, location)
+            try:
+                current = urljoin(current, location)
+            except ValueError as exc:
+                raise FetchError("bad_redirect", f"unusable Location {location[:200]!r}: {exc}", url,
+                                 response.status) from exc
             # Only an unbroken chain of permanent redirects from the start moves the source for good.
             still_permanent = still_permanent and response.status in _PERMANENT
             if still_permanent:
@@ -125,25 +172,37 @@ class Fetcher:
             seen.add(current)
         raise FetchError("too_many_redirects", f"more than {self.config.max_redirects} redirects", url)
 
-    def _request(self, url: str, headers: dict | None, started: float) -> Response:
+    def _request(self, url: str, headers: dict | None, budget: float) -> Response:
         with self.limiter.slot(urlsplit(url).netloc.lower()):
+            # The total timeout runs from here: time spent queueing behind the per-host limit is not the server's.
+            sent = time.monotonic()
             try:
-                raw = self._pool.request("GET", url, headers=headers, redirect=False, preload_content=False)
+                raw = self._manager_for(url).request("GET", url, headers=headers, redirect=False,
+                                                     preload_content=False)
             except BlockedAddress as exc:
                 raise FetchError("blocked_address", str(exc), url) from exc
+            except urllib3.exceptions.NameResolutionError as exc:
+                raise FetchError("dns_error", _reason(exc), url) from exc
+            except urllib3.exceptions.SSLError as exc:  # a bad certificate is an error row, never data
+                raise FetchError("tls_error", _reason(exc), url) from exc
+            except urllib3.exceptions.ProxyError as exc:
+                raise FetchError("proxy_error", _reason(exc), url) from exc
             except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
                 raise FetchError("connection_error", _reason(exc), url) from exc
             except urllib3.exceptions.TimeoutError as exc:  # connecting, or waiting for the headers
                 raise FetchError("timeout", f"timed out: {_reason(exc)}", url) from exc
+            except urllib3.exceptions.LocationParseError as exc:
+                raise FetchError("invalid_url", _reason(exc), url) from exc
             except urllib3.exceptions.HTTPError as exc:
                 raise FetchError("connection_error", _reason(exc), url) from exc
             try:
-                body = self._read_capped(raw, url, started)
+                body = self._read_capped(raw, url, sent + budget)
             finally:
                 raw.release_conn()
-        return Response(url, url, raw.status, {k.lower(): v for k, v in raw.headers.items()}, body)
+        return Response(url, url, raw.status, {k.lower(): v for k, v in raw.headers.items()}, body,
+                        elapsed=time.monotonic() - sent)
 
-    def _read_capped(self, raw, url: str, started: float) -> bytes:
+    def _read_capped(self, raw, url: str, deadline: float) -> bytes:
         # Stream and count decoded bytes, so neither a huge body nor a gzip bomb is buffered.
         chunks, size = [], 0
         try:
@@ -155,7 +214,7 @@ class Fetcher:
                 size += len(chunk)
                 if size > self.config.max_bytes:
                     raise FetchError("too_large", f"body exceeds {self.config.max_bytes} bytes", url, raw.status)
-                if time.monotonic() - started > self.config.total_timeout:
+                if time.monotonic() > deadline:
                     raise FetchError("timeout", f"exceeded total timeout of {self.config.total_timeout}s",
                                      url, raw.status)
                 chunks.append(chunk)
@@ -168,10 +227,37 @@ class Fetcher:
         return b"".join(chunks)
 
 
-def _check_scheme(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError("invalid_url", f"not an http(s) URL: {url!r}", url)
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """Verification always on: the system's CAs (or SSL_CERT_FILE/SSL_CERT_DIR), plus `ca_bundle`."""
+    context = ssl.create_default_context()
+    if ca_bundle:
+        context.load_verify_locations(cafile=ca_bundle)
+    return context
+
+
+def check_url(url: str) -> None:
+    """FetchError("invalid_url") unless `url` is an http(s) URL that a request can be made for:
+    a host that encodes to DNS labels, a port in range, no spaces or control characters."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise FetchError("invalid_url", f"URL contains a space or control character: {url[:200]!r}", url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises ValueError when out of range or not a number
+        host = parts.hostname
+        if parts.scheme not in ("http", "https") or not host:
+            raise ValueError("not an http(s) URL with a host")
+        if not _is_ip_literal(host):
+            host.encode("idna")  # UnicodeError for an empty or over-long label, or a disallowed character
+    except (ValueError, UnicodeError) as exc:
+        raise FetchError("invalid_url", f"{exc}: {url[:200]!r}", url) from None
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _reason(exc: Exception) -> str:

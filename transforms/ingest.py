@@ -5,6 +5,7 @@ Each stage is a composite over a thin DoFn; the hard logic lives in the pure mod
 """
 
 import concurrent.futures
+import traceback
 
 import apache_beam as beam
 from apache_beam import pvalue
@@ -16,9 +17,9 @@ from transforms.articles import (NoBody, article_from_entry, content_hash, decod
                                  word_count)
 from transforms.dataset import ingested_article_ids
 from transforms.feeds import FeedError, discover_feed_links, parse_feed
-from transforms.fetch import FetchConfig, FetchError, Fetcher
+from transforms.fetch import FetchConfig, FetchError, Fetcher, check_url
 from transforms.politeness import RobotsRules
-from transforms.records import error_row, partition_date, utc_now
+from transforms.records import error_row, exception_row, partition_date, utc_now
 from transforms.urls import article_id, canonical_url
 
 ERRORS = "errors"
@@ -48,7 +49,7 @@ def poll_feed(fetcher: Fetcher, request: dict) -> tuple[dict, list[dict]]:
         return {**report, "status": "not_modified"}, []
     try:
         try:
-            entries = parse_feed(response.body, request["feed_url"], response.content_type)
+            entries = parse_feed(response.body, request["feed_url"], response.content_type, response.final_url)
         except FeedError as exc:
             if exc.kind != "not_a_feed":
                 raise
@@ -67,7 +68,8 @@ def _discovered_feed(fetcher: Fetcher, feed_url: str, page, not_a_feed: FeedErro
     for link in discover_feed_links(page.body, page.final_url):
         try:
             response = fetcher.get(link)
-            return parse_feed(response.body, feed_url, response.content_type), response, response.permanent_url or link
+            entries = parse_feed(response.body, feed_url, response.content_type, response.final_url)
+            return entries, response, response.permanent_url or link
         except (FetchError, FeedError):
             continue
     raise not_a_feed
@@ -88,18 +90,24 @@ class _FetchFeedFn(beam.DoFn):
             report, entries = poll_feed(self.fetcher, request)
         except (FetchError, FeedError) as exc:
             stage = "fetch_feed" if isinstance(exc, FetchError) else "parse_feed"
-            status = exc.status
-            progress.count("errors")
-            yield pvalue.TaggedOutput(ERRORS, error_row(self.run_id, stage, feed_url, exc.kind, exc.message,
-                                                        feed_url=feed_url, http_status=status,
-                                                        payload={"feed_url": feed_url}))
-            yield pvalue.TaggedOutput(REPORTS, {**request, "fact": "feed", "status": "error", "entries": 0,
-                                                "error_kind": exc.kind, "http_status": status})
+            yield from self._failed(request, error_row(self.run_id, stage, feed_url, exc.kind, exc.message,
+                                                       feed_url=feed_url, http_status=exc.status,
+                                                       payload={"feed_url": feed_url}))
+            return
+        except Exception as exc:  # a bug of ours or a library's must cost this feed, not the run
+            yield from self._failed(request, exception_row(self.run_id, "fetch_feed", feed_url, exc,
+                                                           feed_url=feed_url, payload={"feed_url": feed_url}))
             return
         progress.count("feeds_fetched")
         progress.count("entries", len(entries))
         yield pvalue.TaggedOutput(REPORTS, {**report, "fact": "feed"})
         yield from entries
+
+    def _failed(self, request: dict, row: dict):
+        progress.count("errors")
+        yield pvalue.TaggedOutput(ERRORS, row)
+        yield pvalue.TaggedOutput(REPORTS, {**request, "fact": "feed", "status": "error", "entries": 0,
+                                            "error_kind": row["error_kind"], "http_status": row["http_status"]})
 
 
 class FetchFeeds(beam.PTransform):
@@ -114,12 +122,25 @@ class FetchFeeds(beam.PTransform):
             _FetchFeedFn(self.run_id, self.fetch_config)).with_outputs(ERRORS, REPORTS, main="entries")
 
 
-def key_entry(entry: dict):
-    """An entry keyed by the id of the article it links to, or None when it has no usable link."""
+class BadLink(Exception):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
+def key_entry(entry: dict) -> tuple[str, dict]:
+    """An entry keyed by the id of the article it links to; BadLink when its link can't be fetched
+    (none, not http(s), or not a URL a request can be made for)."""
     link = entry.get("link") or ""
-    if not link.startswith(("http://", "https://")):
-        return None
-    canonical = canonical_url(link)
+    if not isinstance(link, str) or not link.lower().startswith(("http://", "https://")):
+        raise BadLink("no_link", f"feed entry {entry.get('title')!r} has no http(s) link")
+    try:
+        check_url(link)
+        canonical = canonical_url(link)
+    except FetchError as exc:
+        raise BadLink(exc.kind, exc.message) from None
+    except ValueError as exc:
+        raise BadLink("invalid_url", f"{exc}: {link[:200]!r}") from None
     return article_id(canonical), {**entry, "canonical_url": canonical}
 
 
@@ -129,15 +150,19 @@ class _KeyEntryFn(beam.DoFn):
         self.run_id = run_id
 
     def process(self, entry):
-        keyed = key_entry(entry)
-        if keyed is None:
-            progress.count("errors")
-            yield pvalue.TaggedOutput(ERRORS, error_row(
-                self.run_id, "parse_feed", entry.get("link") or "", "no_link",
-                f"feed entry {entry.get('title')!r} has no http(s) link",
-                feed_url=entry["feed_url"], payload=entry))
+        try:
+            keyed = key_entry(entry)
+        except BadLink as exc:
+            row = error_row(self.run_id, "parse_feed", entry.get("link") or "", exc.kind, exc.message,
+                            feed_url=entry.get("feed_url"), payload=entry)
+        except Exception as exc:
+            row = exception_row(self.run_id, "parse_feed", entry.get("link") or "", exc,
+                                feed_url=entry.get("feed_url"), payload=entry)
+        else:
+            yield keyed
             return
-        yield keyed
+        progress.count("errors")
+        yield pvalue.TaggedOutput(ERRORS, row)
 
 
 class _FirstOfEachArticleFn(beam.DoFn):
@@ -190,11 +215,16 @@ def fetch_page(fetcher: Fetcher, robots: RobotsRules | None, entry: dict) -> dic
     except FetchError as exc:
         return {"entry": entry, "fetched_at": fetched_at, "status": exc.status,
                 "failure": {"stage": "fetch_page", "kind": exc.kind, "message": exc.message}}
+    except Exception as exc:  # runs on a pool thread: an escaped exception would fail the whole bundle
+        return {"entry": entry, "fetched_at": fetched_at, "status": None,
+                "failure": {"stage": "fetch_page", "kind": "internal_error",
+                            "message": f"{type(exc).__name__}: {exc}",
+                            "traceback": "".join(traceback.format_exception(exc))[-4000:]}}
     return {"entry": entry, "fetched_at": fetched_at, "status": response.status,
             "final_url": response.final_url, "content_type": response.content_type, "body": response.body}
 
 
-def _robots_txt(fetcher: Fetcher):
+def robots_txt_getter(fetcher: Fetcher):
     def fetch(url: str) -> tuple[int, str]:
         try:
             response = fetcher.get(url)
@@ -215,7 +245,7 @@ class _FetchPageFn(beam.DoFn):
 
     def setup(self):
         self.fetcher = Fetcher(self.fetch_config)
-        self.robots = RobotsRules(_robots_txt(self.fetcher), self.fetch_config.user_agent) if self.obey_robots else None
+        self.robots = RobotsRules(robots_txt_getter(self.fetcher), self.fetch_config.user_agent) if self.obey_robots else None
         self.pool = concurrent.futures.ThreadPoolExecutor(self.threads, thread_name_prefix="newsbeam-fetch")
 
     def start_bundle(self):
@@ -264,9 +294,9 @@ class FetchPages(beam.PTransform):
 class Unusable(Exception):
     """Neither the page nor the feed entry gave an article."""
 
-    def __init__(self, stage: str, kind: str, message: str):
+    def __init__(self, stage: str, kind: str, message: str, traceback: str | None = None):
         super().__init__(message)
-        self.stage, self.kind, self.message = stage, kind, message
+        self.stage, self.kind, self.message, self.traceback = stage, kind, message, traceback
 
 
 def page_to_article(page: dict, run_id: str) -> dict:
@@ -287,7 +317,7 @@ def page_to_article(page: dict, run_id: str) -> dict:
         try:
             extracted, body_source = article_from_entry(entry), "feed"
         except NoBody:
-            raise Unusable(failure["stage"], failure["kind"], failure["message"]) from None
+            raise Unusable(failure["stage"], failure["kind"], failure["message"], failure.get("traceback")) from None
     published_at = entry.get("published_at") or extracted["published_at"]
     text = extracted["text"]
     return {
@@ -318,17 +348,22 @@ class _ExtractArticleFn(beam.DoFn):
         self.run_id = run_id
 
     def process(self, page):
+        entry = page["entry"]
+        retry_input = {k: v for k, v in entry.items() if k != "article_id"}
         try:
             article = page_to_article(page, self.run_id)
         except Unusable as exc:
-            entry = page["entry"]
-            progress.count("errors")
-            yield pvalue.TaggedOutput(ERRORS, error_row(
-                self.run_id, exc.stage, entry["link"], exc.kind, exc.message, feed_url=entry["feed_url"],
-                http_status=page.get("status"), payload={k: v for k, v in entry.items() if k != "article_id"}))
+            row = error_row(self.run_id, exc.stage, entry["link"], exc.kind, exc.message, feed_url=entry["feed_url"],
+                            http_status=page.get("status"), payload=retry_input, traceback=exc.traceback)
+        except Exception as exc:
+            row = exception_row(self.run_id, "extract", entry["link"], exc, feed_url=entry["feed_url"],
+                                payload=retry_input)
+        else:
+            progress.count("articles")
+            yield article
             return
-        progress.count("articles")
-        yield article
+        progress.count("errors")
+        yield pvalue.TaggedOutput(ERRORS, row)
 
 
 class ExtractArticles(beam.PTransform):

@@ -1,14 +1,25 @@
-"""SSRF guard: refuse to connect to loopback, private, link-local, multicast or reserved addresses.
+"""Which address a connection dials, and the SSRF guard on it.
 
-The check runs when the connection is made, on the address actually dialled, so neither a
-redirect nor a DNS answer that changes between check and use (rebinding) gets past it.
+The guard refuses loopback, private, link-local (cloud metadata), multicast and reserved
+addresses. It checks each address when the connection is made, on the address actually
+dialled, so neither a redirect nor a DNS answer that changes between check and use
+(rebinding) gets past it. The connection keeps the host *name*: TLS verifies the certificate
+against it, sends it as SNI, and every request carries it in `Host`, as browsers do.
+
+Behind a proxy the proxy dials, not us: the guard then refuses a URL whose host is a
+non-public address or resolves here to one, but cannot see what the proxy's own DNS answers.
 """
 
+import dataclasses
+import functools
 import ipaddress
 import socket
+import sys
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 
 class BlockedAddress(Exception):
@@ -22,41 +33,114 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def public_address(host: str, port: int) -> str:
-    """The first address of `host`, if every address it resolves to is public; else BlockedAddress."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise OSError(f"cannot resolve {host}: {exc.strerror}") from exc
-    addresses = [info[4][0] for info in infos]
-    blocked = [a for a in addresses if not is_public(a)]
-    if blocked:
-        raise BlockedAddress(f"{host} resolves to non-public address {blocked[0]} "
-                             "(use --allow_private_hosts for local sources)")
-    return addresses[0]
+def parse_pin(spec: str) -> tuple[str, str, tuple[str, ...]]:
+    """`HOST:PORT:ADDRESS[,ADDRESS...]` (curl's --resolve; PORT may be `*`, IPv6 in brackets) ->
+    (host, port, addresses). Raises ValueError naming what is wrong."""
+    host, sep1, rest = spec.partition(":")
+    port, sep2, addresses = rest.partition(":")
+    if not (sep1 and sep2 and host and addresses) or not (port == "*" or port.isdigit()):
+        raise ValueError(f"--resolve takes HOST:PORT:ADDRESS[,ADDRESS...], not {spec!r}")
+    parsed = []
+    for address in addresses.split(","):
+        address = address.strip().strip("[]")
+        ipaddress.ip_address(address)  # ValueError names the bad address
+        parsed.append(address)
+    return host.lower().rstrip("."), port, tuple(parsed)
 
 
-class _GuardedMixin:
+@dataclasses.dataclass(frozen=True)
+class DialPolicy:
+    """How a worker resolves and checks the addresses it dials.
+
+    guard: refuse non-public addresses (off only with --allow_private_hosts).
+    allowed_networks: private networks dialled all the same (--allow_private_network), e.g. an
+      intranet news site, while everything else stays guarded.
+    pins: `HOST:PORT:ADDRESS[,...]` entries that replace DNS for those names (--resolve), as curl's.
+    """
+    guard: bool = True
+    allowed_networks: tuple[str, ...] = ()
+    pins: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def _networks(self):
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.allowed_networks)
+
+    @functools.cached_property
+    def _pins(self) -> dict:
+        table = {}
+        for spec in self.pins:
+            host, port, addresses = parse_pin(spec)
+            table[(host, port)] = addresses
+        return table
+
+    def permits(self, address: str) -> bool:
+        if not self.guard or is_public(address):
+            return True
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        return any(ip in network for network in self._networks)
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        """Every address of `host`, in the resolver's order (pinned ones first-class)."""
+        host = host.lower().rstrip(".").strip("[]")
+        pinned = self._pins.get((host, str(port))) or self._pins.get((host, "*"))
+        if pinned:
+            return list(pinned)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)  # gaierror when it can't
+        return list(dict.fromkeys(info[4][0] for info in infos))
+
+    def addresses_to_dial(self, host: str, port: int) -> list[str]:
+        """The addresses of `host` the policy permits, in order; BlockedAddress when there are none.
+        A name with a public and a private address dials only the public one."""
+        addresses = self.resolve(host, port)
+        permitted = [a for a in addresses if self.permits(a)]
+        if not permitted:
+            raise BlockedAddress(f"{host} resolves to non-public address {addresses[0]} "
+                                 "(--allow_private_network CIDR or --allow_private_hosts for local sources)")
+        return permitted
+
+    def check_proxied_host(self, host: str, port: int) -> None:
+        """Before a request goes to a proxy: refuse a host that is, or resolves here to, only
+        non-public addresses. A name this machine can't resolve is the proxy's to resolve."""
+        try:
+            self.addresses_to_dial(host, port)
+        except socket.gaierror:
+            pass
+
+
+class _PolicyMixin:
+    """A urllib3 connection that dials through a DialPolicy (set on the subclass made per fetcher)."""
+
+    policy: DialPolicy
+
     def _new_conn(self):
-        # Dial the checked address itself; TLS still verifies and sends SNI for the host name.
-        self._dns_host = public_address(self._dns_host, self.port)
-        return super()._new_conn()
+        if self.proxy is not None:  # the user's proxy: dialled as configured, the target checked before
+            return super()._new_conn()
+        try:
+            addresses = self.policy.addresses_to_dial(self._dns_host, self.port)
+        except socket.gaierror as exc:
+            raise NameResolutionError(self.host, self, exc) from exc
+        error = None
+        for address in addresses:  # several A/AAAA records: one dead address must not fail the fetch
+            try:
+                sock = urllib3_connection.create_connection(
+                    (address, self.port), self.timeout, source_address=self.source_address,
+                    socket_options=self.socket_options)
+            except socket.timeout as exc:
+                error = ConnectTimeoutError(self, f"Connection to {self.host} ({address}) timed out. "
+                                                  f"(connect timeout={self.timeout})")
+                error.__cause__ = exc
+            except OSError as exc:
+                error = NewConnectionError(self, f"Failed to establish a new connection to {address}: {exc}")
+                error.__cause__ = exc
+            else:
+                sys.audit("http.client.connect", self, self.host, self.port)
+                return sock
+        raise error
 
 
-class GuardedHTTPConnection(_GuardedMixin, HTTPConnection):
-    pass
-
-
-class GuardedHTTPSConnection(_GuardedMixin, HTTPSConnection):
-    pass
-
-
-class GuardedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = GuardedHTTPConnection
-
-
-class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = GuardedHTTPSConnection
-
-
-GUARDED_POOLS = {"http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool}
+def pool_classes(policy: DialPolicy) -> dict:
+    """urllib3 pool classes by scheme whose connections dial through `policy`."""
+    http = type("PolicyHTTPConnection", (_PolicyMixin, HTTPConnection), {"policy": policy})
+    https = type("PolicyHTTPSConnection", (_PolicyMixin, HTTPSConnection), {"policy": policy})
+    return {"http": type("PolicyHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": http}),
+            "https": type("PolicyHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": https})}

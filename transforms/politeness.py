@@ -54,16 +54,19 @@ class RobotsRules:
         self.fetch, self.user_agent = fetch, user_agent
         self._lock = threading.Lock()
         self._parsers: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
+        self._loading: dict[str, threading.Lock] = {}
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        with self._lock:
-            rules = self._parsers.get(origin)
+        rules = self._parsers.get(origin)
         if rules is None:
-            rules = self._load(origin)
             with self._lock:
-                self._parsers[origin] = rules
+                loading = self._loading.setdefault(origin, threading.Lock())
+            with loading:  # one fetch per origin: threads reaching a new site together wait for it
+                rules = self._parsers.get(origin)
+                if rules is None:
+                    rules = self._parsers[origin] = self._load(origin)
         return rules if isinstance(rules, bool) else rules.can_fetch(self.user_agent, url)
 
     def _load(self, origin: str):

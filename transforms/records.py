@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import traceback as tb
 
 from schemas import PARTITION_COLUMN
 from transforms.urls import record_id
@@ -23,9 +24,11 @@ def partition_date(*timestamps: str | None) -> str:
 
 
 def error_row(run_id: str, stage: str, url: str, kind: str, message: str, *,
-              feed_url: str | None = None, http_status: int | None = None, payload: dict | None = None) -> dict:
+              feed_url: str | None = None, http_status: int | None = None, payload: dict | None = None,
+              traceback: str | None = None) -> dict:
     """One dead letter. `input` keeps what failed (as JSON) so a rerun can retry it."""
     occurred_at = utc_now()
+    url = url if isinstance(url, str) else json.dumps(url, default=str)
     return {
         "error_id": record_id(run_id, stage, url, kind),
         "run_id": run_id,
@@ -37,5 +40,14 @@ def error_row(run_id: str, stage: str, url: str, kind: str, message: str, *,
         "http_status": http_status,
         "occurred_at": occurred_at,
         "input": json.dumps(payload, ensure_ascii=False, default=str) if payload is not None else None,
+        "traceback": traceback,
         PARTITION_COLUMN: partition_date(occurred_at),
     }
+
+
+def exception_row(run_id: str, stage: str, url, exc: BaseException, *, kind: str = "internal_error",
+                  feed_url: str | None = None, payload: dict | None = None) -> dict:
+    """The error row for an exception no stage foresaw: one element lost, with its traceback kept in
+    the row (not on the terminal), so the run goes on and the bug can be found."""
+    return error_row(run_id, stage, url, kind, f"{type(exc).__name__}: {exc}", feed_url=feed_url, payload=payload,
+                     traceback="".join(tb.format_exception(exc))[-4000:])

@@ -1,0 +1,261 @@
+"""The default configuration on a web like the real one: HTTPS under DNS names, certificates from a
+CA, keep-alive, redirects, proxies, and the SSRF guard ON.
+
+The sites run on this machine: 127.0.0.2 stands for a public server (trusted with
+--allow_private_network 127.0.0.2/32, as a user would trust an intranet site) and 127.0.0.1 for
+an internal service the guard must keep the crawler away from. Names resolve through --resolve
+pins (curl's option), so the address checks, TLS, SNI and Host headers run exactly as for a
+user's run; the certificates come from a test CA given with --ca_bundle.
+"""
+
+import json
+import os
+import ssl
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import trustme
+
+from pipelines.query import connect
+from pipelines.site import serve
+from tests.conftest import FIXTURE_SITE
+from tests.proxy import serve_proxy
+from transforms.fetch import FetchConfig, Fetcher, FetchError
+from transforms.ingest import robots_txt_getter
+from transforms.politeness import RobotsRules
+from transforms.retry import RetryPolicy
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PUBLIC, DEAD, PRIVATE = "127.0.0.2", "127.0.0.3", "127.0.0.1"
+TRUSTED = (f"{PUBLIC}/32", f"{DEAD}/32")
+PINS = (f"news.example:*:{PUBLIC}", f"multi.example:*:{DEAD},{PUBLIC}", f"mixed.example:*:{PRIVATE},{PUBLIC}",
+        f"internal.example:*:{PRIVATE}", f"rogue.example:*:{PUBLIC}")
+NAMES = ["news.example", "multi.example", "mixed.example"]
+
+
+def _atom(web) -> bytes:
+    """A feed whose links are relative (resolved against where the feed was found, after the
+    http -> https redirect) and hostile (each must end as one error row)."""
+    links = ["/news/ferry-terminal.html", "../news/library-reopens.html",
+             f"http://internal.example:{web.internal_port}/secret", "/to-internal",
+             f"https://rogue.example:{web.rogue_port}/news/ferry-terminal.html",
+             "http://127.0.0.1:99999/x", f"http://{'a' * 70}.example/x", "javascript:alert(1)",
+             "mailto:desk@news.example", "http://[::1/x"]
+    entries = "".join(f"<entry><title>Item {i}</title><id>urn:item:{i}</id><updated>2026-11-2{i % 9}T10:00:00Z"
+                      f"</updated><link href=\"{link.replace('&', '&amp;')}\"/></entry>"
+                      for i, link in enumerate(links))
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>News</title><id>urn:feed</id><updated>2026-11-29T10:00:00Z</updated>{entries}</feed>").encode()
+
+
+class Web:
+    """The sites of these tests, and the fetch settings a user would give for them."""
+
+    def config(self, **overrides) -> FetchConfig:
+        settings = dict(resolve=PINS, allowed_networks=TRUSTED, ca_bundle=self.ca_file, per_host_delay=0,
+                        retry=RetryPolicy(max_attempts=2, base_delay=0.01))
+        return FetchConfig(**{**settings, **overrides})
+
+    def options(self) -> list[str]:
+        return [*(f"--resolve={pin}" for pin in PINS), *(f"--allow_private_network={n}" for n in TRUSTED),
+                f"--ca_bundle={self.ca_file}", "--per_host_delay=0", "--retry_base_delay=0.01"]
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    web = Web()
+    ca, other_ca = trustme.CA(), trustme.CA()
+    web.ca_file = str(tmp_path_factory.mktemp("ca") / "ca.pem")
+    ca.cert_pem.write_to_path(web.ca_file)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*NAMES).configure_cert(server_context)
+    rogue_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    other_ca.issue_cert("rogue.example").configure_cert(rogue_context)
+
+    def redirect_to_https(handler):
+        handler.reply(301, b"", "text/plain", {"Location": web.https.base + handler.path})
+
+    routes = {"/feeds/web.atom": lambda h: h.reply(200, _atom(web), "application/atom+xml"),
+              "/to-internal": lambda h: h.reply(302, b"", "text/plain",
+                                                {"Location": f"http://{PRIVATE}:{web.internal_port}/secret"})}
+    with serve(FIXTURE_SITE, {"/secret": lambda h: h.reply(200, b"internal", "text/plain")}) as internal, \
+            serve(FIXTURE_SITE, routes, host=PUBLIC, name="news.example", tls=server_context, keep_alive=True) as https, \
+            serve(FIXTURE_SITE, {"/feeds/web.atom": redirect_to_https}, host=PUBLIC, name="news.example",
+                  keep_alive=True) as http, \
+            serve(FIXTURE_SITE, host=PUBLIC, name="rogue.example", tls=rogue_context) as rogue:
+        web.internal, web.https, web.http, web.rogue = internal, https, http, rogue
+        web.internal_port = int(internal.base.rsplit(":", 1)[1])
+        web.rogue_port = int(rogue.base.rsplit(":", 1)[1])
+        web.https_port = int(https.base.rsplit(":", 1)[1])
+        yield web
+
+
+def _requests_to(site, path: str) -> list[dict]:
+    with site.lock:
+        return [entry for entry in site.log if entry["path"] == path]
+
+
+def test_https_by_name_verifies_the_name_and_sends_it_as_sni_and_host_on_every_kept_alive_request(web):
+    fetcher = Fetcher(web.config())
+    bodies = [fetcher.get(f"{web.https.base}/news/ferry-terminal.html").body for _ in range(3)]
+    assert all(b"<html" in body.lower() for body in bodies)
+    seen = _requests_to(web.https, "/news/ferry-terminal.html")
+    assert len(seen) == 3
+    assert {entry["host"] for entry in seen} == {f"news.example:{web.https_port}"}
+    assert {entry["sni"] for entry in seen} == {"news.example"}
+    assert len({entry["connection"] for entry in seen}) == 1  # one kept-alive connection
+
+
+def test_plain_http_keeps_the_host_name_in_host_on_every_kept_alive_request(web):
+    fetcher = Fetcher(web.config())
+    for _ in range(3):
+        assert b"<html" in fetcher.get(f"{web.http.base}/news/library-reopens.html").body.lower()
+    seen = _requests_to(web.http, "/news/library-reopens.html")
+    assert len(seen) == 3 and len({entry["connection"] for entry in seen}) == 1
+    assert {entry["host"] for entry in seen} == {web.http.base.removeprefix("http://")}
+
+
+def test_http_to_https_permanent_redirect_is_followed_and_remembered(web):
+    response = Fetcher(web.config()).get(f"{web.http.base}/feeds/web.atom")
+    assert response.status == 200 and response.final_url == f"{web.https.base}/feeds/web.atom"
+    assert response.permanent_url == f"{web.https.base}/feeds/web.atom"
+
+
+def test_a_certificate_from_an_untrusted_ca_is_a_tls_error_and_is_not_retried(web):
+    with pytest.raises(FetchError) as failure:
+        Fetcher(web.config()).get(f"{web.rogue.base}/news/ferry-terminal.html")
+    assert failure.value.kind == "tls_error" and "certificate verify failed" in failure.value.message
+    assert failure.value.attempts == 1
+    assert web.rogue.count("/news/") == 0
+
+
+def test_the_system_trust_store_alone_refuses_a_private_ca_and_ssl_cert_file_adds_it(web, monkeypatch):
+    with pytest.raises(FetchError) as failure:
+        Fetcher(web.config(ca_bundle=None)).get(f"{web.https.base}/news/ferry-terminal.html")
+    assert failure.value.kind == "tls_error"
+    monkeypatch.setenv("SSL_CERT_FILE", web.ca_file)  # what a user behind a TLS-inspecting proxy sets
+    assert Fetcher(web.config(ca_bundle=None)).get(f"{web.https.base}/news/ferry-terminal.html").status == 200
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_before_any_request(web):
+    before = web.internal.count("/secret")
+    with pytest.raises(FetchError) as failure:
+        Fetcher(web.config()).get(f"http://internal.example:{web.internal_port}/secret")
+    assert failure.value.kind == "blocked_address" and PRIVATE in failure.value.message
+    assert web.internal.count("/secret") == before
+
+
+def test_a_public_site_that_redirects_to_a_private_address_is_refused(web):
+    before = web.internal.count("/secret")
+    with pytest.raises(FetchError) as failure:
+        Fetcher(web.config()).get(f"{web.https.base}/to-internal")
+    assert failure.value.kind == "blocked_address"
+    assert web.internal.count("/secret") == before
+
+
+def test_a_name_whose_first_address_is_dead_connects_to_the_next(web):
+    response = Fetcher(web.config()).get(f"https://multi.example:{web.https_port}/news/ferry-terminal.html")
+    assert response.status == 200
+    assert _requests_to(web.https, "/news/ferry-terminal.html")[-1]["sni"] == "multi.example"
+
+
+def test_a_name_with_a_private_and_a_public_address_dials_only_the_public_one(web):
+    before = web.internal.count("/")
+    url = f"http://mixed.example:{web.http.base.rsplit(':', 1)[1]}/news/ferry-terminal.html"
+    assert Fetcher(web.config()).get(url).status == 200
+    assert web.internal.count("/") == before
+
+
+def test_https_proxy_from_the_environment_tunnels_by_name_and_no_proxy_bypasses_it(web, monkeypatch):
+    with serve_proxy({"news.example": PUBLIC}) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "multi.example")
+        fetcher = Fetcher(web.config())
+        assert fetcher.get(f"{web.https.base}/news/ferry-terminal.html").status == 200
+        assert proxy.targets == [("CONNECT", f"news.example:{web.https_port}")]
+        assert _requests_to(web.https, "/news/ferry-terminal.html")[-1]["sni"] == "news.example"
+        assert fetcher.get(f"https://multi.example:{web.https_port}/news/ferry-terminal.html").status == 200
+        assert len(proxy.targets) == 1  # NO_PROXY: straight to the site
+
+
+def test_http_proxy_from_the_environment_forwards_the_request(web, monkeypatch):
+    with serve_proxy({"news.example": PUBLIC}) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        url = f"{web.http.base}/news/library-reopens.html"
+        assert b"<html" in Fetcher(web.config()).get(url).body.lower()
+        assert proxy.targets == [("GET", url)]
+
+
+def test_behind_a_proxy_a_target_that_resolves_to_a_private_address_never_reaches_the_proxy(web, monkeypatch):
+    with serve_proxy({}) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        for url in (f"http://internal.example:{web.internal_port}/secret", f"http://{PRIVATE}:{web.internal_port}/"):
+            with pytest.raises(FetchError) as failure:
+                Fetcher(web.config()).get(url)
+            assert failure.value.kind == "blocked_address"
+        assert proxy.targets == []
+
+
+def test_robots_txt_is_fetched_once_per_site_when_many_threads_reach_it_together(web):
+    fetcher = Fetcher(web.config(per_host_concurrency=8))
+    rules = RobotsRules(robots_txt_getter(fetcher), "newsbeam")
+    before = web.https.count("/robots.txt")
+    start = threading.Barrier(8)
+
+    def ask():
+        start.wait()
+        rules.allowed(f"{web.https.base}/news/ferry-terminal.html")
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert web.https.count("/robots.txt") - before == 1
+
+
+def test_total_timeout_counts_from_the_request_not_the_wait_for_a_slot(tmp_path):
+    def slow(handler):
+        time.sleep(0.4)
+        handler.reply(200, b"<p>late but fine</p>", "text/html")
+
+    with serve(FIXTURE_SITE, {"/slow": slow}) as site:
+        # One request at a time to the host: the fourth waits ~1.2 s for its slot, longer than the
+        # 0.9 s total timeout, yet each response takes 0.4 s once asked for.
+        config = FetchConfig(allow_private_hosts=True, per_host_concurrency=1, per_host_delay=0,
+                             total_timeout=0.9, retry=RetryPolicy(max_attempts=1))
+        fetcher = Fetcher(config)
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(fetcher.get(f"{site.base}/slow").status))
+                   for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert results == [200] * 4
+
+
+def test_default_run_over_https_host_names_ingests_and_gives_one_error_row_per_hostile_link(web, tmp_path):
+    out = tmp_path / "out"
+    feed = f"{web.http.base}/feeds/web.atom"  # http: the site moves it to https with a 301
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--feeds", feed, "--output", str(out),
+                             *web.options()], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    con = connect(str(out))
+    urls = {row[0] for row in con.execute("SELECT url FROM articles").fetchall()}
+    assert urls == {f"{web.https.base}/news/ferry-terminal.html", f"{web.https.base}/news/library-reopens.html"}
+    errors = sorted(con.execute("SELECT error_kind, stage FROM errors").fetchall())
+    assert errors == sorted([("blocked_address", "fetch_page"), ("blocked_address", "fetch_page"),
+                             ("tls_error", "fetch_page"), ("invalid_url", "parse_feed"),
+                             ("invalid_url", "parse_feed"), ("no_link", "parse_feed"),
+                             ("no_link", "parse_feed"), ("no_link", "parse_feed")])  # "http://[::1/x" has no link
+    [manifest] = [json.loads(p.read_text()) for p in (out / "_runs").glob("*.json")]
+    [report] = manifest["feeds"]
+    assert (report["entries"], report["articles"], report["duplicates"], report["errors"]) == (10, 2, 0, 8)
+    assert web.internal.count("/secret") == 0
