@@ -201,3 +201,14 @@ def test_content_hash_is_sha1_of_utf8_text_and_sensitive_to_changes():
     assert content_hash("Café") == hashlib.sha1("Café".encode("utf-8")).hexdigest()
     assert content_hash("Café") != content_hash("Cafe")
     assert len(content_hash("")) == 40
+
+
+@pytest.mark.parametrize("label_in", ["http", "meta"])
+def test_decode_html_keeps_a_utf8_page_with_stray_bytes_as_utf8_with_replacement_characters(label_in):
+    # As browsers (WHATWG) do: the UTF-8 label wins and each invalid byte becomes U+FFFD; the page
+    # must not be re-read as Windows-1252 ("â‚¬14 million").
+    body = ("<p>The council set aside €14 million for the ferry terminal.</p>".encode("utf-8")
+            + b"<p>Stray \xff byte.</p>")
+    content_type, head = ("text/html; charset=utf-8", b"") if label_in == "http" else ("text/html", b'<meta charset="utf-8">')
+    text = decode_html(head + body, content_type)
+    assert "€14 million" in text and "Stray \ufffd byte." in text
