@@ -78,7 +78,7 @@ def fetch_bench(pages: int, latency: float, threads: int) -> None:
     from transforms.retry import RetryPolicy
 
     site = TimedSite(pages, latency)
-    config = FetchConfig(allow_private_hosts=True, per_host_concurrency=threads, per_host_delay=0,
+    config = FetchConfig(allowed_networks=("127.0.0.1/32",), per_host_concurrency=threads, per_host_delay=0,
                          retry=RetryPolicy(max_attempts=1))
     with tempfile.TemporaryDirectory() as root, serve(root, site.routes()) as server:
         entries = [{"link": f"{server.base}/a/{n}.html", "feed_url": "bench", "article_id": str(n)}
@@ -106,8 +106,8 @@ def memory_run(count: int) -> None:
     feeds = [f"/feeds/{first}.xml" for first in range(0, count, FEED_SIZE)]
     routes = {**TimedSite(count, 0).routes(), **{path: feed for path in feeds}}
     with tempfile.TemporaryDirectory() as root, serve(root, routes) as server:
-        options = PipelineOptions(["--output", os.path.join(root, "out"), "--allow_private_hosts",
-                                   "--per_host_delay=0", "--per_host_concurrency=16"])
+        options = PipelineOptions(["--output", os.path.join(root, "out"), "--per_host_delay=0",
+                                   "--allow_private_network=127.0.0.1/32", "--per_host_concurrency=16"])
         manifest = batch.run(options, [server.base + path for path in feeds])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"articles": manifest["totals"]["articles"], "peak_rss_mb": peak_mb}))
