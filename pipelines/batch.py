@@ -78,7 +78,8 @@ def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions,
           retry_entries: list[dict] = ()):
     """The batch graph: poll each feed once (see feed_request), add the entries to retry, drop
     what is already known, ingest and commit."""
-    fetched = p | "FeedRequests" >> beam.Create(feed_requests) | "FetchFeeds" >> FetchFeeds(run_id, options.fetch_config())
+    fetched = p | "FeedRequests" >> beam.Create(feed_requests) | "FetchFeeds" >> FetchFeeds(
+        run_id, options.fetch_config(), options.date_window())
     retried = p | "RetryEntries" >> beam.Create(list(retry_entries))
     entries = (fetched.entries, retried) | "AllEntries" >> beam.Flatten()
     unique = entries | "DropDuplicates" >> DropDuplicates(run_id, options.output)

@@ -1,5 +1,6 @@
 """newsbeam's pipeline options: the Beam way, so every standard Beam option passes through."""
 
+import datetime as dt
 import ipaddress
 import ssl
 
@@ -7,6 +8,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from transforms.fetch import CONTACT_URL, FetchConfig, user_agent
 from transforms.netguard import parse_pin
+from transforms.records import DateWindow
 from transforms.quotes import MIXED_SPANS
 from transforms.retry import RetryPolicy
 
@@ -51,6 +53,11 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--ca_bundle", default=None, metavar="PEM",
                             help="also trust the CA certificates in this file (a TLS-inspecting proxy, a "
                                  "private mirror); verification is never turned off")
+        parser.add_argument("--since", default=None, metavar="YYYY-MM-DD",
+                            help="keep only entries, sitemap URLs and archive records dated on or after this day "
+                                 "(UTC; undated ones are left out when a bound is given)")
+        parser.add_argument("--until", default=None, metavar="YYYY-MM-DD",
+                            help="keep only those dated on or before this day (UTC)")
         # The dataset keeps every construction measured at >= 0.6 precision, each row with its
         # confidence; `confidence >= 0.84` selects the set `newsbeam extract` emits by default.
         parser.add_argument("--min_quote_confidence", type=float, default=0.6,
@@ -59,6 +66,9 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
                             help="span a mixed quote as its reported clause (default) or as the quoted words alone")
         parser.add_argument("--verbose", action="store_true", default=False, help="show Beam's own logging")
+
+    def date_window(self) -> DateWindow:
+        return DateWindow(self.since, self.until)
 
     def fetch_config(self) -> FetchConfig:
         return FetchConfig(connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
@@ -100,11 +110,11 @@ def out_of_range(options: PipelineOptions) -> str | None:
     for name in _NOT_NEGATIVE:
         if values.get(name) is not None and not values[name] >= 0:
             return f"--{name} must be 0 or more, not {values[name]}"
-    return confidence_out_of_range(values.get("min_quote_confidence")) or network_options_invalid(values)
+    return confidence_out_of_range(values.get("min_quote_confidence")) or fetch_options_invalid(values)
 
 
-def network_options_invalid(values: dict) -> str | None:
-    """What is wrong with --allow_private_network, --resolve or --ca_bundle, or None."""
+def fetch_options_invalid(values: dict) -> str | None:
+    """What is wrong with --allow_private_network, --resolve, --since/--until or --ca_bundle, or None."""
     for network in values.get("allow_private_network") or ():
         try:
             ipaddress.ip_network(network, strict=False)
@@ -115,6 +125,14 @@ def network_options_invalid(values: dict) -> str | None:
             parse_pin(pin)
         except ValueError as exc:
             return str(exc) if str(exc).startswith("--resolve") else f"--resolve {pin!r}: {exc}"
+    for name in ("since", "until"):
+        if values.get(name) is not None:
+            try:
+                dt.date.fromisoformat(values[name])
+            except ValueError:
+                return f"--{name} takes a day as YYYY-MM-DD, not {values[name]!r}"
+    if values.get("since") and values.get("until") and values["since"] > values["until"]:
+        return f"--since {values['since']} is after --until {values['until']}"
     bundle = values.get("ca_bundle")
     if bundle:
         try:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from transforms.articles import NoBody, article_from_entry
 from transforms.feeds import FeedError, discover_feed_links, html_to_text, parse_feed
-from transforms.fetch import FetchError, Response
+from transforms.fetch import FetchConfig, FetchError, Response
 from transforms.ingest import BadLink, feed_request, key_entry, poll_feed
 
 FEED_URL = "https://herald.example/feeds/news.xml"
@@ -211,6 +211,8 @@ def test_file_entities_are_never_expanded_into_entries(body):
 
 class FakeFetcher:
     """Answers every URL with the same body (a page, then whatever it links to)."""
+
+    config = FetchConfig()
 
     def __init__(self, body: bytes, content_type: str, status: int = 200):
         self.body, self.content_type, self.status = body, content_type, status

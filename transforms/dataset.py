@@ -175,7 +175,7 @@ class _WriteManifestFn(beam.DoFn):
 def build_manifest(header: dict, facts: list[dict]) -> dict:
     """Fold the run's facts (feed reports, entry outcomes, committed files) into its manifest."""
     feeds, files, totals = {}, [], {"entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
-    report_keys = ("fetch_url", "http_status", "status", "error_kind")
+    report_keys = ("fetch_url", "http_status", "status", "error_kind", "outside_dates")
     rows = {table: 0 for table in TABLES}
     for fact in facts:
         if fact["fact"] == "feed":
@@ -209,7 +209,7 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
 
 def _feed_record(feed_url: str) -> dict:
     return {"feed_url": feed_url, "fetch_url": None, "http_status": None, "status": None, "error_kind": None,
-            "entries": 0, "retried": 0, "articles": 0, "duplicates": 0, "errors": 0}
+            "entries": 0, "outside_dates": 0, "retried": 0, "articles": 0, "duplicates": 0, "errors": 0}
 
 
 def feed_state(report: dict, run_id: str, checked_at: str) -> dict:

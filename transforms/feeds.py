@@ -59,7 +59,7 @@ def _entry(e, feed_url: str, base_url: str, feed_title: str | None) -> dict:
     if not authors and e.get("author"):
         authors = [e.get("author")]
     return {
-        "link": _absolute(base_url, e.get("link")),
+        "link": absolute_link(base_url, e.get("link")),
         "guid": e.get("id") or e.get("guid"),
         "title": e.get("title"),
         "summary": e.get("summary"),
@@ -72,7 +72,7 @@ def _entry(e, feed_url: str, base_url: str, feed_title: str | None) -> dict:
     }
 
 
-def _absolute(base_url: str, link) -> str:
+def absolute_link(base_url: str, link) -> str:
     """The entry's link made absolute; as written when it can't be joined (the entry then fails alone)."""
     if not link or not isinstance(link, str):
         return ""

@@ -1,5 +1,6 @@
 """Small constructors shared by the stages: error rows and partition dates."""
 
+import dataclasses
 import datetime as dt
 import json
 import traceback as tb
@@ -10,6 +11,25 @@ from transforms.urls import record_id
 
 def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat()
+
+
+@dataclasses.dataclass(frozen=True)
+class DateWindow:
+    """--since/--until: the dates (inclusive, UTC) of the entries and records to keep; open when unset.
+    With a bound set, an undated entry is outside: nobody can tell that it belongs."""
+    since: str | None = None   # YYYY-MM-DD
+    until: str | None = None
+
+    def holds(self, timestamp: str | None) -> bool:
+        if self.since is None and self.until is None:
+            return True
+        if not timestamp:
+            return False
+        try:
+            day = dt.datetime.fromisoformat(timestamp).astimezone(dt.timezone.utc).date().isoformat()
+        except ValueError:
+            return False
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
 
 def partition_date(*timestamps: str | None) -> str:
