@@ -13,7 +13,8 @@ from schemas import SCHEMA_VERSION
 from transforms.dataset import (WriteDataset, WriteManifest, load_feed_state, manifest_path, new_run_id,
                                 rollback_incomplete_runs)
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, feed_request
+from transforms.ingest import (DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, ReadArchives, archived_page,
+                               feed_request)
 
 
 def _keyed_by_feed(outcome: str):
@@ -49,7 +50,11 @@ class IngestAndCommit(beam.PTransform):
     def expand(self, streams):
         options, run_id, output = self.options, self.run_id, self.options.output
         config = options.fetch_config()
-        pages = streams["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
+        # Pages found in web archives need no request; the others are fetched.
+        archived, linked = streams["new"] | "ArchivedOrLinked" >> beam.Partition(
+            lambda entry, _: 0 if "archived" in entry else 1, 2)
+        fetched = linked | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
+        pages = (archived | "AsPages" >> beam.Map(archived_page), fetched) | "AllPages" >> beam.Flatten()
         extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
         articles = extracted.articles
         quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id, options.min_quote_confidence,
@@ -75,16 +80,20 @@ class IngestAndCommit(beam.PTransform):
 
 
 def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, run_id: str, header: dict,
-          retry_entries: list[dict] = ()):
-    """The batch graph: poll each feed once (see feed_request), add the entries to retry, drop
-    what is already known, ingest and commit."""
+          retry_entries: list[dict] = (), archives: list[str] = ()):
+    """The batch graph: poll each feed or sitemap once (see feed_request), read each web archive, add
+    the entries to retry, drop what is already known, ingest and commit."""
     fetched = p | "FeedRequests" >> beam.Create(feed_requests) | "FetchFeeds" >> FetchFeeds(
         run_id, options.fetch_config(), options.date_window())
+    read = p | "ArchivePaths" >> beam.Create(list(archives)) | "ReadArchives" >> ReadArchives(
+        run_id, options.fetch_config(), options.record_filter())
     retried = p | "RetryEntries" >> beam.Create(list(retry_entries))
-    entries = (fetched.entries, retried) | "AllEntries" >> beam.Flatten()
+    entries = (fetched.entries, read.entries, retried) | "AllEntries" >> beam.Flatten()
     unique = entries | "DropDuplicates" >> DropDuplicates(run_id, options.output)
     streams = {"new": unique["new"], "duplicates": unique["duplicates"], "retried": retried,
-               "reports": fetched.reports, "feed_errors": fetched.errors, "entry_errors": unique["errors"]}
+               "reports": (fetched.reports, read.reports) | "AllReports" >> beam.Flatten(),
+               "feed_errors": (fetched.errors, read.errors) | "SourceErrors" >> beam.Flatten(),
+               "entry_errors": unique["errors"]}
     return streams | "IngestAndCommit" >> IngestAndCommit(options, run_id, header)
 
 
@@ -102,18 +111,20 @@ def run_header(options: PipelineOptions, run_id: str, feed_urls: list[str], **ex
     }
 
 
-def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict] = ()) -> dict:
-    """Run one batch ingest and return its manifest."""
+def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict] = (),
+        archives: list[str] = ()) -> dict:
+    """Run one batch ingest of feeds, sitemaps and web archives, and return its manifest."""
     nb = options.view_as(NewsbeamOptions)
     run_id = nb.run_id or new_run_id()
     # One writer at a time: the rollback below would delete a running run's files, and
     # compaction would move files from under it.
     with dataset_lock(nb.output, wait=False, purpose="run"):
         rollback_incomplete_runs(nb.output)
-        header = run_header(options, run_id, feed_urls, entries_retried=len(retry_entries))
+        header = run_header(options, run_id, feed_urls, entries_retried=len(retry_entries),
+                            archives_requested=list(archives))
         state = load_feed_state(nb.output)
         requests = [feed_request(url, state.get(url)) for url in feed_urls]
         with beam.Pipeline(options=options) as p:
-            build(p, requests, nb, run_id, header, retry_entries)
+            build(p, requests, nb, run_id, header, retry_entries, archives)
         with FileSystems.open(manifest_path(nb.output, run_id)) as f:
             return json.loads(f.read())

@@ -134,12 +134,12 @@ def _run_help() -> None:
     parser.print_help()
 
 
-def _execute(options, feed_urls: list[str], retry_entries: list[dict]) -> dict:
+def _execute(options, feed_urls: list[str], retry_entries: list[dict], archives: list[str] = ()) -> dict:
     from pipelines import batch
     from pipelines.options import NewsbeamOptions
     os.environ["NEWSBEAM_PROGRESS"] = "1"
     try:
-        return batch.run(options, feed_urls, retry_entries)
+        return batch.run(options, feed_urls, retry_entries, archives)
     except Exception as exc:
         if _interrupted(exc):
             raise KeyboardInterrupt from None
@@ -164,6 +164,17 @@ def _one_line(exc: Exception) -> str:
     return f"{type(exc).__name__}: {lines[-1]}" if lines else type(exc).__name__
 
 
+def _read_archives(nb) -> list[str]:
+    from pipelines.sources import SourceError, read_archives
+    from transforms.fetch import Fetcher
+    if not nb.warc and not nb.cc_news:
+        return []
+    try:
+        return read_archives(nb.warc, nb.cc_news, nb.archive_base, Fetcher(nb.fetch_config()))
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _read_feeds(nb) -> list[str]:
     from pipelines.sources import SourceError, read_sources
     try:
@@ -183,9 +194,10 @@ def cmd_run(argv: list[str]) -> int:
     options, nb = _pipeline_options(argv)
     if nb.retry_errors and not nb.output:
         nb.output = nb.retry_errors
-    if not nb.feeds and not nb.retry_errors:
-        raise UsageError("--feeds is required: feed URLs, a text file of URLs, or an OPML file "
-                         "(or --retry-errors DIR to retry what earlier runs failed on)")
+    if not nb.feeds and not nb.retry_errors and not nb.warc and not nb.cc_news:
+        raise UsageError("--feeds is required: feed or sitemap URLs, a text file of URLs, or an OPML file "
+                         "(or --warc/--cc_news to read web archives, --retry-errors DIR to retry what earlier "
+                         "runs failed on)")
     if not nb.output:
         raise UsageError("--output is required: the dataset directory to write")
     if nb.run_id and not nb.run_id.replace("_", "").isalnum():
@@ -197,11 +209,12 @@ def cmd_run(argv: list[str]) -> int:
         feed_urls, retry_entries = _failed_inputs(nb.retry_errors)
     if nb.feeds:
         feed_urls = list(dict.fromkeys(feed_urls + _read_feeds(nb)))
-    if not feed_urls and not retry_entries:
+    archives = _read_archives(nb)
+    if not feed_urls and not retry_entries and not archives:
         print(f"nothing to retry: no failed feeds or pages in {nb.retry_errors}")
         return 0
     _check_output(nb.output)
-    return _run_and_report(options, feed_urls, retry_entries)
+    return _run_and_report(options, feed_urls, retry_entries, archives)
 
 
 def cmd_stream(argv: list[str]) -> int:
@@ -259,10 +272,10 @@ def _check_output(output: str) -> None:
         raise UsageError(f"cannot create --output {output}: {exc.strerror}") from None
 
 
-def _run_and_report(options, feed_urls: list[str], retry_entries: list[dict] = ()) -> int:
+def _run_and_report(options, feed_urls: list[str], retry_entries: list[dict] = (), archives: list[str] = ()) -> int:
     from pipelines.options import NewsbeamOptions
     try:
-        manifest = _execute(options, feed_urls, list(retry_entries))
+        manifest = _execute(options, feed_urls, list(retry_entries), list(archives))
     except RunFailed as exc:
         hint = "" if options.view_as(NewsbeamOptions).verbose else "\n(rerun with --verbose for the full log)"
         print(f"newsbeam: the run could not complete: {exc}{hint}", file=sys.stderr)
@@ -279,7 +292,8 @@ def summary(manifest: dict) -> str:
              "  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
     for feed in manifest["feeds"]:
         state = (feed["error_kind"] or (feed["status"] == "not_modified" and "not modified (304)")
-                 or (feed["http_status"] and f"HTTP {feed['http_status']}") or "not polled, entries retried")
+                 or (feed["http_status"] and f"HTTP {feed['http_status']}") or (feed["status"] == "ok" and "read")
+                 or "not polled, entries retried")
         lines.append(f"  {feed['feed_url']}: {state}, {feed['entries']} entries, {feed['articles']} new, "
                      f"{feed['duplicates']} dup, {feed['errors']} err")
     return "\n".join(lines)

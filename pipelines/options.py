@@ -7,6 +7,7 @@ import ssl
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from transforms.fetch import CONTACT_URL, FetchConfig, user_agent
+from transforms.archives import CC_NEWS_BASE, RecordFilter, cc_news_months
 from transforms.netguard import parse_pin
 from transforms.records import DateWindow
 from transforms.quotes import MIXED_SPANS
@@ -53,6 +54,20 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--ca_bundle", default=None, metavar="PEM",
                             help="also trust the CA certificates in this file (a TLS-inspecting proxy, a "
                                  "private mirror); verification is never turned off")
+        parser.add_argument("--warc", nargs="+", action="extend", default=None, metavar="PATH",
+                            help="web archive files (WARC or ARC, gzipped or not) to ingest without fetching: "
+                                 "local paths, globs or any Beam filesystem URL (gs://, s3://)")
+        parser.add_argument("--cc_news", default=None, metavar="YYYY-MM[..YYYY-MM]",
+                            help="ingest Common Crawl's news archive (CC-NEWS) for these months, listed from "
+                                 "--archive_base")
+        parser.add_argument("--archive_base", default=CC_NEWS_BASE,
+                            help="where the CC-NEWS archive lives: its public URL, a mirror, s3://commoncrawl, "
+                                 "or a local directory laid out the same way")
+        parser.add_argument("--hosts", action="append", default=[], metavar="HOST[,HOST]",
+                            help="from archives, keep only pages of these hosts (and their subdomains)")
+        parser.add_argument("--languages", action="append", default=[], metavar="LANG[,LANG]",
+                            help="from archives, keep only pages declared in these languages (ISO 639-1, e.g. "
+                                 "en,de); pages that declare none are kept")
         parser.add_argument("--since", default=None, metavar="YYYY-MM-DD",
                             help="keep only entries, sitemap URLs and archive records dated on or after this day "
                                  "(UTC; undated ones are left out when a bound is given)")
@@ -69,6 +84,11 @@ class NewsbeamOptions(PipelineOptions):
 
     def date_window(self) -> DateWindow:
         return DateWindow(self.since, self.until)
+
+    def record_filter(self) -> RecordFilter:
+        def listed(values):
+            return tuple(v.strip().lower() for value in values or () for v in value.split(",") if v.strip())
+        return RecordFilter(listed(self.hosts), self.date_window(), listed(self.languages))
 
     def fetch_config(self) -> FetchConfig:
         return FetchConfig(connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
@@ -133,6 +153,11 @@ def fetch_options_invalid(values: dict) -> str | None:
                 return f"--{name} takes a day as YYYY-MM-DD, not {values[name]!r}"
     if values.get("since") and values.get("until") and values["since"] > values["until"]:
         return f"--since {values['since']} is after --until {values['until']}"
+    if values.get("cc_news"):
+        try:
+            cc_news_months(values["cc_news"])
+        except ValueError:
+            return f"--cc_news takes YYYY-MM or YYYY-MM..YYYY-MM, not {values['cc_news']!r}"
     bundle = values.get("ca_bundle")
     if bundle:
         try:

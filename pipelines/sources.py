@@ -54,3 +54,37 @@ def _read_opml(source: str, data: bytes) -> list[str]:
     except lxml.etree.XMLSyntaxError as exc:
         raise SourceError(f"{source}: not valid OPML: {exc}") from None
     return [o.get("xmlUrl").strip() for o in root.iter("outline") if o.get("xmlUrl")]
+
+
+def read_archives(warc: list[str], cc_news: str | None, archive_base: str, fetcher) -> list[str]:
+    """Web archive files from --warc (paths, globs, Beam filesystem or http(s) URLs) and --cc_news
+    (months of Common Crawl's news archive, listed from `archive_base`), in order, without repeats."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from transforms.archives import archive_paths, cc_news_listing, cc_news_months
+    from transforms.fetch import FetchError
+
+    paths = []
+    for pattern in warc or ():
+        if _is_url(pattern):
+            paths.append(pattern)
+            continue
+        try:
+            matched = sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+        except Exception as exc:  # each filesystem raises its own kinds
+            raise SourceError(f"--warc {pattern}: cannot list it ({type(exc).__name__}: {exc})") from None
+        if not matched:
+            raise SourceError(f"--warc {pattern}: no such archive file")
+        paths.extend(matched)
+    for month in cc_news_months(cc_news) if cc_news else ():
+        listing = f"{archive_base.rstrip('/')}/{cc_news_listing(month)}"
+        try:
+            if _is_url(listing):
+                data = fetcher.get(listing).body
+            else:
+                with FileSystems.open(listing, compression_type="uncompressed") as f:
+                    data = f.read()
+            paths.extend(archive_paths(data, archive_base))
+        except (OSError, FetchError, ValueError, EOFError) as exc:
+            raise SourceError(f"--cc_news {month}: cannot read its file list {listing} ({exc})") from None
+    return list(dict.fromkeys(paths))

@@ -9,7 +9,7 @@ stay readable (DuckDB's `union_by_name` fills the new columns with NULL).
 
 import pyarrow as pa
 
-# 1: the first layout. 2: errors.traceback.
+# 1: the first layout. 2: errors.traceback; articles.warc_file, warc_offset, warc_record_id.
 SCHEMA_VERSION = 2
 PARTITION_COLUMN = "date"
 
@@ -34,6 +34,9 @@ ARTICLES = pa.schema([
     ("body_source", pa.string()),       # "page" (trafilatura) or "feed" (entry content fallback)
     ("http_status", pa.int16()),
     ("run_id", pa.string()),
+    ("warc_file", pa.string()),         # for pages read from a web archive (v2): where the capture is
+    ("warc_offset", pa.int64()),
+    ("warc_record_id", pa.string()),
 ])
 
 QUOTES = pa.schema([

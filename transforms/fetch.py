@@ -5,6 +5,7 @@ Failures raise FetchError with a short machine-readable `kind` (timeout, http_40
 blocked_address, ...) that becomes the error row's `error_kind`.
 """
 
+import contextlib
 import dataclasses
 import ipaddress
 import ssl
@@ -141,6 +142,25 @@ class Fetcher:
             exc.url = url  # the URL asked for, whatever hop failed: it is what a retry needs
             raise
         return response
+
+    @contextlib.contextmanager
+    def stream(self, url: str):
+        """The body of a large download (a web archive) as a file-like stream, read as it arrives:
+        no size cap, no decoding, no redirects, not retried; FetchError unless the answer is 200."""
+        check_url(url)
+        try:
+            raw = self._manager_for(url).request("GET", url, redirect=False, preload_content=False,
+                                                 decode_content=False)
+        except BlockedAddress as exc:
+            raise FetchError("blocked_address", str(exc), url) from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise FetchError("connection_error", _reason(exc), url) from exc
+        try:
+            if raw.status != 200:
+                raise FetchError(f"http_{raw.status}", f"HTTP {raw.status} for {url}", url, raw.status)
+            yield raw
+        finally:
+            raw.release_conn()
 
     def _follow(self, url: str, headers: dict | None) -> Response:
         current, seen, permanent, still_permanent = url, {url}, None, True

@@ -19,6 +19,7 @@ from transforms.articles import (NoBody, article_from_entry, content_hash, decod
 from transforms.dataset import ingested_article_ids
 from transforms.feeds import FeedError, discover_feed_links, parse_feed
 from transforms.fetch import FetchConfig, FetchError, Fetcher, check_url
+from transforms.archives import RecordFilter, open_archive, read_archive
 from transforms.politeness import RobotsRules
 from transforms.sitemaps import MAX_DEPTH, MAX_SITEMAPS, gunzip, is_sitemap, parse_sitemap, robots_sitemaps
 from transforms.records import DateWindow, error_row, exception_row, partition_date, utc_now
@@ -194,6 +195,79 @@ class FetchFeeds(beam.PTransform):
     def expand(self, requests):
         return requests | "PollFeeds" >> beam.ParDo(
             _FetchFeedFn(self.run_id, self.fetch_config, self.window)).with_outputs(ERRORS, REPORTS, main="entries")
+
+
+class _ReadArchiveFn(beam.DoFn):
+    """An archive file's path -> an entry for each HTML page it holds (the page inside, so no request
+    is made), error rows for records that could not be read, and a report for the manifest."""
+
+    def __init__(self, run_id: str, fetch_config: FetchConfig, keep: RecordFilter):
+        self.run_id, self.fetch_config, self.keep = run_id, fetch_config, keep
+
+    def setup(self):
+        self.fetcher = Fetcher(self.fetch_config)
+
+    def process(self, path: str):
+        pages, skipped, failures = 0, 0, 0
+        report = {"fact": "feed", "feed_url": path, "fetch_url": path, "http_status": None, "status": "ok",
+                  "error_kind": None, "etag": None, "last_modified": None}
+        try:
+            with open_archive(path, self.fetcher) as stream:
+                for outcome, item in read_archive(stream, path, self.keep, self.fetch_config.max_bytes):
+                    if outcome == "page":
+                        pages += 1
+                        yield archived_entry(path, item)
+                    elif outcome == "skip":
+                        skipped += 1
+                    else:
+                        failures += 1
+                        progress.count("errors")
+                        yield pvalue.TaggedOutput(ERRORS, error_row(
+                            self.run_id, "read_archive", item["url"] or f"{path}#{item['offset']}", item["kind"],
+                            item["message"], feed_url=path,
+                            payload={"warc_file": path, "warc_offset": item["offset"]}))
+        except (OSError, FetchError) as exc:  # a missing or unreadable file; what came before it stands
+            report.update(status="error", error_kind="unreadable_archive")
+            progress.count("errors")
+            yield pvalue.TaggedOutput(ERRORS, error_row(self.run_id, "read_archive", path, "unreadable_archive",
+                                                        f"{type(exc).__name__}: {exc}", feed_url=path,
+                                                        payload={"warc_file": path}))
+        progress.count("feeds_fetched")
+        progress.count("entries", pages)
+        yield pvalue.TaggedOutput(REPORTS, {**report, "entries": pages, "records_skipped": skipped,
+                                            "records_failed": failures})
+
+
+class ReadArchives(beam.PTransform):
+    """Archive paths -> entries carrying their archived page, with `errors` and per-file `reports`.
+    Files are spread over the workers first: the file is the unit of parallelism, then the record
+    (the dedup that follows shuffles the records by article)."""
+
+    def __init__(self, run_id: str, fetch_config: FetchConfig, keep: RecordFilter = RecordFilter()):
+        super().__init__()
+        self.run_id, self.fetch_config, self.keep = run_id, fetch_config, keep
+
+    def expand(self, paths):
+        return (paths
+                | "SpreadFiles" >> beam.Reshuffle()
+                | "ReadRecords" >> beam.ParDo(_ReadArchiveFn(self.run_id, self.fetch_config, self.keep))
+                .with_outputs(ERRORS, REPORTS, main="entries"))
+
+
+def archived_entry(path: str, page: dict) -> dict:
+    """An entry for a page found in an archive; `archived` holds the capture until it is extracted."""
+    return {"link": page["url"], "guid": page["warc_record_id"], "title": None, "summary": None, "content": None,
+            "published_at": None, "authors": [], "tags": [], "feed_url": path, "feed_title": None,
+            "warc_file": path, "warc_offset": page["warc_offset"], "warc_record_id": page["warc_record_id"],
+            "archived": {"fetched_at": page["warc_date"], "content_type": page["content_type"], "body": page["body"]}}
+
+
+def archived_page(entry: dict) -> dict:
+    """A new archived entry as the page the fetch stage would have given."""
+    capture = entry["archived"]
+    entry = {k: v for k, v in entry.items() if k != "archived"}
+    return {"entry": entry, "fetched_at": capture["fetched_at"] or utc_now(), "status": 200,
+            "final_url": entry["link"], "content_type": capture["content_type"], "body": capture["body"]}
 
 
 class BadLink(Exception):
@@ -412,6 +486,9 @@ def page_to_article(page: dict, run_id: str) -> dict:
         "content_hash": content_hash(text),
         "body_source": body_source,
         "http_status": page.get("status"),
+        "warc_file": entry.get("warc_file"),
+        "warc_offset": entry.get("warc_offset"),
+        "warc_record_id": entry.get("warc_record_id"),
         "run_id": run_id,
         PARTITION_COLUMN: partition_date(published_at, page["fetched_at"]),
     }

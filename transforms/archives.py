@@ -1,0 +1,175 @@
+"""Web archives (WARC, and ARC read as WARC; gzip per record or whole file) to archived pages.
+
+`read_archive` walks one file's records with warcio and yields what each became: a page (an HTML
+`response` with status 200 that passes the filters), a skip (counted, not kept) or a failure with
+the file and offset. A record that can't be read does not end the file: on a seekable file the
+reader looks for the next record (the next gzip member, or the next `WARC/1.x` line) and goes on.
+
+`cc_news_archives` lists the files of Common Crawl's news archive for some months.
+"""
+
+import contextlib
+import dataclasses
+import gzip
+import io
+import re
+from urllib.parse import urlsplit
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from warcio.archiveiterator import ArchiveIterator
+
+from transforms.fetch import Fetcher
+from transforms.records import DateWindow
+
+CC_NEWS_BASE = "https://data.commoncrawl.org"
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_LANG = re.compile(rb"""<html[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
+_RECORD_STARTS = (b"\x1f\x8b\x08", b"WARC/1.", b"filedesc://")
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordFilter:
+    """What of an archive to ingest: --hosts (a host or any of its subdomains), --since/--until on the
+    capture date, --languages (from Content-Language or <html lang>; pages that say nothing pass)."""
+    hosts: tuple[str, ...] = ()
+    window: DateWindow = DateWindow()
+    languages: tuple[str, ...] = ()
+
+    def host_kept(self, url: str) -> bool:
+        if not self.hosts:
+            return True
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+    def language_kept(self, content_language: str | None, payload: bytes) -> bool:
+        if not self.languages:
+            return True
+        declared = content_language or ""
+        if not declared:
+            match = _LANG.search(payload[:8192])
+            declared = match.group(1).decode("ascii") if match else ""
+        primary = declared.split(",")[0].strip().split("-")[0].lower()
+        return not primary or primary in self.languages
+
+
+@contextlib.contextmanager
+def open_archive(path: str, fetcher: Fetcher):
+    """An archive file's raw bytes: any Beam filesystem path (local, gs://, s3://, ...), seekable; or
+    an http(s) URL streamed through the fetcher's guarded pool (no recovery past a damaged record)."""
+    if path.lower().startswith(("http://", "https://")):
+        with fetcher.stream(path) as stream:
+            yield stream
+        return
+    # UNCOMPRESSED: warcio reads the gzip members itself, and their offsets are the records' addresses.
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+        yield stream
+
+
+def read_archive(stream, path: str, keep: RecordFilter = RecordFilter(), max_bytes: int = 10 * 1024 * 1024):
+    """Yield ("page", page), ("skip", reason) or ("failure", failure) for each record of one archive.
+
+    page: url, warc_date, warc_record_id, warc_offset, content_type, body (the HTTP payload).
+    failure: offset, url (when known), kind (corrupt_record, truncated_record, too_large), message."""
+    start = 0
+    while start is not None:
+        start = yield from _read_from(stream, path, keep, max_bytes, start)
+
+
+def _read_from(stream, path: str, keep: RecordFilter, max_bytes: int, start: int):
+    """Records from `start` on; returns where to go on after a record that could not be read (None: done)."""
+    if start:
+        stream.seek(start)
+    records = ArchiveIterator(stream, arc2warc=True)
+    offset = start
+    try:
+        for record in records:
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            outcome = _outcome(record, url, keep, max_bytes)
+            offset = records.get_record_offset()  # reads the record to its end
+            if record.raw_stream.limit > 0:  # the file ended inside the record's declared length
+                yield "failure", {"offset": offset, "url": url, "kind": "truncated_record",
+                                  "message": f"record at offset {offset} of {path} ends before its Content-Length"}
+                return None
+            if outcome[0] == "page":
+                outcome[1]["warc_offset"] = offset
+            elif outcome[0] == "failure":
+                outcome[1]["offset"] = offset
+            yield outcome
+            offset = records.offset
+    except Exception as exc:  # warcio and zlib raise many types on damaged bytes
+        failed_at = records.offset if records.offset >= offset else offset
+        yield "failure", {"offset": failed_at, "url": None, "kind": "corrupt_record",
+                          "message": f"unreadable record at offset {failed_at} of {path}: {type(exc).__name__}: "
+                                     f"{str(exc)[:200]}"}
+        return _next_record_start(stream, failed_at + 1)
+    return None
+
+
+def _outcome(record, url: str | None, keep: RecordFilter, max_bytes: int):
+    if record.rec_type != "response" or not url:
+        return "skip", f"{record.rec_type} record"
+    if not record.http_headers or record.http_headers.get_statuscode() != "200":
+        return "skip", "not an HTTP 200 response"
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if not content_type.split(";")[0].strip().lower() in _HTML_TYPES:
+        return "skip", "not HTML"
+    date = record.rec_headers.get_header("WARC-Date")
+    if not keep.host_kept(url) or not keep.window.holds(_iso(date)):
+        return "skip", "filtered"
+    body = record.content_stream().read(max_bytes + 1)
+    if len(body) > max_bytes:
+        return "failure", {"url": url, "kind": "too_large", "message": f"payload exceeds {max_bytes} bytes"}
+    if not keep.language_kept(record.http_headers.get_header("Content-Language"), body):
+        return "skip", "filtered"
+    return "page", {"url": url, "warc_date": _iso(date), "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
+                    "content_type": content_type, "body": body}
+
+
+def _next_record_start(stream, position: int) -> int | None:
+    """Where the next record after a damaged one seems to start; None when the file can't be searched."""
+    try:
+        stream.seek(position)
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None  # a stream we can't go back in: the rest of the file is lost, and said so
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        window = tail + chunk
+        found = [i for i in (window.find(marker) for marker in _RECORD_STARTS) if i >= 0]
+        if found:
+            return position - len(tail) + min(found)
+        tail = window[-16:]
+        position += len(chunk)
+    return None
+
+
+def _iso(warc_date: str | None) -> str | None:
+    if not warc_date:
+        return None
+    return warc_date.replace("Z", "+00:00")
+
+
+def cc_news_months(spec: str) -> list[str]:
+    """`YYYY-MM` or `YYYY-MM..YYYY-MM` -> the months it covers; ValueError when malformed."""
+    first, _, last = spec.partition("..")
+    last = last or first
+    y0, m0 = (int(x) for x in first.split("-"))
+    y1, m1 = (int(x) for x in last.split("-"))
+    if not (1 <= m0 <= 12 and 1 <= m1 <= 12) or (y0, m0) > (y1, m1):
+        raise ValueError(f"--cc_news takes YYYY-MM or YYYY-MM..YYYY-MM, not {spec!r}")
+    months = []
+    while (y0, m0) <= (y1, m1):
+        months.append(f"{y0:04d}/{m0:02d}")
+        y0, m0 = (y0 + 1, 1) if m0 == 12 else (y0, m0 + 1)
+    return months
+
+
+def cc_news_listing(month: str) -> str:
+    """The path, under the archive's base, of one month's file list (gzip, one path a line)."""
+    return f"crawl-data/CC-NEWS/{month}/warc.paths.gz"
+
+
+def archive_paths(listing: bytes, base: str) -> list[str]:
+    """The archive files a `warc.paths.gz` names, under `base`."""
+    text = gzip.decompress(listing).decode("utf-8")
+    return [f"{base.rstrip('/')}/{line.strip()}" for line in text.splitlines() if line.strip()]
