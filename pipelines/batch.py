@@ -13,8 +13,8 @@ from schemas import SCHEMA_VERSION
 from transforms.dataset import (WriteDataset, WriteManifest, load_feed_state, manifest_path, new_run_id,
                                 rollback_incomplete_runs)
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import (DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, ReadArchives, archived_page,
-                               feed_request)
+from transforms.ingest import (DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, LoadArchivedPages,
+                               ReadArchives, feed_request)
 
 
 def _keyed_by_feed(outcome: str):
@@ -54,7 +54,7 @@ class IngestAndCommit(beam.PTransform):
         archived, linked = streams["new"] | "ArchivedOrLinked" >> beam.Partition(
             lambda entry, _: 0 if "archived" in entry else 1, 2)
         fetched = linked | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
-        pages = (archived | "AsPages" >> beam.Map(archived_page), fetched) | "AllPages" >> beam.Flatten()
+        pages = (archived | "LoadArchivedPages" >> LoadArchivedPages(config), fetched) | "AllPages" >> beam.Flatten()
         extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
         articles = extracted.articles
         quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id, options.min_quote_confidence,

@@ -19,7 +19,7 @@ from pipelines.site import serve
 from pipelines.sources import SourceError, read_archives
 from tests.conftest import FIXTURE_SITE
 from tests.test_cli import newsbeam
-from transforms.archives import RecordFilter, cc_news_months, read_archive
+from transforms.archives import RecordFilter, addressable, cc_news_months, read_archive, read_record
 from transforms.fetch import FetchConfig, Fetcher
 from transforms.records import DateWindow
 
@@ -232,3 +232,20 @@ def test_the_run_command_reads_archives_and_names_a_missing_one(archives, tmp_pa
     assert missing.returncode == 2 and "no such archive file" in missing.stderr
     month = newsbeam("run", "--cc_news", "2026-13", "--output", str(tmp_path / "out"))
     assert month.returncode == 2 and "--cc_news takes YYYY-MM" in month.stderr
+
+
+def test_records_are_read_by_offset_only_where_each_stands_alone(archives, tmp_path):
+    root = archives[0]
+    per_record, plain = (root / "2026-11-a.warc.gz").read_bytes(), (root / "plain.warc").read_bytes()
+    whole_file = gzip.compress(write_warc(capture_set()[1:5], compress=False)[0])
+    assert addressable(io.BytesIO(per_record)) and addressable(io.BytesIO(plain))
+    assert not addressable(io.BytesIO(whole_file))
+    # by reference: the first pass keeps offsets, and each body is read back from its own offset
+    pages = [item for kind, item in read_archive(io.BytesIO(per_record), "a", with_body=False) if kind == "page"]
+    assert "body" not in pages[0]
+    assert read_record(io.BytesIO(per_record), pages[0]["warc_offset"]) == page("ferry-terminal.html")
+    # a whole-file gzip archive still works: its pages travel with their bodies
+    (tmp_path / "whole.warc.gz").write_bytes(whole_file)
+    manifest = batch.run(PipelineOptions(["--output", str(tmp_path / "out")]), [],
+                         archives=[str(tmp_path / "whole.warc.gz")])
+    assert manifest["totals"]["articles"] == 2

@@ -13,6 +13,7 @@ import dataclasses
 import gzip
 import io
 import re
+import zlib
 from urllib.parse import urlsplit
 
 from apache_beam.io.filesystem import CompressionTypes
@@ -66,17 +67,69 @@ def open_archive(path: str, fetcher: Fetcher):
         yield stream
 
 
-def read_archive(stream, path: str, keep: RecordFilter = RecordFilter(), max_bytes: int = 10 * 1024 * 1024):
+def read_archive(stream, path: str, keep: RecordFilter = RecordFilter(), max_bytes: int = 10 * 1024 * 1024,
+                 with_body: bool = True):
     """Yield ("page", page), ("skip", reason) or ("failure", failure) for each record of one archive.
 
-    page: url, warc_date, warc_record_id, warc_offset, content_type, body (the HTTP payload).
+    page: url, warc_date, warc_record_id, warc_offset, content_type, and with `with_body` the body
+    (the HTTP payload; without it, `read_record` fetches it later from the offset).
     failure: offset, url (when known), kind (corrupt_record, truncated_record, too_large), message."""
     start = 0
     while start is not None:
-        start = yield from _read_from(stream, path, keep, max_bytes, start)
+        start = yield from _read_from(stream, path, keep, max_bytes, start, with_body)
 
 
-def _read_from(stream, path: str, keep: RecordFilter, max_bytes: int, start: int):
+def addressable(stream, probe: int = 4 << 20) -> bool:
+    """True when each record can be read on its own from its offset: an uncompressed file, or one
+    gzip member per record (the WARC convention; a whole-file gzip is not). Leaves the stream at 0."""
+    try:
+        head = stream.read(2)
+        if head != b"\x1f\x8b":
+            return bool(head)
+        stream.seek(0)
+        member, read = zlib.decompressobj(wbits=31), 0
+        while read < probe and not member.eof:
+            chunk = stream.read(1 << 16)
+            if not chunk:
+                break
+            read += len(chunk)
+            member.decompress(chunk, 1 << 20)
+            while member.unconsumed_tail and not member.eof:
+                member.decompress(member.unconsumed_tail, 1 << 20)
+        return member.eof and member.unused_data[:2] == b"\x1f\x8b"  # a second member follows the first
+    except (OSError, zlib.error):
+        return False
+    finally:
+        stream.seek(0)
+
+
+def record_stream(stream):
+    """(stream to read records from, by_reference): a file whose records stand alone is read as it is,
+    each page to be re-read from its offset later (by_reference); anything else gzip-compressed (a
+    whole-file gzip, or a stream that can't seek) is read through a decompressor, with offsets into
+    the decompressed bytes, and pages keep their bodies."""
+    if stream.seekable():
+        if addressable(stream):
+            return stream, True
+        head = stream.read(2)
+        stream.seek(0)
+    else:
+        stream = io.BufferedReader(stream)
+        head = stream.peek(2)[:2]
+    return (gzip.GzipFile(fileobj=stream) if head == b"\x1f\x8b" else stream), False
+
+
+def read_record(stream, offset: int, max_bytes: int = 10 * 1024 * 1024) -> bytes:
+    """The HTTP payload of the record at `offset` of an addressable archive (see `addressable`)."""
+    stream.seek(offset)
+    record = next(iter(ArchiveIterator(stream, arc2warc=True)))
+    body = record.content_stream().read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise ValueError(f"payload exceeds {max_bytes} bytes")
+    return body
+
+
+def _read_from(stream, path: str, keep: RecordFilter, max_bytes: int, start: int, with_body: bool = True):
     """Records from `start` on; returns where to go on after a record that could not be read (None: done)."""
     if start:
         stream.seek(start)
@@ -85,7 +138,7 @@ def _read_from(stream, path: str, keep: RecordFilter, max_bytes: int, start: int
     try:
         for record in records:
             url = record.rec_headers.get_header("WARC-Target-URI")
-            outcome = _outcome(record, url, keep, max_bytes)
+            outcome = _outcome(record, url, keep, max_bytes, with_body)
             offset = records.get_record_offset()  # reads the record to its end
             if record.raw_stream.limit > 0:  # the file ended inside the record's declared length
                 yield "failure", {"offset": offset, "url": url, "kind": "truncated_record",
@@ -106,7 +159,7 @@ def _read_from(stream, path: str, keep: RecordFilter, max_bytes: int, start: int
     return None
 
 
-def _outcome(record, url: str | None, keep: RecordFilter, max_bytes: int):
+def _outcome(record, url: str | None, keep: RecordFilter, max_bytes: int, with_body: bool = True):
     if record.rec_type != "response" or not url:
         return "skip", f"{record.rec_type} record"
     if not record.http_headers or record.http_headers.get_statuscode() != "200":
@@ -117,13 +170,18 @@ def _outcome(record, url: str | None, keep: RecordFilter, max_bytes: int):
     date = record.rec_headers.get_header("WARC-Date")
     if not keep.host_kept(url) or not keep.window.holds(_iso(date)):
         return "skip", "filtered"
+    page = {"url": url, "warc_date": _iso(date), "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
+            "content_type": content_type}
+    if record.length > max_bytes + 64 * 1024:  # the declared length, HTTP headers included
+        return "failure", {"url": url, "kind": "too_large", "message": f"payload exceeds {max_bytes} bytes"}
+    if not with_body and not keep.languages:
+        return "page", page  # the body is read later, from the record's offset, where it is extracted
     body = record.content_stream().read(max_bytes + 1)
     if len(body) > max_bytes:
         return "failure", {"url": url, "kind": "too_large", "message": f"payload exceeds {max_bytes} bytes"}
     if not keep.language_kept(record.http_headers.get_header("Content-Language"), body):
         return "skip", "filtered"
-    return "page", {"url": url, "warc_date": _iso(date), "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
-                    "content_type": content_type, "body": body}
+    return "page", {**page, "body": body} if with_body else page
 
 
 def _next_record_start(stream, position: int) -> int | None:

@@ -15,6 +15,11 @@ from transforms.feeds import html_to_text
 # token F1 0.958 default, 0.960 comments off, 0.964 comments off + favor_precision, at the same
 # speed. Comments off also keeps readers' words out of quotes and figures.
 EXTRACT_SETTINGS = dict(include_comments=False, include_tables=True, favor_precision=True)
+# The same without trafilatura's fallback extractors: 1.5x faster, F1 0.962. Its few bad results
+# have a shape: one block of text (no paragraphs found) or a list of fragments (under 4 words a
+# line). Only those pages get the full extraction: F1 0.966 at 0.70 of the full call's time.
+FAST_SETTINGS = dict(include_comments=False, include_tables=True, fast=True)
+MIN_WORDS_PER_LINE = 4
 
 # Fewer words than this is a teaser or page furniture (nav, captions), not an article body:
 # such a page falls back to the feed entry, and a teaser entry is not an article either.
@@ -85,7 +90,9 @@ def _decode(body: bytes, charset: str) -> str:
 
 def extract_article(html: str, url: str) -> dict:
     """Body text and metadata of one article page; raises NoBody when there is no article."""
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **EXTRACT_SETTINGS)
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **FAST_SETTINGS)
+    if doc is None or looks_wrong(doc.text or ""):
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **EXTRACT_SETTINGS)
     text = (doc.text or "").strip() if doc is not None else ""
     if word_count(text) < MIN_ARTICLE_WORDS:
         raise NoBody(f"no article body on the page (found {word_count(text)} words)")
@@ -99,6 +106,12 @@ def extract_article(html: str, url: str) -> dict:
         "tags": list(doc.tags or []),
         "text": text,
     }
+
+
+def looks_wrong(text: str) -> bool:
+    """A fast extraction to redo in full: a single block, or fragments of under 4 words a line."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) <= 1 or word_count(text) < MIN_WORDS_PER_LINE * len(lines)
 
 
 def article_from_entry(entry: dict) -> dict:

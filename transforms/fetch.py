@@ -155,6 +155,7 @@ class Fetcher:
             raise FetchError("blocked_address", str(exc), url) from exc
         except urllib3.exceptions.HTTPError as exc:
             raise FetchError("connection_error", _reason(exc), url) from exc
+        raw.auto_close = False  # readers wrapping it (buffers, gzip) read past the end and must see b"", not a closed file
         try:
             if raw.status != 200:
                 raise FetchError(f"http_{raw.status}", f"HTTP {raw.status} for {url}", url, raw.status)

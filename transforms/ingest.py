@@ -5,6 +5,7 @@ Each stage is a composite over a thin DoFn; the hard logic lives in the pure mod
 """
 
 import concurrent.futures
+import contextlib
 import traceback
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from transforms.articles import (NoBody, article_from_entry, content_hash, decod
 from transforms.dataset import ingested_article_ids
 from transforms.feeds import FeedError, discover_feed_links, parse_feed
 from transforms.fetch import FetchConfig, FetchError, Fetcher, check_url
-from transforms.archives import RecordFilter, open_archive, read_archive
+from transforms.archives import RecordFilter, open_archive, read_archive, read_record, record_stream
 from transforms.politeness import RobotsRules
 from transforms.sitemaps import MAX_DEPTH, MAX_SITEMAPS, gunzip, is_sitemap, parse_sitemap, robots_sitemaps
 from transforms.records import DateWindow, error_row, exception_row, partition_date, utc_now
@@ -212,8 +213,12 @@ class _ReadArchiveFn(beam.DoFn):
         report = {"fact": "feed", "feed_url": path, "fetch_url": path, "http_status": None, "status": "ok",
                   "error_kind": None, "etag": None, "last_modified": None}
         try:
-            with open_archive(path, self.fetcher) as stream:
-                for outcome, item in read_archive(stream, path, self.keep, self.fetch_config.max_bytes):
+            with open_archive(path, self.fetcher) as raw:
+                # Pages of a file whose records can be read one by one travel as (file, offset), not as
+                # bytes: the body is read where it is extracted, so the shuffle moves no HTML.
+                stream, by_reference = record_stream(raw)
+                for outcome, item in read_archive(stream, path, self.keep, self.fetch_config.max_bytes,
+                                                  with_body=not by_reference):
                     if outcome == "page":
                         pages += 1
                         yield archived_entry(path, item)
@@ -255,19 +260,61 @@ class ReadArchives(beam.PTransform):
 
 
 def archived_entry(path: str, page: dict) -> dict:
-    """An entry for a page found in an archive; `archived` holds the capture until it is extracted."""
+    """An entry for a page found in an archive; `archived` holds the capture (its body, or none when
+    the body is to be read from the record's offset) until it is extracted."""
     return {"link": page["url"], "guid": page["warc_record_id"], "title": None, "summary": None, "content": None,
             "published_at": None, "authors": [], "tags": [], "feed_url": path, "feed_title": None,
             "warc_file": path, "warc_offset": page["warc_offset"], "warc_record_id": page["warc_record_id"],
-            "archived": {"fetched_at": page["warc_date"], "content_type": page["content_type"], "body": page["body"]}}
+            "archived": {"fetched_at": page["warc_date"], "content_type": page["content_type"],
+                         "body": page.get("body")}}
 
 
-def archived_page(entry: dict) -> dict:
-    """A new archived entry as the page the fetch stage would have given."""
-    capture = entry["archived"]
-    entry = {k: v for k, v in entry.items() if k != "archived"}
-    return {"entry": entry, "fetched_at": capture["fetched_at"] or utc_now(), "status": 200,
-            "final_url": entry["link"], "content_type": capture["content_type"], "body": capture["body"]}
+class _LoadArchivedFn(beam.DoFn):
+    """A new archived entry -> the page the fetch stage would have given, its body read from the
+    archive at the record's offset when it did not travel with the entry."""
+
+    def __init__(self, fetch_config: FetchConfig):
+        self.fetch_config = fetch_config
+
+    def setup(self):
+        self.fetcher = Fetcher(self.fetch_config)
+
+    def start_bundle(self):
+        self.files = contextlib.ExitStack()
+        self.open = {}
+
+    def process(self, entry):
+        capture = entry["archived"]
+        entry = {k: v for k, v in entry.items() if k != "archived"}
+        page = {"entry": entry, "fetched_at": capture["fetched_at"] or utc_now(), "status": 200,
+                "final_url": entry["link"], "content_type": capture["content_type"], "body": capture["body"]}
+        if page["body"] is None:
+            try:
+                page["body"] = read_record(self._stream(entry["warc_file"]), entry["warc_offset"],
+                                           self.fetch_config.max_bytes)
+            except Exception as exc:  # the file changed or went away since it was listed
+                page.update(status=None, failure={"stage": "read_archive", "kind": "unreadable_record",
+                                                  "message": f"{type(exc).__name__}: {exc}"[:300]})
+        yield page
+
+    def _stream(self, path: str):
+        if path not in self.open:
+            self.open[path] = self.files.enter_context(open_archive(path, self.fetcher))
+        return self.open[path]
+
+    def finish_bundle(self):
+        self.files.close()
+
+
+class LoadArchivedPages(beam.PTransform):
+    """New entries found in archives -> pages, without a request."""
+
+    def __init__(self, fetch_config: FetchConfig):
+        super().__init__()
+        self.fetch_config = fetch_config
+
+    def expand(self, entries):
+        return entries | "ReadBodies" >> beam.ParDo(_LoadArchivedFn(self.fetch_config))
 
 
 class BadLink(Exception):
