@@ -231,12 +231,12 @@ class _ReadArchiveFn(beam.DoFn):
                             self.run_id, "read_archive", item["url"] or f"{path}#{item['offset']}", item["kind"],
                             item["message"], feed_url=path,
                             payload={"warc_file": path, "warc_offset": item["offset"]}))
-        except (OSError, FetchError) as exc:  # a missing or unreadable file; what came before it stands
+        except Exception as exc:  # a missing or unreadable file (each filesystem has its own errors)
             report.update(status="error", error_kind="unreadable_archive")
             progress.count("errors")
-            yield pvalue.TaggedOutput(ERRORS, error_row(self.run_id, "read_archive", path, "unreadable_archive",
-                                                        f"{type(exc).__name__}: {exc}", feed_url=path,
-                                                        payload={"warc_file": path}))
+            yield pvalue.TaggedOutput(ERRORS, exception_row(self.run_id, "read_archive", path, exc,
+                                                            kind="unreadable_archive", feed_url=path,
+                                                            payload={"warc_file": path}))
         progress.count("feeds_fetched")
         progress.count("entries", pages)
         yield pvalue.TaggedOutput(REPORTS, {**report, "entries": pages, "records_skipped": skipped,
