@@ -148,13 +148,7 @@ class Fetcher:
         """The body of a large download (a web archive) as a file-like stream, read as it arrives:
         no size cap, no decoding, no redirects, not retried; FetchError unless the answer is 200."""
         check_url(url)
-        try:
-            raw = self._manager_for(url).request("GET", url, redirect=False, preload_content=False,
-                                                 decode_content=False)
-        except BlockedAddress as exc:
-            raise FetchError("blocked_address", str(exc), url) from exc
-        except urllib3.exceptions.HTTPError as exc:
-            raise FetchError("connection_error", _reason(exc), url) from exc
+        raw = self._send(url, decode_content=False)
         raw.auto_close = False  # readers wrapping it (buffers, gzip) read past the end and must see b"", not a closed file
         try:
             if raw.status != 200:
@@ -197,31 +191,34 @@ class Fetcher:
         with self.limiter.slot(urlsplit(url).netloc.lower()):
             # The total timeout runs from here: time spent queueing behind the per-host limit is not the server's.
             sent = time.monotonic()
-            try:
-                raw = self._manager_for(url).request("GET", url, headers=headers, redirect=False,
-                                                     preload_content=False)
-            except BlockedAddress as exc:
-                raise FetchError("blocked_address", str(exc), url) from exc
-            except urllib3.exceptions.NameResolutionError as exc:
-                raise FetchError("dns_error", _reason(exc), url) from exc
-            except urllib3.exceptions.SSLError as exc:  # a bad certificate is an error row, never data
-                raise FetchError("tls_error", _reason(exc), url) from exc
-            except urllib3.exceptions.ProxyError as exc:
-                raise FetchError("proxy_error", _reason(exc), url) from exc
-            except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
-                raise FetchError("connection_error", _reason(exc), url) from exc
-            except urllib3.exceptions.TimeoutError as exc:  # connecting, or waiting for the headers
-                raise FetchError("timeout", f"timed out: {_reason(exc)}", url) from exc
-            except urllib3.exceptions.LocationParseError as exc:
-                raise FetchError("invalid_url", _reason(exc), url) from exc
-            except urllib3.exceptions.HTTPError as exc:
-                raise FetchError("connection_error", _reason(exc), url) from exc
+            raw = self._send(url, headers=headers)
             try:
                 body = self._read_capped(raw, url, sent + budget)
             finally:
                 raw.release_conn()
         return Response(url, url, raw.status, {k.lower(): v for k, v in raw.headers.items()}, body,
                         elapsed=time.monotonic() - sent)
+
+    def _send(self, url: str, **kwargs):
+        """GET `url` once, not following redirects, the body not yet read; failures as FetchError."""
+        try:
+            return self._manager_for(url).request("GET", url, redirect=False, preload_content=False, **kwargs)
+        except BlockedAddress as exc:
+            raise FetchError("blocked_address", str(exc), url) from exc
+        except urllib3.exceptions.NameResolutionError as exc:
+            raise FetchError("dns_error", _reason(exc), url) from exc
+        except urllib3.exceptions.SSLError as exc:  # a bad certificate is an error row, never data
+            raise FetchError("tls_error", _reason(exc), url) from exc
+        except urllib3.exceptions.ProxyError as exc:
+            raise FetchError("proxy_error", _reason(exc), url) from exc
+        except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
+            raise FetchError("connection_error", _reason(exc), url) from exc
+        except urllib3.exceptions.TimeoutError as exc:  # connecting, or waiting for the headers
+            raise FetchError("timeout", f"timed out: {_reason(exc)}", url) from exc
+        except urllib3.exceptions.LocationParseError as exc:
+            raise FetchError("invalid_url", _reason(exc), url) from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise FetchError("connection_error", _reason(exc), url) from exc
 
     def _read_capped(self, raw, url: str, deadline: float) -> bytes:
         # Stream and count decoded bytes, so neither a huge body nor a gzip bomb is buffered.
