@@ -1,34 +1,33 @@
-"""DuckDB query time on many small Parquet files vs the same rows after `newsbeam compact`.
+"""DuckDB query time on a Delta table of many small commits vs the same rows after `newsbeam compact`.
 
-    .venv/bin/python bench/compact.py                       # 1,000,000 quote rows in 2,000 files, 30 dates
-    .venv/bin/python bench/compact.py --rows 200000 --files 400 --repeat 5
+    .venv/bin/python bench/compact.py                       # 1,000,000 quote rows in 2,000 commits, 30 dates
+    .venv/bin/python bench/compact.py --rows 200000 --commits 400 --repeat 5
     .venv/bin/python bench/compact.py --keep DIR            # keep both datasets: DIR and DIR-compacted
 
 Generates synthetic quote rows (schemas.QUOTES: speakers from a pool of invented names with
 a Zipf-like spread, titles, cues, quote texts of 6-60 words from a news vocabulary (a pool of
-50,000), their sentence, offsets, confidence) spread over --partitions dates and written, exactly like the
-pipeline writes them, with transforms.dataset.write_parquet_file as --files files of
---rows/--files rows (part-<run_id>-<n>.parquet, over --runs simulated runs with a manifest each).
-The dataset is copied, the copy compacted with pipelines.compact.compact() (timed once), and each
-query is timed on both (best of --repeat, the repeats interleaved uncompacted / compacted so
+50,000), their sentence, offsets, confidence) spread over --partitions dates and committed exactly
+as the pipeline commits them (transforms.dataset.write_data_file, then commit(): one file and one
+Delta commit per simulated run, --commits of them). The dataset is copied, the copy compacted
+with pipelines.compact.run_compact (optimize + checkpoint + vacuum, retention 0; timed once), and
+each query is timed on both (best of --repeat, the repeats interleaved uncompacted / compacted so
 machine noise hits both alike); it prints both times, the ratio uncompacted / compacted, and
 whether the answers are identical.
 
-Queries (plain DuckDB, read_parquet('DIR/quotes/*/*.parquet', hive_partitioning = true), a fresh
-connection per timing so nothing is cached between runs):
+Queries (plain DuckDB with the delta extension, delta_scan('DIR/quotes'), a fresh connection per
+timing so nothing is cached between runs):
   speakers  SELECT speaker, count(*), avg(length(text)) ... GROUP BY speaker ORDER BY 2 DESC LIMIT 20
   per date  SELECT date, count(*) ... GROUP BY date ORDER BY date
-  count     SELECT count(*)  (footers only: the pure per-file cost)
+  count     SELECT count(*)
 
 Writes only into temp dirs (removed at the end unless --keep). Needs no ../shared. Exit code 0
-(it is a measurement). About 1.5 minutes with the defaults on 2 cores.
+(it is a measurement).
 """
 
 import argparse
 import datetime as dt
 import hashlib
 import itertools
-import json
 import os
 import random
 import shutil
@@ -41,9 +40,8 @@ sys.path.insert(0, ROOT)
 
 import duckdb  # noqa: E402
 
-from pipelines.compact import compact, format_stats  # noqa: E402
-from schemas import QUOTES  # noqa: E402
-from transforms.dataset import write_parquet_file  # noqa: E402
+from pipelines.compact import format_stats, run_compact  # noqa: E402
+from transforms.dataset import build_manifest, commit, delta_extension, write_data_file  # noqa: E402
 
 FIRST = ("Amara Bjorn Carmen Dmitri Elif Fatima Gareth Hana Ines Jonas Kofi Leila Mateo Nadia Olu Priya "
          "Quentin Rosa Sven Tariq Ulla Vikram Wen Ximena Yusuf Zofia Anders Beatriz Chidi Dara").split()
@@ -84,31 +82,30 @@ def quote_rows(rng: random.Random, start: int, count: int, run_id: str, names, c
     return rows
 
 
-def generate(out: str, rows: int, files: int, partitions: int, runs: int, seed: int = 7) -> None:
-    """`files` files over `runs` runs; each run writes its files round-robin over the dates."""
+def generate(out: str, rows: int, commits: int, partitions: int, seed: int = 7) -> None:
+    """`commits` simulated runs, each committing one file of rows/commits rows, round-robin over the dates."""
     rng = random.Random(seed)
     names, weights = speakers(rng)
     cum_weights = list(itertools.accumulate(weights))
     texts = [" ".join(rng.choices(WORDS, k=rng.randint(6, 60))).capitalize() + "." for _ in range(50_000)]
     day0 = dt.date(2026, 1, 1)
     dates = [(day0 + dt.timedelta(days=d)).isoformat() for d in range(partitions)]
-    per_file, made, file_no = rows // files, 0, 0
-    os.makedirs(os.path.join(out, "_runs"))
-    for r in range(runs):
+    per_commit, made = rows // commits, 0
+    for r in range(commits):
         run_id = (dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(hours=r)).strftime(
             "%Y%m%dT%H%M%SZ") + f"{r:04x}"
-        for n in range(files // runs + (1 if r < files % runs else 0)):
-            count = per_file if file_no < files - 1 else rows - made
-            date = dates[file_no % partitions]
-            write_parquet_file(f"{out}/quotes/date={date}/part-{run_id}-{n:04d}.parquet",
-                               quote_rows(rng, made, count, run_id, names, cum_weights, texts), QUOTES)
-            made, file_no = made + count, file_no + 1
-        with open(os.path.join(out, "_runs", f"{run_id}.json"), "w") as f:
-            json.dump({"run_id": run_id, "feeds": []}, f)
+        count = per_commit if r < commits - 1 else rows - made
+        written = write_data_file(out, "quotes", dates[r % partitions], run_id,
+                                  quote_rows(rng, made, count, run_id, names, cum_weights, texts))
+        facts = [{"fact": "file", **written}]
+        manifest = build_manifest({"run_id": run_id, "started_at": dt.datetime.now(dt.timezone.utc).isoformat()},
+                                  facts)
+        commit(out, {"commit_id": run_id, "files": facts, "feed_states": [], "manifest": manifest})
+        made += count
 
 
 def queries(out: str) -> dict[str, str]:
-    source = f"read_parquet('{out}/quotes/*/*.parquet', hive_partitioning = true)"
+    source = f"delta_scan('{os.path.abspath(out)}/quotes')"
     return {
         "speakers": f"SELECT speaker, count(*), round(avg(length(text)), 6) FROM {source} "
                     "GROUP BY speaker ORDER BY 2 DESC, 1 LIMIT 20",
@@ -119,6 +116,7 @@ def queries(out: str) -> dict[str, str]:
 
 def timed(sql: str) -> tuple[float, list]:
     con = duckdb.connect()  # fresh: nothing cached from the previous timing
+    con.execute(f"LOAD '{delta_extension()}'")
     started = time.perf_counter()
     result = con.execute(sql).fetchall()
     seconds = time.perf_counter() - started
@@ -126,22 +124,21 @@ def timed(sql: str) -> tuple[float, list]:
     return seconds, result
 
 
-def count_files(out: str) -> int:
-    return sum(len(files) for _, _, files in os.walk(os.path.join(out, "quotes")))
+def data_files(out: str) -> list[str]:
+    return [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(out, "quotes")) if "_delta_log" not in d
+            for f in fs if f.endswith(".parquet")]
 
 
 def parquet_bytes(out: str) -> int:
-    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(out, "quotes")) for f in fs)
+    return sum(os.path.getsize(f) for f in data_files(out))
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--files", type=int, default=2_000)
+    parser.add_argument("--commits", type=int, default=2_000, help="simulated runs, one file and commit each")
     parser.add_argument("--partitions", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=200, help="simulated ingest runs the files come from")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--target_rows", type=int, default=None, help="compact() target (default: its own)")
     parser.add_argument("--keep", metavar="DIR", help="build the dataset in DIR (must not exist), its compacted copy in DIR-compacted, keep both")
     args = parser.parse_args(argv)
 
@@ -150,20 +147,19 @@ def main(argv: list[str]) -> int:
         os.makedirs(out)
     try:
         started = time.perf_counter()
-        generate(out, args.rows, args.files, args.partitions, args.runs)
+        generate(out, args.rows, args.commits, args.partitions)
         size = parquet_bytes(out)
-        print(f"generated {args.rows:,} quote rows in {count_files(out):,} files over {args.partitions} dates "
+        print(f"generated {args.rows:,} quote rows in {args.commits:,} commits ({len(data_files(out)):,} files) over "
+              f"{args.partitions} dates "
               f"({size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s; duckdb {duckdb.__version__}, "
               f"{os.cpu_count()} cpu(s), best of {args.repeat}")
         compacted = out + "-compacted"
         shutil.copytree(out, compacted)
 
-        kwargs = {"target_rows": args.target_rows} if args.target_rows else {}
-        stats = compact(compacted, **kwargs)
+        stats = run_compact(compacted, retention_hours=0)
         print(format_stats(stats))
-        print(f"compaction: {stats['seconds']:.2f}s for {stats['rows']:,} rows "
-              f"({stats['rows'] / max(stats['seconds'], 1e-9):,.0f} rows/s), "
-              f"{size / 1e6:.1f} MB -> {parquet_bytes(compacted) / 1e6:.1f} MB")
+        print(f"compaction: {stats['seconds']:.2f}s for {args.rows:,} rows, {len(data_files(out)):,} -> "
+              f"{len(data_files(compacted)):,} files, {size / 1e6:.1f} MB -> {parquet_bytes(compacted) / 1e6:.1f} MB")
 
         # Repeats interleaved (uncompacted, compacted, uncompacted, ...) so noise hits both alike.
         before, after = queries(out), queries(compacted)

@@ -50,6 +50,7 @@ SETTINGS = {
     "default": {},
     "comments off": {"include_comments": False},
     "comments off + favor_precision": {"include_comments": False, "favor_precision": True},
+    "comments off, fast (no fallback extractors)": {"include_comments": False, "include_tables": True, "fast": True},
 }
 
 

@@ -1,17 +1,14 @@
-"""The batch pipeline: poll feeds once, ingest what is new, write the datasets and a run manifest."""
+"""The batch pipeline: poll feeds once, ingest what is new, commit the tables and the run's manifest."""
 
 import datetime as dt
-import json
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from pipelines.compact import dataset_lock
 from pipelines.options import NewsbeamOptions
 from schemas import SCHEMA_VERSION
-from transforms.dataset import (WriteDataset, WriteManifest, load_feed_state, manifest_path, new_run_id,
-                                rollback_incomplete_runs)
+from transforms.dataset import (CommitRun, Lease, WriteDataset, check_run_id, load_feed_state, manifest, new_run_id,
+                                recover)
 from transforms.enrich import ExtractFigures, ExtractQuotes
 from transforms.ingest import (DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, LoadArchivedPages,
                                ReadArchives, feed_request)
@@ -38,8 +35,8 @@ class CountOutcomes(beam.PTransform):
 
 
 class IngestAndCommit(beam.PTransform):
-    """New entries -> pages -> articles, quotes, figures; every stream committed to the dataset,
-    then the manifest. Takes a dict of PCollections: new, duplicates, reports, the error streams
+    """New entries -> pages -> articles, quotes, figures; every stream written as files, then all
+    committed at once with the manifest (one commit per table per run or window). Takes a dict of PCollections: new, duplicates, reports, the error streams
     feed_errors and entry_errors (entries that failed before their page was fetched), and
     optionally retried (entries of earlier runs tried again)."""
 
@@ -76,7 +73,7 @@ class IngestAndCommit(beam.PTransform):
         file_facts = files | "Files" >> beam.Flatten() | "FileFacts" >> beam.Map(lambda f: {"fact": "file", **f})
         return ((streams["reports"], file_facts, outcomes)
                 | "Facts" >> beam.Flatten()
-                | "Manifest" >> WriteManifest(output, run_id, self.header))
+                | "Commit" >> CommitRun(output, run_id, self.header))
 
 
 def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, run_id: str, header: dict,
@@ -116,15 +113,15 @@ def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict
     """Run one batch ingest of feeds, sitemaps and web archives, and return its manifest."""
     nb = options.view_as(NewsbeamOptions)
     run_id = nb.run_id or new_run_id()
-    # One writer at a time: the rollback below would delete a running run's files, and
-    # compaction would move files from under it.
-    with dataset_lock(nb.output, wait=False, purpose="run"):
-        rollback_incomplete_runs(nb.output)
+    check_run_id(nb.output, run_id)
+    # One writer at a time: two runs would both take the same new articles, and the second's
+    # feed validators would hide the first's entries from the next poll.
+    with Lease(nb.output, "run"):
+        recover(nb.output)
         header = run_header(options, run_id, feed_urls, entries_retried=len(retry_entries),
                             archives_requested=list(archives))
         state = load_feed_state(nb.output)
         requests = [feed_request(url, state.get(url)) for url in feed_urls]
         with beam.Pipeline(options=options) as p:
             build(p, requests, nb, run_id, header, retry_entries, archives)
-        with FileSystems.open(manifest_path(nb.output, run_id)) as f:
-            return json.loads(f.read())
+        return manifest(nb.output, run_id)

@@ -1,4 +1,4 @@
-"""The `newsbeam` command: run, demo, query, extract.
+"""The `newsbeam` command: run, stream, demo, query, extract, compact, migrate.
 
 Exit codes: 0 success (per-item errors are data, not failures), 1 a run that could not
 complete, 2 a usage error (one line on stderr saying what to fix).
@@ -21,9 +21,10 @@ commands:
   stream   --feeds SOURCE... --output DIR --poll-interval S [--window S] [--duration S] [Beam options]
                                                             poll continuously, commit once per window
   demo     [--output DIR] [Beam options]                   run on the bundled demo site (no internet)
-  query    --data DIR [--format table|csv|json] "SQL"       query DIR with DuckDB (views: articles, quotes, figures, errors)
+  query    --data DIR [--format table|csv|json] "SQL"       query DIR with DuckDB (views: articles, quotes, figures, errors, runs)
   extract  --input DOCS.jsonl --output PREDS.jsonl          quotes and figures of plain-text documents
-  compact  DIR [--target_rows N]                            rewrite small Parquet files into few large ones
+  compact  DIR [--retention_hours H]                        merge small files, checkpoint, delete unused files
+  migrate  DIR                                              convert a dataset of the layout before Delta tables
 
 `newsbeam COMMAND --help` for details."""
 
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     commands = {"run": cmd_run, "stream": cmd_stream, "demo": cmd_demo, "query": cmd_query,
-                "extract": cmd_extract, "compact": cmd_compact}
+                "extract": cmd_extract, "compact": cmd_compact, "migrate": cmd_migrate}
     if command not in commands:
         print(f"newsbeam: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
@@ -200,10 +201,7 @@ def cmd_run(argv: list[str]) -> int:
                          "runs failed on)")
     if not nb.output:
         raise UsageError("--output is required: the dataset directory to write")
-    if nb.run_id and not nb.run_id.replace("_", "").isalnum():
-        raise UsageError("--run_id may hold only letters, digits and _")
-    if nb.run_id and os.path.exists(os.path.join(nb.output, "_runs", f"{nb.run_id}.json")):
-        raise UsageError(f"--run_id {nb.run_id} is already taken in {nb.output}: choose another or leave it out")
+    _check_run_id(nb)
     feed_urls, retry_entries = [], []
     if nb.retry_errors:
         feed_urls, retry_entries = _failed_inputs(nb.retry_errors)
@@ -233,6 +231,7 @@ def cmd_stream(argv: list[str]) -> int:
     if not nb.feeds or not nb.output:
         raise UsageError("--feeds and --output are required")
     feed_urls = _read_feeds(nb)
+    _check_run_id(nb)
     _check_output(nb.output)
     standard = options.view_as(StandardOptions)
     if not standard.runner:
@@ -249,14 +248,24 @@ def cmd_stream(argv: list[str]) -> int:
               "(a streaming runner is needed: --prism_location PATH, see `make prism`, or --runner=FlinkRunner)",
               file=sys.stderr)
         return 1
-    commits = [n for n in os.listdir(os.path.join(nb.output, "_runs")) if n.startswith(run_id)]
+    from transforms.dataset import manifests
+    commits = [m for m in manifests(nb.output) if m.get("stream_run_id") == run_id]
     print(f"stream {run_id} stopped after {len(commits)} window commit(s) -> {nb.output}")
     return 0
 
 
+def _check_run_id(nb) -> None:
+    from transforms.dataset import InvalidRunId, check_run_id
+    if nb.run_id:
+        try:
+            check_run_id(nb.output, nb.run_id)
+        except InvalidRunId as exc:
+            raise UsageError(str(exc)) from None
+
+
 def _failed_inputs(directory: str) -> tuple[list[str], list[dict]]:
-    from transforms.dataset import failed_inputs
-    if not os.path.isdir(os.path.join(directory, "_runs")):
+    from transforms.dataset import failed_inputs, is_dataset
+    if not is_dataset(directory):
         raise UsageError(f"--retry-errors {directory}: not a newsbeam dataset (no _runs/ in it)")
     feeds, entries = failed_inputs(directory)
     print(f"retrying {len(feeds)} failed feed(s) and {len(entries)} failed page(s) from {directory}", file=sys.stderr)
@@ -370,7 +379,7 @@ def cmd_query(argv: list[str]) -> int:
     parser.add_argument("--data", required=True, help="the dataset directory written by `newsbeam run`")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("sql", help="SQL over the views articles, quotes, figures, errors")
+    parser.add_argument("sql", help="SQL over the views articles, quotes, figures, errors, runs")
     args = parser.parse_args(argv)
     if not os.path.isdir(args.data):
         raise UsageError(f"--data {args.data!r} is not a directory")
@@ -444,27 +453,47 @@ def cmd_extract(argv: list[str]) -> int:
 
 
 def cmd_compact(argv: list[str]) -> int:
-    from pipelines.compact import DEFAULT_TARGET_ROWS, CompactError, DatasetLocked, compact, format_stats
-    parser = _ArgParser(prog="newsbeam compact", description="Rewrite each partition's small Parquet files into "
-                        "few large ones, atomically (readers never see a gap or a duplicate).")
+    from pipelines.compact import DEFAULT_RETENTION_HOURS, format_stats, run_compact
+    from transforms.dataset import DatasetBusy, is_dataset
+    parser = _ArgParser(prog="newsbeam compact", description="Merge each table's small files (Delta optimize), "
+                        "write a checkpoint and delete files no longer used (vacuum). Readers see every row once "
+                        "throughout.")
     parser.add_argument("data", help="the dataset directory")
-    parser.add_argument("--target_rows", type=int, default=DEFAULT_TARGET_ROWS, help="rows per file, at most")
+    parser.add_argument("--retention_hours", type=float, default=DEFAULT_RETENTION_HOURS,
+                        help="delete files unused for this long (default a week: time travel and slow readers "
+                             "keep working that far back)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
+    if args.retention_hours < 0:
+        raise UsageError("--retention_hours must be >= 0")
+    if not is_dataset(args.data):
+        raise UsageError(f"{args.data!r} is not a newsbeam dataset")
     try:
-        stats = compact(args.data, target_rows=args.target_rows)
-    except DatasetLocked as exc:
+        stats = run_compact(args.data, args.retention_hours)
+    except DatasetBusy as exc:
         print(f"newsbeam compact: {exc}", file=sys.stderr)
         return 1
-    except CompactError as exc:
-        raise UsageError(str(exc)) from None
-    except Exception as exc:   # a damaged file, a full disk: each partition is swapped whole or not at all
-        if args.verbose:
-            logging.getLogger("newsbeam").error("compaction failed", exc_info=True)
-        print(f"newsbeam compact: stopped: {_one_line(exc)}\n(partitions compacted so far stay compacted; "
-              "the others are unchanged)", file=sys.stderr)
-        return 1
     print(format_stats(stats))
+    return 0
+
+
+def cmd_migrate(argv: list[str]) -> int:
+    from pipelines.compact import run_migrate
+    from transforms.dataset import DatasetBusy, is_dataset
+    parser = _ArgParser(prog="newsbeam migrate", description="Convert a dataset written before Delta tables "
+                        "(part files and _runs/*.json manifests) in place; files of crashed runs are deleted.")
+    parser.add_argument("data", help="the dataset directory")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    if not is_dataset(args.data):
+        raise UsageError(f"{args.data!r} is not a newsbeam dataset")
+    try:
+        done = run_migrate(args.data)
+    except DatasetBusy as exc:
+        print(f"newsbeam migrate: {exc}", file=sys.stderr)
+        return 1
+    print(f"migrate {args.data}: tables converted: {', '.join(done['converted']) or 'none'}; "
+          f"{done['runs']} run manifest(s) moved into _runs; {done['deleted']} file(s) of crashed runs deleted")
     return 0
 
 

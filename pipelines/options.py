@@ -112,12 +112,15 @@ class StreamOptions(PipelineOptions):
                             help="seconds of polls committed together (new articles are queryable within one window)")
         parser.add_argument("--duration", type=float, default=None,
                             help="stop polling after this many seconds (default: run until stopped)")
+        parser.add_argument("--state_ttl", "--state-ttl", type=float, default=7 * 86400.0,
+                            help="seconds an article stays remembered as seen in the stream's state "
+                                 "(committed articles are also checked in the dataset)")
 
 
 # Numeric options and the values that make sense, checked before a run so that a bad one is a usage
 # error rather than a failed run (or, for a zero timeout, a run in which every fetch fails).
 _POSITIVE = ("connect_timeout", "read_timeout", "total_timeout", "max_body_bytes", "max_attempts",
-             "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration")
+             "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration", "state_ttl")
 _NOT_NEGATIVE = ("retry_base_delay", "per_host_delay")
 
 

@@ -1,59 +1,26 @@
-"""DuckDB over the datasets in place: one view per table, hive partitioning on."""
+"""`newsbeam query`: SQL over DIR's views (transforms.dataset.connect) and the ways to print the result."""
 
 import csv
-import glob
 import json
 import math
-import os
 import sys
 
-import duckdb
-import pyarrow as pa
+from transforms.dataset import connect, is_dataset
 
-from schemas import PARTITION_COLUMN, TABLES
+__all__ = ["connect", "is_dataset", "run_query", "print_result", "format_table"]
 
 MAX_CELL = 80
 
 
-def connect(data_dir: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with views `articles`, `quotes`, `figures`, `errors` over DIR."""
-    con = duckdb.connect()
-    for table, schema in TABLES.items():
-        pattern = os.path.join(data_dir, table, f"{PARTITION_COLUMN}=*", "*.parquet")
-        if glob.glob(pattern):
-            # union_by_name keeps datasets written by older schema versions readable.
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_sql_str(pattern)}', "
-                        "hive_partitioning = true, union_by_name = true)")
-        else:  # an empty table with the right columns, so queries still bind
-            empty = pa.schema(list(schema) + [pa.field(PARTITION_COLUMN, pa.date32())]).empty_table()
-            con.register(f"_{table}_empty", empty)
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
-    return con
-
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")
-
-
-def is_dataset(directory: str) -> bool:
-    """True for a directory that a run has written to: it holds _runs/ or a table folder."""
-    return any(os.path.isdir(os.path.join(directory, name)) for name in ("_runs", *TABLES))
-
-
-def run_query(data_dir: str, sql: str, attempts: int = 2) -> tuple[list[str], list[tuple]]:
+def run_query(data_dir: str, sql: str) -> tuple[list[str], list[tuple]]:
+    import duckdb
     con = connect(data_dir)
     try:
-        for attempt in range(attempts):
-            try:
-                cursor = con.execute(sql)
-                if cursor is None:
-                    raise duckdb.InvalidInputException("no SQL statement to run (only blanks or comments)")
-                columns = [d[0] for d in cursor.description] if cursor.description else []
-                return columns, cursor.fetchall()
-            except duckdb.IOException as exc:
-                # A compaction swapped a partition between DuckDB listing and opening its files.
-                if "Cannot open file" not in str(exc) or attempt == attempts - 1:
-                    raise
+        cursor = con.execute(sql)
+        if cursor is None:
+            raise duckdb.InvalidInputException("no SQL statement to run (only blanks or comments)")
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        return columns, cursor.fetchall()
     finally:
         con.close()
 

@@ -2,7 +2,7 @@
 
 The same stages as the batch graph, fed by a periodic impulse. Per-feed state keeps the
 validators (ETag, Last-Modified) and per-article state what was already taken, so nothing is
-fetched or written twice; fixed windows bound each Parquet commit (one manifest per window),
+fetched or written twice; fixed windows bound each commit (one Delta commit per table and a manifest per window),
 so new articles are queryable within a window of being polled.
 """
 
@@ -11,10 +11,9 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.transforms.window import FixedWindows
 
 from pipelines.batch import IngestAndCommit, new_run_id, run_header
-from pipelines.compact import dataset_lock
 from pipelines.options import NewsbeamOptions, StreamOptions
 from transforms.continuous import DropSeenBefore, PollFeeds
-from transforms.dataset import load_feed_state, rollback_incomplete_runs
+from transforms.dataset import Lease, check_run_id, load_feed_state, recover
 from transforms.ingest import feed_request
 
 
@@ -22,7 +21,7 @@ def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions,
           run_id: str, header: dict):
     polled = p | "PollFeeds" >> PollFeeds(feed_requests, stream.poll_interval, stream.duration, run_id,
                                           options.fetch_config())
-    unique = polled.entries | "DropSeenBefore" >> DropSeenBefore(run_id, options.output)
+    unique = polled.entries | "DropSeenBefore" >> DropSeenBefore(run_id, options.output, stream.state_ttl)
     streams = {"new": unique["new"], "duplicates": unique["duplicates"], "reports": polled.reports,
                "feed_errors": polled.errors, "entry_errors": unique["errors"]}
     windowed = {name: pcoll | f"Window{name.title().replace('_', '')}" >> beam.WindowInto(FixedWindows(stream.window))
@@ -31,13 +30,14 @@ def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions,
 
 
 def run(options: PipelineOptions, feed_urls: list[str]) -> str:
-    """Run until stopped (or --duration); returns the run id, whose window commits are
-    DIR/_runs/<run_id>w<window start>.json."""
+    """Run until stopped (or --duration); returns the run id, whose window commits are the rows
+    <run_id>w<window start> of DIR/_runs."""
     nb, stream = options.view_as(NewsbeamOptions), options.view_as(StreamOptions)
     options.view_as(StandardOptions).streaming = True
     run_id = nb.run_id or new_run_id()
-    with dataset_lock(nb.output, wait=False, purpose="stream"):
-        rollback_incomplete_runs(nb.output)
+    check_run_id(nb.output, run_id)
+    with Lease(nb.output, "stream"):
+        recover(nb.output)
         header = run_header(options, run_id, feed_urls, mode="stream", poll_interval=stream.poll_interval,
                             window=stream.window)
         state = load_feed_state(nb.output)

@@ -1,10 +1,10 @@
 """The record types newsbeam writes, and their Arrow schemas: the one source of truth.
 
 Records travel through the pipeline as plain dicts whose keys are these field names.
-Every table is hive-partitioned on `date` (YYYY-MM-DD); the partition column lives in the
-directory name, not in the files. A change here is a versioned decision: bump
-SCHEMA_VERSION, only add nullable fields, never rename or retype one, so old datasets
-stay readable (DuckDB's `union_by_name` fills the new columns with NULL).
+Every table is a Delta Lake table hive-partitioned on `date` (YYYY-MM-DD); the partition
+column lives in the directory name and the Delta log, not in the files.
+A change here is a versioned decision: bump SCHEMA_VERSION, only add nullable fields, never rename or retype one, so old datasets
+stay readable (the commit adds the new column to the Delta schema; older files read it as NULL).
 """
 
 import pyarrow as pa
@@ -91,7 +91,7 @@ ERRORS = pa.schema([
 
 TABLES = {"articles": ARTICLES, "quotes": QUOTES, "figures": FIGURES, "errors": ERRORS}
 
-# What the crawler remembers about each feed between runs (DIR/_state/feeds/part-<run_id>.parquet;
+# What the crawler remembers about each feed between runs (the Delta table DIR/_state/feeds;
 # the newest row per feed_url wins): validators for conditional GET and where the feed now lives.
 FEED_STATE = pa.schema([
     ("feed_url", pa.string()),          # as the user gave it
@@ -102,4 +102,22 @@ FEED_STATE = pa.schema([
     ("run_id", pa.string()),
 ])
 
-__all__ = ["SCHEMA_VERSION", "PARTITION_COLUMN", "ARTICLES", "QUOTES", "FIGURES", "ERRORS", "TABLES", "FEED_STATE"]
+# One row per commit (a batch run, a stream window, a compaction): the run manifest. Its row is
+# committed last, after every table of the run, so it marks the run complete.
+RUNS = pa.schema([
+    ("run_id", pa.string()),            # the commit id: the run id, or <stream run id>w<window start>
+    ("kind", pa.string()),              # run | window
+    ("stream_run_id", pa.string()),     # the stream a window belongs to; null for a batch run
+    ("started_at", _TS),
+    ("finished_at", _TS),
+    ("seconds", pa.float64()),
+    ("entries", pa.int64()),
+    ("articles", pa.int64()),
+    ("duplicates", pa.int64()),
+    ("errors", pa.int64()),
+    ("feed_errors", pa.int64()),
+    ("manifest", pa.string()),          # JSON: options, counts per feed, rows per table, timing
+])
+
+__all__ = ["SCHEMA_VERSION", "PARTITION_COLUMN", "ARTICLES", "QUOTES", "FIGURES", "ERRORS", "TABLES", "FEED_STATE",
+           "RUNS"]

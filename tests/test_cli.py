@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.cli import main
 from tests.test_pipeline import LOCAL
+from transforms.dataset import connect, manifests
 
 NEWSBEAM = [sys.executable, "-m", "pipelines.cli"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,7 +56,7 @@ def test_run_from_a_text_file_of_feeds_prints_a_summary_and_exits_0(site, tmp_pa
     assert result.returncode == 0, result.stderr
     assert "4 new articles, 1 duplicates, 3 errors" in result.stdout
     assert "Traceback" not in result.stderr and "apitools" not in result.stderr
-    manifest = json.loads(next((tmp_path / "out" / "_runs").glob("*.json")).read_text())
+    manifest, = manifests(str(tmp_path / "out"))
     assert [f["feed_url"] for f in manifest["feeds"]] == [f"{site.base}/feeds/local.xml",
                                                           f"{site.base}/feeds/regional.atom"]
 
@@ -186,7 +187,7 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     result = newsbeam("demo", "--output", str(tmp_path / "demo"), "--port", port)
     assert result.returncode == 0, result.stderr
     assert "Who said what" in result.stdout
-    manifest = json.loads(next((tmp_path / "demo" / "_runs").glob("*.json")).read_text())
+    manifest, = manifests(str(tmp_path / "demo"))
     totals = manifest["totals"]
     assert len(manifest["feeds"]) == 3 and totals["feed_errors"] == 0
     assert totals["articles"] >= 30 and totals["duplicates"] >= 1 and totals["errors"] >= 1
@@ -217,8 +218,7 @@ def test_retry_errors_fetches_only_what_failed_and_completes_the_dataset(tmp_pat
         assert main(["run", "--retry-errors", out, *LOCAL]) == 0
         retried = [path for path in site.requests[seen:] if path.startswith("/news/")]
     assert sorted(retried) == ["/news/missing-story.html", "/news/server-error.html"]
-    manifests = sorted((tmp_path / "out" / "_runs").glob("*.json"))
-    second = json.loads(manifests[-1].read_text())
+    second = manifests(out)[-1]
     assert second["totals"] == {**second["totals"], "entries": 2, "articles": 1, "errors": 1}
     assert second["feeds_requested"] == []
 
@@ -249,8 +249,6 @@ def test_a_run_with_quoted_mixed_spans_stores_only_the_quoted_words_of_mixed_quo
     out = str(tmp_path / "demo")
     result = newsbeam("demo", "--output", out, "--port", str(_free_port()), "--mixed_quote_spans", "quoted")
     assert result.returncode == 0, result.stderr
-    import duckdb
-    mixed = duckdb.sql(f"SELECT text, speaker FROM read_parquet('{out}/quotes/*/*.parquet') "
-                       "WHERE kind = 'mixed'").fetchall()
+    mixed = connect(out).execute("SELECT text, speaker FROM quotes WHERE kind = 'mixed'").fetchall()
     assert mixed, "the demo articles hold mixed quotes"
     assert all(text[0] in "\"“‘'«„" and text[-1] in "\"”’'»“" and speaker for text, speaker in mixed), mixed

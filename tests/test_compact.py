@@ -1,385 +1,261 @@
-"""Compaction: real Parquet files in tmp_path, read back with DuckDB, while readers run."""
+"""Housekeeping and the commit protocol of the Delta tables: compaction while readers run, vacuum of
+files no commit added, idempotent and resumable commits, the lease, and migration of a dataset of
+the layout before Delta."""
 
+import datetime as dt
 import json
 import os
 import threading
-import time
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.compact import (CompactError, DatasetLocked, compact, dataset_lock, format_stats,
-                               new_compact_run_id)
+from pipelines.cli import main
+from pipelines.compact import format_stats, run_compact, run_migrate
 from pipelines.query import run_query
-from schemas import ERRORS, QUOTES, TABLES
-from transforms.dataset import (completed_runs, failed_inputs, ingested_article_ids, load_feed_state,
-                                rollback_incomplete_runs, write_parquet_file)
+from schemas import ARTICLES, FEED_STATE, QUOTES
+import transforms.dataset as dataset
+from transforms.dataset import (DatasetBusy, Lease, _apply, build_manifest, commit, failed_inputs, load_feed_state,
+                                manifests, recover, table_uri, write_data_file)
+
+UTC = dt.timezone.utc
 
 
 def quote_rows(run_id: str, start: int, count: int) -> list[dict]:
     return [{"quote_id": f"q{n:07d}", "article_id": f"a{n // 5:06d}", "text": f"We will build {n} ferries",
-             "speaker": f"Speaker {n % 7}", "speaker_title": None if n % 3 else "Minister",
-             "speaker_start": n % 100, "speaker_end": n % 100 + 9, "cue": "said", "kind": "direct",
-             "start": n, "end": n + 20, "sentence": f"Sentence {n}.", "confidence": 0.5 + (n % 5) / 10,
-             "run_id": run_id} for n in range(start, start + count)]
+             "speaker": f"Speaker {n % 7}", "cue": "said", "kind": "direct", "start": n, "end": n + 20,
+             "sentence": f"Sentence {n}.", "confidence": 0.5 + (n % 5) / 10, "run_id": run_id}
+            for n in range(start, start + count)]
 
 
-def add_run(output, run_id: str, partitions: dict[str, int], files_per_partition: int, start: int = 0,
-            manifest: bool = True, table: str = "quotes") -> int:
-    """Files of one ingest run: `files_per_partition` quote files per date; returns the next row number."""
-    n = start
-    for date, rows in partitions.items():
-        per_file = rows // files_per_partition
-        for i in range(files_per_partition):
-            count = per_file if i < files_per_partition - 1 else rows - per_file * i
-            write_parquet_file(f"{output}/{table}/date={date}/part-{run_id}-{i:04d}.parquet",
-                               quote_rows(run_id, n, count), TABLES[table])
-            n += count
-    if manifest:
-        os.makedirs(f"{output}/_runs", exist_ok=True)
-        with open(f"{output}/_runs/{run_id}.json", "w") as f:
-            json.dump({"run_id": run_id, "feeds": []}, f)
+def article_rows(run_id: str, ids: list[str]) -> list[dict]:
+    return [{"article_id": a, "url": f"https://harbour.example/{a}", "title": f"Story {a}", "text": "Body.",
+             "run_id": run_id} for a in ids]
+
+
+def plan(output, run_id: str, tables: dict[str, dict[str, list[dict]]]) -> dict:
+    """Write the files of one run ({table: {date: rows}}) and return its commit plan."""
+    files = [{"fact": "file", **write_data_file(str(output), table, date, run_id, rows)}
+             for table, partitions in tables.items() for date, rows in partitions.items()]
+    manifest = build_manifest({"run_id": run_id, "started_at": dt.datetime.now(UTC).isoformat()}, files)
+    return {"commit_id": run_id, "files": files, "feed_states": [], "manifest": manifest}
+
+
+def commits_of_quotes(output, runs: int, rows_per_run: int, dates=("2026-11-20", "2026-11-21")) -> int:
+    n = 0
+    for r in range(runs):
+        commit(str(output), plan(output, f"run{r}", {"quotes": {
+            d: quote_rows(f"run{r}", n + i * rows_per_run, rows_per_run) for i, d in enumerate(dates)}}))
+        n += rows_per_run * len(dates)
     return n
 
 
-def files_of(output, table="quotes") -> dict[str, list[str]]:
-    base = os.path.join(output, table)
-    return {d: sorted(os.listdir(os.path.join(base, d))) for d in sorted(os.listdir(base))}
+def data_files_on_disk(output, table: str) -> set[str]:
+    root = table_uri(str(output), table)
+    return {os.path.relpath(os.path.join(d, f), root) for d, _, names in os.walk(root) if "_delta_log" not in d
+            for f in names if f.endswith(".parquet")}
 
 
-def snapshot(output, table="quotes"):
-    """Every row with its partition, as a sorted list: the multiset compaction must keep."""
-    con = duckdb.connect()
-    rows = con.execute(f"SELECT * FROM read_parquet('{output}/{table}/*/*.parquet', hive_partitioning = true) "
-                       "ORDER BY ALL").fetchall()
-    con.close()
-    return rows
+def committed_files(output, table: str) -> set[str]:
+    root = table_uri(str(output), table)
+    return {os.path.relpath(uri.removeprefix("file://"), root) for uri in dataset._table(str(output), table).file_uris()}
 
 
-def test_compacts_partitions_keeping_rows_and_schema(tmp_path):
-    out = str(tmp_path)
-    n = add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 300, "2026-01-02": 120}, 6)
-    add_run(out, "20260102T000000Zbbbb", {"2026-01-01": 50, "2026-01-03": 10}, 2, start=n)
-    before, old_layout = snapshot(out), files_of(out)
-
-    stats = compact(out)
-
-    assert stats["partitions"] == 3 and stats["partitions_compacted"] == 3 and stats["partitions_skipped"] == 0
-    assert (stats["files_before"], stats["files_after"], stats["rows"]) == (16, 3, 480)
-    layout = files_of(out)
-    run_id = stats["run_id"]
-    # Each partition is one file now, named like its first old file (see _stage_partition).
-    assert layout == {date: names[:1] for date, names in old_layout.items()}
-    assert snapshot(out) == before
-    for date, [name] in layout.items():
-        path = f"{out}/quotes/{date}/{name}"
-        assert pq.read_schema(path).equals(QUOTES, check_metadata=False)
-        meta = pq.ParquetFile(path).metadata
-        assert meta.num_row_groups == 1 and meta.row_group(0).column(0).compression == "ZSTD"
-    manifest = json.load(open(f"{out}/_runs/{run_id}.json"))
-    assert manifest["kind"] == "compact" and manifest["status"] == "finished"
-    assert manifest["stats"]["files_before"] == 16
-    assert manifest["files"] == sorted(f"{out}/quotes/{d}/{n}" for d, names in layout.items() for n in names)
-    assert not os.path.exists(f"{out}/_compact")
-    assert "files 16 -> 3, rows 480" in format_stats(stats)
+def test_compact_merges_small_files_keeps_every_row_and_vacuum_deletes_the_old_ones(tmp_path):
+    total = commits_of_quotes(tmp_path, runs=12, rows_per_run=50)
+    before = run_query(str(tmp_path), "SELECT * FROM quotes ORDER BY quote_id")[1]
+    assert len(before) == total and len(committed_files(tmp_path, "quotes")) == 24
+    stats = run_compact(str(tmp_path), retention_hours=0)
+    assert stats["tables"]["quotes"]["files_removed"] == 24 and stats["tables"]["quotes"]["files_added"] == 2
+    assert run_query(str(tmp_path), "SELECT * FROM quotes ORDER BY quote_id")[1] == before
+    assert data_files_on_disk(tmp_path, "quotes") == committed_files(tmp_path, "quotes")
+    assert "quotes: files 24 merged into 2, 24 deleted" in format_stats(stats)
+    assert os.path.exists(os.path.join(table_uri(str(tmp_path), "quotes"), "_delta_log", "_last_checkpoint"))
 
 
-def test_target_rows_splits_and_second_run_changes_nothing(tmp_path):
-    out = str(tmp_path)
-    add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 250}, 10)
-    before = snapshot(out)
-    listed = files_of(out)["date=2026-01-01"]  # what a reader listed just before the swap
-    stats = compact(out, target_rows=100)
-    # ... and keeps, when it stats those names by path just after it (DuckDB's glob drops entries whose
-    # stat fails), exactly the new files: so it reads the right rows, or fails opening a vanished one.
-    assert [n for n in listed if os.path.exists(f"{out}/quotes/date=2026-01-01/{n}")] == \
-        files_of(out)["date=2026-01-01"]
-    assert stats["files_after"] == 3
-    layout = files_of(out)
-    assert [pq.read_metadata(f"{out}/quotes/date=2026-01-01/{name}").num_rows
-            for name in layout["date=2026-01-01"]] == [100, 100, 50]
-    runs = sorted(os.listdir(f"{out}/_runs"))
-    assert layout["date=2026-01-01"] == [f"part-20260101T000000Zaaaa-{i:04d}.parquet" for i in range(3)]
-
-    again = compact(out, target_rows=100)
-
-    assert again["partitions_compacted"] == 0 and again["run_id"] is None
-    assert files_of(out) == layout and sorted(os.listdir(f"{out}/_runs")) == runs
-    assert snapshot(out) == before
-    assert "nothing to compact" in format_stats(again)
+def test_the_default_retention_keeps_replaced_files_for_readers_and_time_travel(tmp_path):
+    commits_of_quotes(tmp_path, runs=3, rows_per_run=10)
+    run_compact(str(tmp_path))
+    assert len(data_files_on_disk(tmp_path, "quotes")) == 6 + 2   # the 6 merged files stay a week
+    assert len(committed_files(tmp_path, "quotes")) == 2
 
 
-def test_duckdb_globs_read_hidden_names_but_not_the_staging_area(tmp_path):
-    """Why staging lives in DIR/_compact/ and not beside the partition: DuckDB's * and ** match
-    names starting with '.' and '_' (unlike shell globs), so a hidden sibling would be read."""
-    def put(relative, value):
-        os.makedirs(os.path.dirname(tmp_path / relative), exist_ok=True)
-        pq.write_table(pa.table({"v": [value]}), tmp_path / relative)
-    put("quotes/date=2026-01-01/part-a-0.parquet", "live")
-    put("quotes/.date=2026-01-01/part-a-0.parquet", "dot sibling")
-    put("quotes/_date=2026-01-01/part-a-0.parquet", "underscore sibling")
-    put("quotes/date=2026-01-01/_sub/part-a-0.parquet", "nested")
-    put("_compact/run/0/new/part-a-0.parquet", "staged")
-    con = duckdb.connect()
-    seen = lambda glob: sorted(v for (v,) in con.execute(f"SELECT v FROM read_parquet('{tmp_path}/{glob}')").fetchall())
-    assert seen("quotes/*/*.parquet") == ["dot sibling", "live", "underscore sibling"]
-    assert "nested" in seen("quotes/**/*.parquet") and "staged" not in seen("quotes/**/*.parquet")
+def test_readers_during_compaction_see_every_row_exactly_once(tmp_path):
+    total = commits_of_quotes(tmp_path, runs=40, rows_per_run=25)
+    seen, errors, done = [], [], threading.Event()
 
-
-def test_min_files_and_single_file_partitions_left_alone(tmp_path):
-    out = str(tmp_path)
-    add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 10}, 1)
-    add_run(out, "20260101T000000Zbbbb", {"2026-01-02": 10}, 3, start=100)
-    layout = files_of(out)
-    assert compact(out, min_files=4)["partitions_compacted"] == 0
-    assert files_of(out) == layout
-    assert compact(out)["partitions_compacted"] == 1
-    assert files_of(out)["date=2026-01-01"] == layout["date=2026-01-01"]
-
-
-def test_empty_dataset_and_bad_output(tmp_path):
-    (tmp_path / "_runs").mkdir()
-    stats = compact(str(tmp_path))
-    assert stats["partitions"] == 0 and stats["run_id"] is None
-    assert os.listdir(tmp_path / "_runs") == []
-    stranger = tmp_path / "not-a-dataset"
-    stranger.mkdir()
-    with pytest.raises(CompactError, match="not a newsbeam dataset"):
-        compact(str(stranger))
-    assert os.listdir(stranger) == []   # not even a lock file left behind
-    with pytest.raises(CompactError, match="not a directory"):
-        compact(str(tmp_path / "missing"))
-    with pytest.raises(CompactError, match="local directory"):
-        compact("gs://bucket/data")
-
-
-def test_partitions_of_incomplete_runs_and_temp_files_are_skipped(tmp_path):
-    out = str(tmp_path)
-    n = add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 40, "2026-01-02": 40, "2026-01-03": 40}, 4)
-    add_run(out, "20260102T000000Zdead", {"2026-01-01": 10}, 1, start=n, manifest=False)  # crashed run
-    open(f"{out}/quotes/date=2026-01-02/.part-x.parquet.inprogress", "wb").close()
-    layout = files_of(out)
-
-    stats = compact(out)
-
-    assert stats["partitions_compacted"] == 1 and stats["partitions_skipped"] == 2
-    assert any("20260102T000000Zdead" in s and "no manifest" in s for s in stats["skipped"])
-    assert any("inprogress" in s for s in stats["skipped"])
-    assert "skipped 2 partition(s)" in format_stats(stats)
-    after = files_of(out)
-    assert after["date=2026-01-01"] == layout["date=2026-01-01"]
-    assert after["date=2026-01-02"] == layout["date=2026-01-02"]
-    assert len(after["date=2026-01-03"]) == 1
-
-    # The next run rolls the crashed run back (compacted files survive); then compaction finishes the job.
-    rolled = rollback_incomplete_runs(out)
-    assert sorted(os.path.basename(p) for p in rolled) == [".part-x.parquet.inprogress",
-                                                           "part-20260102T000000Zdead-0000.parquet"]
-    assert len(files_of(out)["date=2026-01-03"]) == 1
-    assert compact(out)["partitions_compacted"] == 2
-    assert all(len(names) == 1 for names in files_of(out).values())
-
-
-def test_rollback_and_dataset_readers_agree_after_compaction(tmp_path):
-    out = str(tmp_path)
-    run = "20260101T000000Zaaaa"
-    os.makedirs(f"{out}/_runs")
-    for i in range(3):
-        write_parquet_file(f"{out}/articles/date=2026-01-01/part-{run}-{i}.parquet",
-                           [{"article_id": f"a{i}{k}", "run_id": run} for k in range(4)], TABLES["articles"])
-        write_parquet_file(f"{out}/errors/date=2026-01-01/part-{run}-{i}.parquet",
-                           [{"error_id": f"e{i}", "run_id": run, "stage": "fetch_page", "url": f"http://x/{i}",
-                             "input": json.dumps({"link": f"http://x/{i}"})}], ERRORS)
-    from schemas import FEED_STATE
-    write_parquet_file(f"{out}/_state/feeds/part-{run}.parquet",
-                       [{"feed_url": "http://x/feed", "fetch_url": "http://x/feed", "checked_at":
-                         "2026-01-01T00:00:00+00:00", "run_id": run}], FEED_STATE)
-    with open(f"{out}/_runs/{run}.json", "w") as f:
-        json.dump({"run_id": run, "feeds": [{"feed_url": "http://x/feed", "error_kind": "timeout"}]}, f)
-    def dataset_view():
-        feeds, entries = failed_inputs(out)
-        return (ingested_article_ids(out), load_feed_state(out), feeds, sorted(e["link"] for e in entries),
-                snapshot(out, "errors"))
-    before = dataset_view()
-
-    stats = compact(out)
-
-    assert stats["tables"]["articles"]["files_after"] == 1 and stats["tables"]["errors"]["files_after"] == 1
-    assert stats["run_id"] in completed_runs(out)
-    assert rollback_incomplete_runs(out) == []
-    assert len(files_of(out, "articles")["date=2026-01-01"]) == 1
-    assert dataset_view() == before
-    columns, rows = run_query(out, "SELECT count(*), count(DISTINCT article_id) FROM articles")
-    assert rows == [(12, 12)]
-
-
-def test_compact_run_id_parses_like_a_run_id():
-    run_id = new_compact_run_id()
-    assert "-" not in run_id and run_id.replace("_", "").isalnum()
-    assert f"part-{run_id}-3.parquet"[len("part-"):-len(".parquet")].split("-")[0] == run_id
-
-
-def test_lock_excludes_runs_and_compactions(tmp_path):
-    out = str(tmp_path)
-    add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 20}, 4)
-    layout = files_of(out)
-    with dataset_lock(out, wait=True, purpose="run"):
-        with pytest.raises(DatasetLocked, match=r"in use by another newsbeam process \(run, pid \d+"):
-            compact(out)
-        with pytest.raises(DatasetLocked):
-            with dataset_lock(out, wait=False):
-                pass
-    assert files_of(out) == layout
-    # A waiting locker gets the lock once the holder lets go.
-    got = threading.Event()
-
-    def wait_for_lock():
-        with dataset_lock(out, wait=True):
-            got.set()
-    with dataset_lock(out, wait=False):
-        waiter = threading.Thread(target=wait_for_lock)
-        waiter.start()
-        waiter.join(0.3)
-        assert not got.is_set()
-    waiter.join(5)
-    assert got.is_set()
-
-
-def test_lock_is_released_when_compaction_fails(tmp_path, monkeypatch):
-    out = str(tmp_path)
-    add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 20}, 4)
-    before = snapshot(out)
-    import pipelines.compact as module
-
-    def broken(a, b):
-        raise CompactError("no atomic swap here")
-    monkeypatch.setattr(module, "_exchange", broken)
-    with pytest.raises(CompactError, match="no atomic swap"):
-        compact(out)
-    assert snapshot(out) == before and not os.path.exists(f"{out}/_compact")
-    monkeypatch.undo()
-    assert compact(out)["partitions_compacted"] == 1
-    assert snapshot(out) == before
-
-
-def test_readers_never_see_a_gap_or_a_duplicate(tmp_path, monkeypatch):
-    """Readers loop (plain DuckDB with the * and ** globs, and newsbeam query's views) while
-    compaction swaps partitions in; each swap is followed by a pause so readers also query the
-    half-compacted states. Every answer is the full row count with as many distinct ids. A reader
-    that listed the old files and opens one after its swap may get 'file not found', never a
-    wrong answer."""
-    import pipelines.compact as module
-    out = str(tmp_path)
-    dates = {f"2026-01-{d:02d}": 300 for d in range(1, 7)}
-    n = add_run(out, "20260101T000000Zaaaa", dates, 10)
-    add_run(out, "20260102T000000Zbbbb", dates, 5, start=n)
-    total, files_before = 2 * sum(dates.values()), 15 * len(dates)
-    exchange, swapping = module._exchange, threading.Event()
-
-    def slow_exchange(a, b):
-        exchange(a, b)
-        if "probe-" not in a:
-            swapping.set()
-            time.sleep(0.15)
-    monkeypatch.setattr(module, "_exchange", slow_exchange)
-    select = "SELECT count(*), count(DISTINCT quote_id), count(DISTINCT filename)"
-    queries = {glob: f"{select} FROM read_parquet('{out}/quotes/{glob}/*.parquet', hive_partitioning = true, "
-                     "filename = true)" for glob in ("*", "**")}
-    answers, errors, stop = [], [], threading.Event()
-
-    def reader(kind):
-        con = duckdb.connect()
-        while not stop.is_set():
+    def read():
+        while not done.is_set():
             try:
-                if kind == "query":
-                    row = run_query(out, "SELECT count(*), count(DISTINCT quote_id) FROM quotes")[1][0]
-                else:
-                    row = con.execute(queries[kind]).fetchone()
-                answers.append((kind, swapping.is_set(), *row))
-            except duckdb.IOException as exc:
-                errors.append(str(exc).splitlines()[0])
+                seen.append(run_query(str(tmp_path), "SELECT count(*), count(DISTINCT quote_id) FROM quotes")[1][0])
+            except Exception as exc:   # a reader error is a failure of the guarantee too
+                errors.append(exc)
 
-    threads = [threading.Thread(target=reader, args=(kind,)) for kind in ("*", "**", "query")]
-    for t in threads:
-        t.start()
+    reader = threading.Thread(target=read)
+    reader.start()
     try:
-        stats = compact(out)
-        time.sleep(0.2)
+        run_compact(str(tmp_path), retention_hours=0)
+        run_compact(str(tmp_path), retention_hours=0)
     finally:
-        stop.set()
-        for t in threads:
-            t.join()
-    assert stats["partitions_compacted"] == len(dates) and stats["files_after"] == len(dates)
-    wrong = [a for a in answers if a[2:4] != (total, total)]
-    assert wrong == [], wrong[:5]
-    files_seen = {a[4] for a in answers if a[0] != "query" and a[1]}
-    assert {files_before, len(dates)} & files_seen and len(files_seen) >= 3, files_seen  # mid-swap states read
-    assert all(kind in {a[0] for a in answers if a[1]} for kind in ("*", "**", "query"))
-    assert all("No such file" in e or "not found" in e.lower() for e in errors), errors[:3]
-    print(f"\n{len(answers)} reader answers ({sum(a[1] for a in answers)} during the swaps), all {total} rows; "
-          f"files per answer {sorted(files_seen)}; {len(errors)} 'file not found' errors")
+        done.set()
+        reader.join()
+    assert errors == []
+    assert len(seen) >= 2 and set(seen) == {(total, total)}
 
 
-def test_older_schema_filled_with_nulls_and_foreign_columns_refused(tmp_path):
-    out = str(tmp_path)
-    add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 10, "2026-01-02": 10}, 2)
-    old_schema = pa.schema([f for f in QUOTES if f.name != "confidence"])  # a file from before a field was added
-    pq.write_table(pa.Table.from_pylist(quote_rows("20260101T000000Zaaaa", 500, 3), schema=old_schema),
-                   f"{out}/quotes/date=2026-01-01/part-20260101T000000Zaaaa-9999.parquet", compression="zstd")
-    extra = pa.Table.from_pylist(quote_rows("20260101T000000Zaaaa", 600, 3), schema=QUOTES)
-    pq.write_table(extra.append_column("mystery", pa.array([1, 2, 3])),
-                   f"{out}/quotes/date=2026-01-02/part-20260101T000000Zaaaa-9999.parquet")
-    layout = files_of(out)
-
-    stats = compact(out)
-
-    assert stats["partitions_compacted"] == 1 and stats["rows"] == 13
-    assert any("date=2026-01-02" in s and "mystery" in s for s in stats["skipped"])
-    assert files_of(out)["date=2026-01-02"] == layout["date=2026-01-02"]
-    [name] = files_of(out)["date=2026-01-01"]
-    table = pq.read_table(f"{out}/quotes/date=2026-01-01/{name}")
-    assert table.schema.equals(QUOTES, check_metadata=False)
-    assert table.column("confidence").null_count == 3
+def test_vacuum_deletes_files_no_commit_added(tmp_path):
+    commits_of_quotes(tmp_path, runs=2, rows_per_run=10)
+    orphan = write_data_file(str(tmp_path), "quotes", "2026-11-20", "crashedrun", quote_rows("crashedrun", 900, 5))
+    assert orphan["path"] in data_files_on_disk(tmp_path, "quotes")
+    assert run_query(str(tmp_path), "SELECT count(*) FROM quotes WHERE run_id = 'crashedrun'")[1] == [(0,)]
+    run_compact(str(tmp_path), retention_hours=0)
+    assert orphan["path"] not in data_files_on_disk(tmp_path, "quotes")
 
 
-def test_a_failure_half_way_leaves_every_partition_whole(tmp_path, monkeypatch):
-    import pipelines.compact as module
-    out = str(tmp_path)
-    add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 20, "2026-01-02": 20, "2026-01-03": 20}, 4)
-    before = snapshot(out)
-    calls = []
-    real = module._exchange
-
-    def failing(a, b):
-        calls.append(b)
-        if len(calls) == 3:  # the probe, one partition swapped in, then the disk "fails"
-            raise OSError(5, "Input/output error")
-        real(a, b)
-    monkeypatch.setattr(module, "_exchange", failing)
-    with pytest.raises(OSError):
-        compact(out)
-    monkeypatch.undo()
-    assert snapshot(out) == before and not os.path.exists(f"{out}/_compact")
-    assert sorted(len(names) for names in files_of(out).values()) == [1, 4, 4]
-    [manifest] = [json.load(open(f"{out}/_runs/{n}")) for n in os.listdir(f"{out}/_runs") if "compact" in n]
-    assert manifest["status"] == "failed" and manifest["stats"]["partitions_compacted"] == 1
-    assert rollback_incomplete_runs(out) == []
-    assert compact(out)["partitions_compacted"] == 2 and snapshot(out) == before
+def test_a_retried_commit_is_skipped(tmp_path):
+    first = plan(tmp_path, "once", {"quotes": {"2026-11-20": quote_rows("once", 0, 30)}})
+    commit(str(tmp_path), first)
+    commit(str(tmp_path), first)   # the commit step run again (a retried bundle of the commit)
+    _apply(str(tmp_path), first)
+    assert run_query(str(tmp_path), "SELECT count(*), count(DISTINCT quote_id) FROM quotes")[1] == [(30, 30)]
+    assert run_query(str(tmp_path), "SELECT count(*) FROM runs")[1] == [(1,)]
 
 
-def test_a_file_committed_without_the_lock_during_compaction_is_kept(tmp_path, monkeypatch):
-    import pipelines.compact as module
-    out = str(tmp_path)
-    add_run(out, "20260101T000000Zaaaa", {"2026-01-01": 20}, 4)
-    real = module._exchange
+def test_a_commit_interrupted_between_tables_is_finished_by_the_next_run(tmp_path):
+    """The commit step died after the articles table: the quotes are not visible without their
+    articles meanwhile, and recover() (what every run does first) adds exactly the missing ones."""
+    half = plan(tmp_path, "halfway", {"articles": {"2026-11-20": article_rows("halfway", ["a1", "a2"])},
+                                      "quotes": {"2026-11-20": quote_rows("halfway", 0, 10)}})
 
-    def writer_sneaks_in(a, b):
-        if "probe-" not in a:  # a run that ignored the lock commits a file just before the swap
-            add_run(out, "20260101T000000Zlate", {"2026-01-01": 5}, 1, start=900)
-        real(a, b)
-    monkeypatch.setattr(module, "_exchange", writer_sneaks_in)
-    compact(out)
-    assert len(snapshot(out)) == 25
-    assert "part-20260101T000000Zlate-0000.parquet" in files_of(out)["date=2026-01-01"]
+    class Died(Exception):
+        pass
+
+    real = dataset._commit_files
+
+    def die_after_articles(output, name, commit_id, files):
+        if name != "articles":
+            raise Died(name)
+        real(output, name, commit_id, files)
+
+    dataset._commit_files = die_after_articles
+    try:
+        with pytest.raises(Died):
+            commit(str(tmp_path), half)
+    finally:
+        dataset._commit_files = real
+    assert run_query(str(tmp_path), "SELECT count(*) FROM articles")[1] == [(2,)]
+    assert run_query(str(tmp_path), "SELECT count(*) FROM quotes")[1] == [(0,)]
+    assert manifests(str(tmp_path)) == []
+    assert recover(str(tmp_path)) == ["halfway"]
+    assert run_query(str(tmp_path), "SELECT count(*) FROM articles")[1] == [(2,)]
+    assert run_query(str(tmp_path), "SELECT count(*) FROM quotes")[1] == [(10,)]
+    assert [m["run_id"] for m in manifests(str(tmp_path))] == ["halfway"]
+    assert recover(str(tmp_path)) == []
+
+
+def test_the_lease_refuses_a_second_writer_and_frees_on_release(tmp_path):
+    commits_of_quotes(tmp_path, runs=1, rows_per_run=5)
+    with Lease(str(tmp_path), "run"):
+        with pytest.raises(DatasetBusy, match="being written by another newsbeam run"):
+            Lease(str(tmp_path), "compact").acquire()
+        assert main(["compact", str(tmp_path)]) == 1
+    with Lease(str(tmp_path), "compact"):
+        pass
+
+
+def test_a_lease_of_a_dead_process_on_this_host_is_free(tmp_path):
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # A holder that takes the lease and dies without releasing it (as SIGKILL leaves it).
+    subprocess.run([sys.executable, "-c", f"from transforms.dataset import Lease; Lease({str(tmp_path)!r}, 'run')"
+                    ".acquire(); import os; os._exit(9)"], cwd=root, check=False, timeout=120)
+    with Lease(str(tmp_path), "run"):
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# newsbeam migrate: a dataset in the layout written before Delta tables
+
+
+def write_old_layout(root) -> None:
+    """The layout of the code before Delta: part-<run_id>-<n>.parquet renamed into place, one
+    _runs/<run_id>.json per completed run, feed state in _state/feeds/part-<run_id>.parquet, a
+    crashed run's files without a manifest, a temp file, the lock file."""
+    def part(table, date, name, rows, schema):
+        os.makedirs(root / table / f"date={date}", exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), root / table / f"date={date}" / name)
+
+    part("articles", "2026-11-19", "part-20261119T080000Zab12-0.parquet",
+         article_rows("20261119T080000Zab12", ["a1", "a2"]), ARTICLES)
+    part("articles", "2026-11-20", "part-20261119T080000Zab12-1.parquet",
+         article_rows("20261119T080000Zab12", ["a3"]), ARTICLES)
+    part("quotes", "2026-11-19", "part-20261119T080000Zab12-0.parquet", quote_rows("20261119T080000Zab12", 0, 4),
+         QUOTES)
+    part("articles", "2026-11-20", "part-20261120T090000Zdead-0.parquet",   # crashed: no manifest
+         article_rows("20261120T090000Zdead", ["a9"]), ARTICLES)
+    (root / "articles" / "date=2026-11-20" / ".part-x.parquet.inprogress").write_bytes(b"PAR1 half")
+    os.makedirs(root / "_state" / "feeds")
+    pq.write_table(pa.Table.from_pylist([{"feed_url": "https://harbour.example/feed.xml",
+                                          "fetch_url": "https://harbour.example/feed.xml", "etag": '"v1"',
+                                          "checked_at": dt.datetime(2026, 11, 19, 8, 5, tzinfo=UTC),
+                                          "run_id": "20261119T080000Zab12"}], schema=FEED_STATE),
+                   root / "_state" / "feeds" / "part-20261119T080000Zab12.parquet")
+    os.makedirs(root / "_runs")
+    (root / "_runs" / "20261119T080000Zab12.json").write_text(json.dumps({
+        "run_id": "20261119T080000Zab12", "started_at": "2026-11-19T08:00:00+00:00",
+        "finished_at": "2026-11-19T08:05:00+00:00", "seconds": 300.0,
+        "totals": {"entries": 4, "articles": 3, "duplicates": 0, "errors": 1, "feed_errors": 1},
+        "rows": {"articles": 3, "quotes": 4, "figures": 0, "errors": 0},
+        "feeds": [{"feed_url": "https://harbour.example/gone.xml", "error_kind": "http_404"}],
+        "files": ["articles/date=2026-11-19/part-20261119T080000Zab12-0.parquet"]}))
+    (root / "_lock").write_text("")
+
+
+def test_migrate_converts_the_old_layout_in_place(tmp_path):
+    write_old_layout(tmp_path)
+    assert main(["migrate", str(tmp_path)]) == 0
+    assert run_query(str(tmp_path), "SELECT article_id, date::VARCHAR FROM articles ORDER BY 1")[1] == [
+        ("a1", "2026-11-19"), ("a2", "2026-11-19"), ("a3", "2026-11-20")]
+    assert run_query(str(tmp_path), "SELECT count(*) FROM quotes")[1] == [(4,)]
+    assert run_query(str(tmp_path), "SELECT run_id, articles, feed_errors FROM runs")[1] == [
+        ("20261119T080000Zab12", 3, 1)]
+    assert load_feed_state(str(tmp_path))["https://harbour.example/feed.xml"]["etag"] == '"v1"'
+    assert failed_inputs(str(tmp_path))[0] == ["https://harbour.example/gone.xml"]
+    leftovers = [f for d, _, names in os.walk(tmp_path) for f in names
+                 if f.endswith((".json", ".inprogress")) and "_delta_log" not in d] + \
+        [f for f in os.listdir(tmp_path) if f in ("_lock", "_compact")]
+    assert leftovers == []
+    assert not os.path.exists(tmp_path / "articles" / "date=2026-11-20" / "part-20261120T090000Zdead-0.parquet")
+    assert run_migrate(str(tmp_path))["converted"] == []   # a second migrate changes nothing
+
+
+@pytest.mark.parametrize("bad", ["a-b", "", "x" * 65, "nightlyw17", "é"])
+def test_a_malformed_run_id_is_refused_by_every_entry_point(tmp_path, bad, capsys):
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines import batch, stream
+    from transforms.dataset import InvalidRunId, check_run_id
+    with pytest.raises(InvalidRunId):
+        check_run_id(str(tmp_path), bad)
+    if bad:   # (an empty --run_id is no run id: one is generated)
+        options = PipelineOptions(["--output", str(tmp_path), "--run_id", bad])
+        for entry in (batch.run, stream.run):
+            with pytest.raises(InvalidRunId):
+                entry(options, ["https://harbour.example/feed.xml"])
+        for command in ("run", "stream"):
+            assert main([command, "--feeds", "https://harbour.example/feed.xml", "--output", str(tmp_path),
+                         "--run_id", bad]) == 2
+            assert "--run_id may hold only" in capsys.readouterr().err
+    assert not os.path.exists(tmp_path / "_lease")   # refused before taking anything
+
+
+def test_a_run_id_is_not_reused_nor_extended_into_a_window_id(tmp_path):
+    from transforms.dataset import InvalidRunId, check_run_id
+    manifest = build_manifest({"run_id": "nightlyw17", "stream_run_id": "nightly",
+                               "started_at": dt.datetime.now(UTC).isoformat()}, [])
+    commit(str(tmp_path), {"commit_id": "nightlyw17", "files": [], "feed_states": [], "manifest": manifest})
+    with pytest.raises(InvalidRunId, match="already taken"):
+        check_run_id(str(tmp_path), "nightly")    # the stream whose window this is
+    check_run_id(str(tmp_path), "nightly2")

@@ -1,18 +1,18 @@
-"""Crash safety: SIGKILL a real `newsbeam run` the moment it starts writing files, then check
-that no partial Parquet is visible and that rerunning completes the dataset exactly once."""
+"""Crash safety: SIGKILL a real `newsbeam run` the moment it starts writing data files, then check
+that nothing of it is visible and that rerunning completes the dataset exactly once."""
 
 import glob
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
 
-import duckdb
 import pytest
 
 from tests.chaos import MANY_SIZES
+import transforms.dataset as dataset
+from transforms.dataset import TABLES, connect, manifests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENTRIES = MANY_SIZES[0]   # ~600 small generated articles
@@ -29,11 +29,12 @@ def env() -> dict:
 
 
 def first_write(output: str) -> str | None:
-    """The first file a run is writing (hidden *.inprogress) or has committed (part-*.parquet)."""
-    for directory, _, names in os.walk(output):
-        for name in names:
-            if name.endswith(".inprogress") or (name.startswith("part-") and name.endswith(".parquet")):
-                return os.path.join(directory, name)
+    """The first data file a run is writing (not committed before the run's end)."""
+    for table in TABLES:
+        for directory, _, names in os.walk(os.path.join(output, table)):
+            for name in names:
+                if name.startswith("part-") and name.endswith(".parquet"):
+                    return os.path.join(directory, name)
     return None
 
 
@@ -60,9 +61,10 @@ def kill_when_writing(feed_url: str, output: str, timeout: float = 120.0):
             proc.wait(timeout=30)
 
 
-def visible_parquet(output: str) -> list[str]:
-    return [p for p in glob.glob(f"{output}/**/*.parquet", recursive=True)
-            if not os.path.basename(p).startswith(".")]
+def visible_rows(output: str) -> dict[str, int]:
+    """Rows each table shows a Delta reader (DuckDB's delta_scan)."""
+    con = connect(output)
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
 @pytest.fixture(scope="module")
@@ -79,25 +81,20 @@ def crashed(chaos, tmp_path_factory):
 
 def test_kill_happened_mid_run(crashed):
     assert crashed["code"] == -signal.SIGKILL
-    assert not glob.glob(f"{crashed['output']}/_runs/*.json"), "a killed run must not look complete"
+    assert manifests(crashed["output"]) == [], "a killed run must not look complete"
 
 
-def test_no_corrupt_or_partial_parquet_is_visible_after_a_kill(crashed):
-    con = duckdb.connect()
-    for path in visible_parquet(crashed["output"]):
-        con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchone()
+def test_nothing_of_a_killed_run_is_visible(crashed):
+    assert os.path.exists(crashed["seen"])   # its files are there, uncommitted
+    assert visible_rows(crashed["output"]) == {table: 0 for table in TABLES}
 
 
 @pytest.fixture(scope="module")
 def rerun(crashed):
     done = subprocess.run(command(crashed["feed_url"], crashed["output"]), cwd=ROOT, env=env(),
                           capture_output=True, text=True, timeout=180)
-    manifests = sorted(glob.glob(f"{crashed['output']}/_runs/*.json"))
-    manifest = None
-    if manifests:
-        with open(manifests[-1]) as f:
-            manifest = json.load(f)
-    return {**crashed, "done": done, "manifest": manifest}
+    committed = manifests(crashed["output"])
+    return {**crashed, "done": done, "manifest": committed[-1] if committed else None}
 
 
 def test_rerun_after_a_kill_exits_0(rerun):
@@ -105,29 +102,31 @@ def test_rerun_after_a_kill_exits_0(rerun):
 
 
 def test_rerun_after_a_kill_stores_every_article_exactly_once(rerun):
-    output = rerun["output"]
-    con = duckdb.connect()
-    total, distinct = con.execute(
-        f"SELECT count(*), count(DISTINCT article_id) FROM read_parquet('{output}/articles/*/*.parquet')").fetchone()
+    con = connect(rerun["output"])
+    total, distinct = con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
     assert total == distinct == ENTRIES
     for table, key in (("quotes", "quote_id"), ("figures", "figure_id")):
-        total, distinct = con.execute(
-            f"SELECT count(*), count(DISTINCT {key}) FROM read_parquet('{output}/{table}/*/*.parquet')").fetchone()
+        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM {table}").fetchone()
         assert total == distinct and total > 0, table
 
 
-def test_rerun_after_a_kill_accounts_for_every_entry_and_leaves_no_temp_files(rerun):
+def test_rerun_after_a_kill_accounts_for_every_entry_and_vacuum_deletes_the_killed_runs_files(rerun):
     manifest = rerun["manifest"]
     t = manifest["totals"]
     assert t["entries"] == ENTRIES == t["articles"] + t["duplicates"] + t["errors"]
     assert t["articles"] == ENTRIES
     for feed in manifest["feeds"]:
         assert feed["entries"] == feed["articles"] + feed["duplicates"] + feed["errors"]
-    leftovers = [p for p in glob.glob(f"{rerun['output']}/**/.*", recursive=True)]
-    assert leftovers == []
-    con = duckdb.connect()
-    for path in visible_parquet(rerun["output"]):
-        con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchone()
+    killed_run = os.path.basename(rerun["seen"]).split("-")[1]
+    assert killed_run != manifest["run_id"]
+    assert connect(rerun["output"]).execute("SELECT count(*) FROM articles WHERE run_id = ?",
+                                            [killed_run]).fetchone() == (0,)
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "compact", rerun["output"], "--retention_hours", "0"],
+                          cwd=ROOT, env=env(), capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    left = [p for table in TABLES for p in glob.glob(f"{rerun['output']}/{table}/date=*/part-{killed_run}-*")]
+    assert left == []
+    assert connect(rerun["output"]).execute("SELECT count(*) FROM articles").fetchone() == (ENTRIES,)
 
 
 def test_ctrl_c_mid_run_exits_130_at_once_with_one_line_and_nothing_visible(chaos, tmp_path):
@@ -151,4 +150,66 @@ def test_ctrl_c_mid_run_exits_130_at_once_with_one_line_and_nothing_visible(chao
     assert proc.returncode == 130, err[-2000:]
     assert time.monotonic() - interrupted_at < 15
     assert "newsbeam run: interrupted" in err and "Traceback" not in err, err[-2000:]
-    assert not visible_parquet(output) and not glob.glob(f"{output}/_runs/*.json")
+    assert manifests(output) == [] and visible_rows(output) == {table: 0 for table in TABLES}
+
+
+class _LoseBundleOnceFn(dataset._WriteFilesFn):
+    """A bundle of the article writer whose files are written, and which then fails once: the
+    runner's retry of a bundle lost after its side effects (a worker that died, a timeout)."""
+
+    marker = None
+
+    def finish_bundle(self):
+        written = list(super().finish_bundle())
+        if self.table == "articles" and written and not os.path.exists(self.marker):
+            open(self.marker, "w").close()
+            raise RuntimeError("the bundle was lost after its files were written")
+        yield from written
+
+
+def test_a_bundle_lost_after_writing_its_files_and_retried_commits_each_row_once(site, tmp_path, monkeypatch):
+    """FnApiRunner has no bundle retries: the failed bundle fails the run, which is retried
+    whole with the same --run_id (as a scheduler retries a job). The first attempt's files are
+    on disk but never committed; the retry commits every article once."""
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines import batch
+    from tests.test_pipeline import FEEDS, LOCAL
+    monkeypatch.setattr(_LoseBundleOnceFn, "marker", str(tmp_path / "lost-once"))
+    monkeypatch.setattr(dataset, "_WriteFilesFn", _LoseBundleOnceFn)
+    output = str(tmp_path / "out")
+    options = PipelineOptions(["--output", output, "--run_id", "retried", *LOCAL])
+    feeds = [site.base + path for path in FEEDS]
+    with pytest.raises(Exception, match="lost after its files were written"):
+        batch.run(options, feeds)
+    written_by_the_failed_attempt = glob.glob(f"{output}/articles/date=*/part-retried-*.parquet")
+    assert written_by_the_failed_attempt and manifests(output) == []
+    assert visible_rows(output)["articles"] == 0
+    manifest = batch.run(options, feeds)
+    con = connect(output)
+    total, distinct = con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
+    assert total == distinct == manifest["totals"]["articles"] > 0
+    for table, key in (("quotes", "quote_id"), ("figures", "figure_id"), ("errors", "error_id")):
+        total, distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM {table}").fetchone()
+        assert total == distinct == manifest["rows"][table], table
+    assert [m["run_id"] for m in manifests(output)] == ["retried"]
+
+
+def test_two_runs_into_one_directory_at_once_commit_each_article_once(chaos, tmp_path):
+    """Two `newsbeam run`s started together on one DIR: one holds the lease, the other refuses
+    cleanly (exit 1, one line) unless the first had already finished; nothing is duplicated."""
+    output = str(tmp_path / "out")
+    feed = chaos.url(f"/feeds/many-{ENTRIES}.xml")
+    procs = [subprocess.Popen(command(feed, output), cwd=ROOT, env=env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    committed = manifests(output)
+    if codes == [0, 1]:
+        refused = next(err for code, err in results if code == 1)
+        assert "being written by another newsbeam run" in refused or "just taken by another" in refused, refused
+        assert len(committed) == 1
+    else:   # the first finished before the second looked: the second found everything ingested
+        assert codes == [0, 0] and len(committed) == 2 and committed[1]["totals"]["articles"] == 0
+    total, distinct = connect(output).execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
+    assert total == distinct == ENTRIES

@@ -32,7 +32,7 @@ FEED = "https://news.example.org/feed.xml"
 # The stages of the batch graph, by the names a runner's UI shows.
 STAGES = ["FeedRequests", "FetchFeeds", "RetryEntries", "AllEntries", "DropDuplicates", "FetchPages",
           "ExtractArticles", "ExtractQuotes", "ExtractFigures", "WriteArticles", "WriteQuotes", "WriteFigures",
-          "WriteErrors", "Manifest"]
+          "WriteErrors", "Commit"]
 
 DATAFLOW_ARGS = ["--runner=DataflowRunner", "--project=newsbeam-test", "--region=us-central1",
                  "--temp_location=gs://newsbeam-test-bucket/tmp", "--staging_location=gs://newsbeam-test-bucket/staging",

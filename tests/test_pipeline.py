@@ -10,7 +10,7 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines import batch
-from transforms.dataset import rollback_incomplete_runs
+from transforms.dataset import article_files, delta_extension, manifests
 
 FEEDS = ("/feeds/local.xml", "/feeds/regional.atom", "/feeds/malformed.xml", "/feeds/empty.xml",
          "/feeds/not-a-feed.html", "/feeds/server-error.xml", "/feeds/absent.xml", "/feeds/garbage.xml")
@@ -27,7 +27,14 @@ def run(site, output, *extra):
 
 
 def view(output, table):
-    return f"read_parquet('{output}/{table}/*/*.parquet', hive_partitioning=true)"
+    return f"delta_scan('{output}/{table}')"
+
+
+def delta_db() -> duckdb.DuckDBPyConnection:
+    """Plain DuckDB with the delta extension: reads committed rows only, as any Delta reader does."""
+    con = duckdb.connect()
+    con.execute(f"LOAD '{delta_extension()}'")
+    return con
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +60,7 @@ def test_every_entry_ends_as_exactly_one_article_duplicate_or_error(first_run):
     assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]
     for feed in manifest["feeds"]:
         assert feed["articles"] + feed["duplicates"] + feed["errors"] == feed["entries"], feed
-    con = duckdb.connect()
+    con = delta_db()
     articles = con.execute(f"SELECT count(*), count(DISTINCT article_id) FROM {view(output, 'articles')}").fetchone()
     assert articles == (totals["articles"], totals["articles"])
     entry_errors = con.execute(f"SELECT count(*) FROM {view(output, 'errors')} "
@@ -74,7 +81,7 @@ def test_manifest_shows_which_feeds_are_dead_empty_or_broken(first_run):
 
 def test_bad_pages_become_error_rows_with_url_reason_and_status(first_run):
     site, output, _ = first_run
-    rows = duckdb.connect().execute(
+    rows = delta_db().execute(
         f"SELECT stage, error_kind, http_status, url, input FROM {view(output, 'errors')} "
         "WHERE stage <> 'parse_feed' AND stage <> 'fetch_feed' ORDER BY url").fetchall()
     assert [(r[0], r[1], r[2], r[3].replace(site.base, "")) for r in rows] == [
@@ -90,7 +97,7 @@ def test_articles_are_partitioned_by_published_date_and_keep_their_metadata(firs
     _, output, _ = first_run
     partitions = sorted(os.path.basename(d) for d in glob.glob(f"{output}/articles/date=*"))
     assert partitions == ["date=2026-11-17", "date=2026-11-18", "date=2026-11-19", "date=2026-11-20"]
-    rows = duckdb.connect().execute(
+    rows = delta_db().execute(
         f"SELECT title, body_source, source, authors, strftime(published_at, '%Y-%m-%d %H:%M'), date::VARCHAR, "
         f"word_count > 40 FROM {view(output, 'articles')} ORDER BY published_at").fetchall()
     assert rows == [
@@ -107,7 +114,7 @@ def test_articles_are_partitioned_by_published_date_and_keep_their_metadata(firs
 
 def test_quotes_and_figures_join_articles_and_their_offsets_point_into_the_text(first_run):
     _, output, _ = first_run
-    con = duckdb.connect()
+    con = delta_db()
     for table, raw in (("quotes", "text"), ("figures", "raw")):
         joined, mismatched = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE substr(a.text, t.start + 1, t.\"end\" - t.start) <> t.{raw}) "
@@ -127,21 +134,22 @@ def test_rerun_fetches_no_page_again_and_writes_no_duplicate_rows(own_copy):
     assert refetched == {"/news/missing-story.html", "/news/server-error.html", "/news/no-body.html"}
     assert second["totals"]["articles"] == 0
     assert second["totals"]["duplicates"] == first["totals"]["articles"] + first["totals"]["duplicates"]
-    con = duckdb.connect()
+    con = delta_db()
     for table, key in (("articles", "article_id"), ("quotes", "quote_id"), ("figures", "figure_id")):
         total, distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM {view(output, table)}").fetchone()
         assert total == distinct, table
-    assert len(glob.glob(f"{output}/_runs/*.json")) == 2
+    assert [m["run_id"] for m in manifests(str(output))] == [first["run_id"], second["run_id"]]
 
 
-def test_files_of_a_crashed_run_are_rolled_back_before_the_next_run(own_copy):
+def test_files_of_a_crashed_run_are_never_committed(own_copy):
     site, output, _ = own_copy
+    committed = set(article_files(str(output)))
     partition = f"{output}/articles/date=2026-11-17"
     crashed = f"{partition}/part-19990101T000000Zdead-0000.parquet"
-    half_written = f"{partition}/.part-x.parquet.inprogress"
-    for path in (crashed, half_written):
-        with open(path, "wb") as f:
-            f.write(b"PAR1 not really")
-    removed = rollback_incomplete_runs(str(output))
-    assert sorted(removed) == sorted([crashed, half_written])
-    assert run(site, output)["totals"]["articles"] == 0
+    shutil.copy(next(iter(committed)).removeprefix("file://"), crashed)   # a whole, valid file, never committed
+    second = run(site, output)
+    assert second["totals"]["articles"] == 0
+    assert set(article_files(str(output))) == committed
+    total, distinct = delta_db().execute(f"SELECT count(*), count(DISTINCT article_id) FROM {view(output, 'articles')}"
+                                         ).fetchone()
+    assert total == distinct

@@ -1,16 +1,18 @@
-"""DuckDB views over hive-partitioned Parquet: connect, run_query, print_result, format_table."""
+"""DuckDB views over the Delta tables of a dataset directory: connect, run_query, print_result, format_table."""
 
 import csv
 import datetime as dt
 import io
 import json
+import os
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from pipelines.query import MAX_CELL, connect, format_table, print_result, run_query
-from schemas import ARTICLES, ERRORS, PARTITION_COLUMN, TABLES
+from schemas import ARTICLES, PARTITION_COLUMN, TABLES
+from transforms.dataset import build_manifest, commit, write_data_file
 
 UTC = dt.timezone.utc
 
@@ -19,24 +21,26 @@ def _article(aid, title, words, day):
     return {"article_id": aid, "url": f"https://gazette.example/{aid}", "canonical_url": f"https://gazette.example/{aid}",
             "source": "Harlow Gazette", "title": title, "authors": ["Mira Castell"], "tags": ["Local"],
             "published_at": dt.datetime(2026, 11, day, 8, 0, tzinfo=UTC), "text": "Body text.",
-            "word_count": words, "body_source": "page", "http_status": 200, "run_id": "run-1"}
+            "word_count": words, "body_source": "page", "http_status": 200, "run_id": "run1"}
 
 
-def write_partition(root, table, date, rows, schema):
-    part = root / table / f"{PARTITION_COLUMN}={date}"
-    part.mkdir(parents=True)
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), part / "x.parquet")
+def commit_rows(root, run_id, table_rows):
+    """Commit {table: {date: rows}} as one run, the way the pipeline's commit step does."""
+    files = [{"fact": "file", **write_data_file(str(root), table, date, run_id, rows)}
+             for table, partitions in table_rows.items() for date, rows in partitions.items()]
+    manifest = build_manifest({"run_id": run_id, "started_at": dt.datetime.now(UTC).isoformat()}, files)
+    commit(str(root), {"commit_id": run_id, "files": files, "feed_states": [], "manifest": manifest})
 
 
 @pytest.fixture
 def dataset(tmp_path):
-    write_partition(tmp_path, "articles", "2026-11-17", [_article("a1", "Tram opens", 310, 17),
-                                                         _article("a2", "Dredging delayed", 120, 17)], ARTICLES)
-    write_partition(tmp_path, "articles", "2026-11-18", [_article("a3", "Roof repaired", 95, 18)], ARTICLES)
-    write_partition(tmp_path, "errors", "2026-11-18", [
-        {"error_id": "e1", "run_id": "run-1", "stage": "fetch_page", "url": "https://gazette.example/gone",
-         "error_kind": "http_404", "message": "HTTP 404", "http_status": 404,
-         "occurred_at": dt.datetime(2026, 11, 18, 9, 0, tzinfo=UTC)}], ERRORS)
+    commit_rows(tmp_path, "run1", {
+        "articles": {"2026-11-17": [_article("a1", "Tram opens", 310, 17), _article("a2", "Dredging delayed", 120, 17)],
+                     "2026-11-18": [_article("a3", "Roof repaired", 95, 18)]},
+        "errors": {"2026-11-18": [
+            {"error_id": "e1", "run_id": "run1", "stage": "fetch_page", "url": "https://gazette.example/gone",
+             "error_kind": "http_404", "message": "HTTP 404", "http_status": 404,
+             "occurred_at": dt.datetime(2026, 11, 18, 9, 0, tzinfo=UTC)}]}})
     return str(tmp_path)
 
 
@@ -46,7 +50,7 @@ def test_run_query_reads_all_partitions(dataset):
     assert rows == [("a1",), ("a2",), ("a3",)]
 
 
-def test_partition_column_comes_from_the_directory_as_a_date(dataset):
+def test_partition_column_comes_from_the_delta_log_as_a_date(dataset):
     _, rows = run_query(dataset, "SELECT date, count(*) FROM articles GROUP BY date ORDER BY date")
     assert rows == [(dt.date(2026, 11, 17), 2), (dt.date(2026, 11, 18), 1)]
 
@@ -68,6 +72,11 @@ def test_tables_can_be_joined(dataset):
     _, rows = run_query(dataset, "SELECT e.error_kind, count(a.article_id) FROM errors e "
                                  "LEFT JOIN articles a ON a.date = e.date GROUP BY 1")
     assert rows == [("http_404", 1)]
+
+
+def test_runs_view_shows_each_commit_with_its_manifest(dataset):
+    _, rows = run_query(dataset, "SELECT run_id, kind, json_extract(manifest, '$.rows.articles')::INT FROM runs")
+    assert rows == [("run1", "run", 3)]
 
 
 def test_tables_without_files_are_empty_but_have_every_schema_column(dataset):
@@ -95,22 +104,32 @@ def test_empty_table_columns_have_schema_types(tmp_path):
     assert types[PARTITION_COLUMN] == "DATE"
 
 
-def test_partition_directory_without_parquet_files_counts_as_empty(tmp_path):
-    (tmp_path / "figures" / "date=2026-11-18").mkdir(parents=True)
-    assert run_query(str(tmp_path), "SELECT count(*) FROM figures") == (["count_star()"], [(0,)])
+def test_a_file_no_commit_added_is_invisible(dataset):
+    """A worker's file of a run that never committed (crashed, or a retried bundle's first try)."""
+    stray = os.path.join(dataset, "articles", "date=2026-11-18", "part-crashed-0.parquet")
+    pq.write_table(pa.Table.from_pylist([_article("a9", "Never committed", 10, 18)], schema=ARTICLES), stray)
+    assert run_query(dataset, "SELECT count(*) FROM articles") == (["count_star()"], [(3,)])
 
 
 def test_data_dir_with_a_quote_in_its_name(tmp_path):
     root = tmp_path / "it's data"
-    write_partition(root, "articles", "2026-11-17", [_article("a1", "Tram opens", 310, 17)], ARTICLES)
+    commit_rows(root, "run1", {"articles": {"2026-11-17": [_article("a1", "Tram opens", 310, 17)]}})
     assert run_query(str(root), "SELECT article_id FROM articles")[1] == [("a1",)]
 
 
-def test_files_from_an_older_schema_are_read_alongside_new_ones(tmp_path):
+def test_a_column_added_later_needs_no_rewrite_and_old_files_read_it_as_null(tmp_path, monkeypatch):
+    """Schema evolution: a table created by an older schema version (without body_source) gets the
+    new nullable column at the next commit; the old file is not rewritten and reads it as NULL."""
+    import schemas
+    import transforms.dataset as dataset
     old = pa.schema([f for f in ARTICLES if f.name != "body_source"])
+    monkeypatch.setitem(schemas.TABLES, "articles", old)
     old_row = {k: v for k, v in _article("old", "Old", 50, 16).items() if k != "body_source"}
-    write_partition(tmp_path, "articles", "2026-11-16", [old_row], old)
-    write_partition(tmp_path, "articles", "2026-11-17", [_article("new", "New", 60, 17)], ARTICLES)
+    commit_rows(tmp_path, "older", {"articles": {"2026-11-16": [old_row]}})
+    old_file = dataset.article_files(str(tmp_path))
+    monkeypatch.setitem(schemas.TABLES, "articles", ARTICLES)
+    commit_rows(tmp_path, "newer", {"articles": {"2026-11-17": [_article("new", "New", 60, 17)]}})
+    assert set(old_file) < set(dataset.article_files(str(tmp_path)))
     _, rows = run_query(str(tmp_path), "SELECT article_id, body_source FROM articles ORDER BY article_id")
     assert rows == [("new", "page"), ("old", None)]
 
@@ -190,3 +209,14 @@ def test_format_table_cuts_long_cells_and_flattens_newlines():
     assert len(lines[2]) == MAX_CELL
     assert lines[2].endswith("…")
     assert lines[3] == "two lines"
+
+
+def test_file_statistics_bound_their_rows_so_filters_skip_no_matching_file(tmp_path):
+    """Readers skip files by the min/max a commit records: bounds rounded to milliseconds must
+    still contain every value (here sub-millisecond times at both ends)."""
+    times = [dt.datetime(2026, 11, 17, 8, 0, 0, 999_500, tzinfo=UTC), dt.datetime(2026, 11, 17, 9, 0, 0, 400, tzinfo=UTC)]
+    rows = [{**_article(f"t{i}", "Tide", 10, 17), "published_at": t} for i, t in enumerate(times)]
+    commit_rows(tmp_path, "stats", {"articles": {"2026-11-17": rows}})
+    for i, t in enumerate(times):
+        got = run_query(str(tmp_path), f"SELECT article_id FROM articles WHERE published_at = TIMESTAMPTZ '{t.isoformat()}'")
+        assert got[1] == [(f"t{i}",)]

@@ -8,7 +8,6 @@ pins (curl's option), so the address checks, TLS, SNI and Host headers run exact
 user's run; the certificates come from a test CA given with --ca_bundle.
 """
 
-import json
 import os
 import ssl
 import subprocess
@@ -33,6 +32,7 @@ from pipelines.query import connect
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
 from tests.proxy import serve_proxy
+from transforms.dataset import manifests
 from transforms.fetch import FetchConfig, Fetcher, FetchError
 from transforms.ingest import BadLink, FetchFeeds, key_entry, robots_txt_getter
 from transforms.politeness import RobotsRules
@@ -266,7 +266,7 @@ def test_default_run_over_https_host_names_ingests_and_gives_one_error_row_per_h
                              ("tls_error", "fetch_page"), ("invalid_url", "parse_feed"),
                              ("invalid_url", "parse_feed"), ("no_link", "parse_feed"),
                              ("no_link", "parse_feed"), ("no_link", "parse_feed")])  # "http://[::1/x" has no link
-    [manifest] = [json.loads(p.read_text()) for p in (out / "_runs").glob("*.json")]
+    [manifest] = manifests(str(out))
     [report] = manifest["feeds"]
     assert (report["entries"], report["articles"], report["duplicates"], report["errors"]) == (10, 2, 0, 8)
     assert web.internal.count("/secret") == 0

@@ -14,7 +14,6 @@ Every run goes through the `newsbeam run` command in a subprocess, with a time l
 options reach Beam as they are, and a hung job fails the test instead of hanging CI.
 """
 
-import glob
 import json
 import os
 import signal
@@ -24,8 +23,9 @@ import sys
 import time
 import urllib.request
 
-import duckdb
 import pytest
+
+from transforms.dataset import connect, manifests
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,7 @@ SNAPSHOT = {
 def newsbeam_run(site, output, *options, timeout=LOCAL_TIMEOUT):
     """`newsbeam run` on the fixture feeds into `output`; returns (manifest, stderr)."""
     args = [*NEWSBEAM, "--feeds", *(site.base + path for path in FEEDS), "--output", str(output), *LOCAL, *options]
-    earlier = set(glob.glob(f"{output}/_runs/*.json"))
+    earlier = {m["run_id"] for m in manifests(str(output))}
     # Its own session, so a timeout also stops what it started (a job server, SDK workers).
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
@@ -70,21 +70,16 @@ def newsbeam_run(site, output, *options, timeout=LOCAL_TIMEOUT):
         except ProcessLookupError:
             pass
     assert process.returncode == 0, f"exit {process.returncode}\n{stdout}\n{stderr[-5000:]}"
-    manifests = set(glob.glob(f"{output}/_runs/*.json")) - earlier
-    assert len(manifests) == 1, manifests
-    with open(manifests.pop()) as f:
-        return json.load(f), stderr
+    new = [m for m in manifests(str(output)) if m["run_id"] not in earlier]
+    assert len(new) == 1, [m["run_id"] for m in new]
+    return new[0], stderr
 
 
 def snapshot(output, manifest: dict) -> dict:
     """Every table's rows (sorted, run-independent columns) and the run manifest's counts."""
-    con = duckdb.connect()
-    tables = {}
-    for table, columns in SNAPSHOT.items():
-        files = glob.glob(f"{output}/{table}/*/*.parquet")
-        tables[table] = sorted(con.execute(
-            f"SELECT {columns} FROM read_parquet({files!r}, hive_partitioning=true)").fetchall(), key=repr) \
-            if files else []
+    con = connect(str(output))   # committed rows only: a retried bundle's first files would show in a glob
+    tables = {table: sorted(con.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
+              for table, columns in SNAPSHOT.items()}
     feeds = sorted((f["feed_url"], f["status"], f["http_status"], f["error_kind"], f["entries"], f["articles"],
                     f["duplicates"], f["errors"]) for f in manifest["feeds"])
     return {**tables, "totals": manifest["totals"], "rows": manifest["rows"], "feeds": feeds}

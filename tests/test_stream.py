@@ -1,18 +1,17 @@
 """Continuous mode on Prism, against a live feed that grows while the stream runs."""
 
-import glob
-import json
 import os
 import subprocess
 import sys
 import threading
 import time
 
-import duckdb
 import pytest
+
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
 from tests.test_pipeline import LOCAL
+from transforms.dataset import connect, manifests
 
 
 def prism_binary() -> str | None:
@@ -53,11 +52,8 @@ class GrowingFeed:
 
 
 def articles(output) -> list[tuple]:
-    if not glob.glob(f"{output}/articles/*/*.parquet"):
-        return []
-    return duckdb.connect().execute(
-        f"SELECT article_id, title FROM read_parquet('{output}/articles/*/*.parquet', hive_partitioning=true)"
-    ).fetchall()
+    """The committed articles (the stream's windows commit while it runs)."""
+    return connect(str(output)).execute("SELECT article_id, title FROM articles").fetchall()
 
 
 def start_stream(feed_url: str, output, duration: float) -> subprocess.Popen:
@@ -98,6 +94,8 @@ def test_entries_added_while_streaming_land_within_a_window_and_a_restart_writes
     rows = articles(output)
     assert len(rows) == 3 and len({r[0] for r in rows}) == 3
     assert fetched_again == 1  # only the new page
-    for manifest in glob.glob(f"{output}/_runs/*.json"):
-        totals = json.load(open(manifest))["totals"]
+    windows = manifests(str(output))
+    assert windows and all(m["run_id"].startswith(m["stream_run_id"] + "w") for m in windows)
+    for manifest in windows:
+        totals = manifest["totals"]
         assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]

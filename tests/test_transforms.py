@@ -1,6 +1,5 @@
 """Each composite transform on its own, with Beam's TestPipeline and assert_that."""
 
-import json
 import os
 
 import apache_beam as beam
@@ -11,7 +10,7 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from schemas import PARTITION_COLUMN
 from tests.conftest import FIXTURE_SITE, LOCAL_FETCH
-from transforms.dataset import WriteDataset, WriteManifest
+from transforms.dataset import CommitRun, WriteDataset, connect, manifest, write_data_file
 from transforms.enrich import ExtractFigures, ExtractQuotes
 from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, feed_request
 from transforms.urls import article_id
@@ -158,22 +157,28 @@ def test_fetch_pages_keeps_bodies_and_failures_for_the_fallback(site):
                     equal_to([("a", 200, True, None), ("b", 404, False, "http_404")]))
 
 
-def test_write_manifest_counts_each_feed_and_lands_after_the_files(tmp_path):
+def test_commit_run_counts_each_feed_and_commits_the_files_with_the_manifest(tmp_path):
+    rows = [{"error_id": str(i), "run_id": RUN, "stage": "fetch_page", "url": f"http://x.test/{i}",
+             "occurred_at": "2026-11-20T10:00:00+00:00"} for i in range(2)]
+    written = write_data_file(str(tmp_path), "errors", "2026-11-20", RUN, rows)
     facts = [
         {"fact": "feed", "feed_url": "f1", "http_status": 200, "status": "ok", "error_kind": None, "entries": 3},
         {"fact": "feed", "feed_url": "f2", "http_status": 404, "status": "error", "error_kind": "http_404",
          "entries": 0},
         {"fact": "outcome", "feed_url": "f1", "outcome": "articles", "count": 2},
         {"fact": "outcome", "feed_url": "f1", "outcome": "errors", "count": 1},
-        {"fact": "file", "table": "articles", "path": "x.parquet", "rows": 2},
+        {"fact": "file", **written},
     ]
     header = {"run_id": RUN, "started_at": "2026-11-24T10:00:00+00:00"}
     with test_pipeline.TestPipeline() as p:
-        manifests = p | beam.Create(facts) | WriteManifest(str(tmp_path), RUN, header)
+        manifests = p | beam.Create(facts) | CommitRun(str(tmp_path), RUN, header)
         assert_that(manifests | beam.Map(lambda m: (m["totals"]["entries"], m["totals"]["articles"],
                                                     m["totals"]["errors"], m["totals"]["feed_errors"],
-                                                    m["rows"]["articles"])),
+                                                    m["rows"]["errors"])),
                     equal_to([(3, 2, 1, 1, 2)]))
-    written = json.loads((tmp_path / "_runs" / f"{RUN}.json").read_text())
-    assert [(f["feed_url"], f["articles"], f["errors"], f["error_kind"]) for f in written["feeds"]] == [
+    committed = manifest(str(tmp_path), RUN)
+    assert [(f["feed_url"], f["articles"], f["errors"], f["error_kind"]) for f in committed["feeds"]] == [
         ("f1", 2, 1, None), ("f2", 0, 0, "http_404")]
+    con = connect(str(tmp_path))
+    assert con.execute("SELECT count(*), min(url) FROM errors").fetchone() == (2, "http://x.test/0")
+    assert con.execute("SELECT run_id, entries, feed_errors FROM runs").fetchall() == [(RUN, 3, 1)]

@@ -8,12 +8,12 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.coders import PickleCoder
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
-from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import MAX_TIMESTAMP, Timestamp
 
 from transforms import progress
-from transforms.dataset import ingested_article_ids
-from transforms.ingest import DUPLICATES, ERRORS, REPORTS, _FetchFeedFn, _KeyEntryFn
+from transforms.ingest import DUPLICATES, ERRORS, KNOWN, REPORTS, DropKnownFn, _all_known, _FetchFeedFn, _KeyEntryFn
 
 
 class _PollWithMemoryFn(_FetchFeedFn):
@@ -56,37 +56,48 @@ class PollFeeds(beam.PTransform):
 
 
 class _FirstSightingFn(beam.DoFn):
-    """Passes an article's entry the first time it is seen; later sightings are duplicates."""
+    """Passes an article's entry the first time it is seen; later sightings are duplicates. What
+    was seen is forgotten `ttl` seconds (event time) after the first sighting, so state holds the
+    articles of the recent past only; DropKnownFn upstream still drops those committed since."""
 
     SEEN = ReadModifyWriteStateSpec("seen", PickleCoder())
+    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
 
-    def __init__(self, output: str):
-        self.output = output
+    def __init__(self, ttl: float):
+        self.ttl = ttl
 
-    def setup(self):
-        # What earlier runs ingested counts as seen, so a restart writes nothing twice.
-        self.ingested = ingested_article_ids(self.output)
-
-    def process(self, keyed, seen=beam.DoFn.StateParam(SEEN)):
+    def process(self, keyed, seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY),
+                timestamp=beam.DoFn.TimestampParam):
         key, entry = keyed
-        if seen.read() or key in self.ingested:
+        if seen.read():
             progress.count("duplicates")
             yield pvalue.TaggedOutput(DUPLICATES, entry)
             return
         seen.write(True)
+        expiry.set(timestamp + self.ttl)
         yield {**entry, "article_id": key}
+
+    @on_timer(EXPIRY)
+    def forget(self, seen=beam.DoFn.StateParam(SEEN)):
+        seen.clear()
 
 
 class DropSeenBefore(beam.PTransform):
     """Entries -> entries of articles never seen before (in this stream or the dataset), `duplicates`
     and `errors`; the streaming counterpart of DropDuplicates, with state instead of a GroupByKey."""
 
-    def __init__(self, run_id: str, output: str):
+    def __init__(self, run_id: str, output: str, ttl: float):
         super().__init__()
-        self.run_id, self.output = run_id, output
+        self.run_id, self.output, self.ttl = run_id, output, ttl
 
     def expand(self, entries):
         keyed = entries | "KeyByArticle" >> beam.ParDo(_KeyEntryFn(self.run_id)).with_outputs(ERRORS, main="keyed")
-        fresh = keyed.keyed | "FirstSighting" >> beam.ParDo(_FirstSightingFn(self.output)).with_outputs(
+        checked = (
+            keyed.keyed
+            | "DropIngested" >> beam.ParDo(DropKnownFn(self.output)).with_outputs(KNOWN, main="fresh")
+        )
+        ingested = checked[KNOWN] | "IngestedBefore" >> beam.FlatMap(lambda entry: _all_known([entry]))
+        fresh = checked.fresh | "FirstSighting" >> beam.ParDo(_FirstSightingFn(self.ttl)).with_outputs(
             DUPLICATES, main="new")
-        return {"new": fresh.new, DUPLICATES: fresh[DUPLICATES], ERRORS: keyed[ERRORS]}
+        duplicates = (fresh[DUPLICATES], ingested) | "AllDuplicates" >> beam.Flatten()
+        return {"new": fresh.new, DUPLICATES: duplicates, ERRORS: keyed[ERRORS]}

@@ -7,6 +7,7 @@ Each stage is a composite over a thin DoFn; the hard logic lives in the pure mod
 import concurrent.futures
 import contextlib
 import traceback
+import typing
 from urllib.parse import urlsplit
 
 import apache_beam as beam
@@ -15,20 +16,21 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from schemas import PARTITION_COLUMN
 from transforms import progress
+from transforms.archives import RecordFilter, open_archive, read_archive, read_record, record_stream
 from transforms.articles import (NoBody, article_from_entry, content_hash, decode_html, extract_article,
                                  word_count)
-from transforms.dataset import ingested_article_ids
+from transforms.dataset import article_files, known_article_ids
 from transforms.feeds import FeedError, discover_feed_links, parse_feed
 from transforms.fetch import FetchConfig, FetchError, Fetcher, check_url
-from transforms.archives import RecordFilter, open_archive, read_archive, read_record, record_stream
 from transforms.politeness import RobotsRules
-from transforms.sitemaps import MAX_DEPTH, MAX_SITEMAPS, gunzip, is_sitemap, parse_sitemap, robots_sitemaps
 from transforms.records import DateWindow, error_row, exception_row, partition_date, utc_now
+from transforms.sitemaps import MAX_DEPTH, MAX_SITEMAPS, gunzip, is_sitemap, parse_sitemap, robots_sitemaps
 from transforms.urls import article_id, canonical_url
 
 ERRORS = "errors"
 REPORTS = "reports"
 DUPLICATES = "duplicates"
+KNOWN = "known"
 
 
 def feed_request(feed_url: str, state: dict | None = None) -> dict:
@@ -360,27 +362,57 @@ class _KeyEntryFn(beam.DoFn):
         yield pvalue.TaggedOutput(ERRORS, row)
 
 
-class _FirstOfEachArticleFn(beam.DoFn):
-    """Keeps one entry per article: the first by feed URL, so reruns choose the same one."""
+@beam.typehints.with_output_types(tuple[str, typing.Any])   # keyed for the stateful DoFn that follows in streams
+class DropKnownFn(beam.DoFn):
+    """(article_id, x) -> itself when the dataset doesn't hold the article yet, else `known` x.
 
-    def __init__(self, output: str):
+    Elements are gathered per bundle (up to BATCH) and each batch is checked against the committed
+    articles in one read of their article_id column filtered to the batch (a semi-join): a worker
+    holds a batch of ids, never every id in the dataset. The table is looked at again for each
+    batch, so a long stream sees what it committed itself. Elements keep their timestamps and
+    windows (the stream's windows are assigned downstream)."""
+
+    BATCH = 10_000
+
+    def __init__(self, output: str | None):
         self.output = output
 
-    def setup(self):
-        # Read once per worker, before this run has written anything (the writes wait on a GroupByKey).
-        self.ingested = ingested_article_ids(self.output) if self.output else set()
+    def start_bundle(self):
+        self.pending: list[WindowedValue] = []
 
-    def process(self, element):
-        key, entries = element
-        entries = sorted(entries, key=lambda e: (e["feed_url"], e["link"]))
-        first, rest = entries[0], entries[1:]
-        if key in self.ingested:
-            rest = entries
-        else:
-            yield {**first, "article_id": key}
-        for duplicate in rest:
-            progress.count("duplicates")
-            yield pvalue.TaggedOutput(DUPLICATES, duplicate)
+    def process(self, element, timestamp=beam.DoFn.TimestampParam, window=beam.DoFn.WindowParam):
+        self.pending.append(WindowedValue(element, timestamp, [window]))
+        if len(self.pending) >= self.BATCH:
+            yield from self._check()
+
+    def finish_bundle(self):
+        yield from self._check()
+
+    def _check(self):
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        files = article_files(self.output) if self.output else []
+        known = set(known_article_ids(files, [held.value[0] for held in batch]))
+        for held in batch:
+            key, value = held.value
+            yield pvalue.TaggedOutput(KNOWN, held.with_value(value)) if key in known else held
+
+
+def _first_of_each_article(element):
+    """One entry per article: the first by feed URL, so reruns choose the same one."""
+    key, entries = element
+    first, *rest = sorted(entries, key=lambda e: (e["feed_url"], e["link"]))
+    yield {**first, "article_id": key}
+    for duplicate in rest:
+        progress.count("duplicates")
+        yield pvalue.TaggedOutput(DUPLICATES, duplicate)
+
+
+def _all_known(entries):
+    for entry in entries:
+        progress.count("duplicates")
+        yield entry
 
 
 class DropDuplicates(beam.PTransform):
@@ -392,12 +424,15 @@ class DropDuplicates(beam.PTransform):
 
     def expand(self, entries):
         keyed = entries | "KeyByArticle" >> beam.ParDo(_KeyEntryFn(self.run_id)).with_outputs(ERRORS, main="keyed")
-        unique = (
+        checked = (
             keyed.keyed
             | "GroupByArticle" >> beam.GroupByKey()
-            | "KeepFirstNew" >> beam.ParDo(_FirstOfEachArticleFn(self.output)).with_outputs(DUPLICATES, main="new")
+            | "DropIngested" >> beam.ParDo(DropKnownFn(self.output)).with_outputs(KNOWN, main="new")
         )
-        return {"new": unique.new, DUPLICATES: unique[DUPLICATES], ERRORS: keyed[ERRORS]}
+        unique = checked.new | "KeepFirst" >> beam.FlatMap(_first_of_each_article).with_outputs(DUPLICATES, main="new")
+        ingested = checked[KNOWN] | "IngestedBefore" >> beam.FlatMap(_all_known)
+        duplicates = (unique[DUPLICATES], ingested) | "AllDuplicates" >> beam.Flatten()
+        return {"new": unique.new, DUPLICATES: duplicates, ERRORS: keyed[ERRORS]}
 
 
 def fetch_page(fetcher: Fetcher, robots: RobotsRules | None, entry: dict) -> dict:

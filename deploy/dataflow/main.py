@@ -26,7 +26,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipelines import batch
 from pipelines.options import NewsbeamOptions
 from pipelines.sources import read_sources
-from transforms.dataset import load_feed_state, rollback_incomplete_runs
+from transforms.dataset import InvalidRunId, check_run_id, load_feed_state, recover
 from transforms.ingest import feed_request
 
 log = logging.getLogger("newsbeam.dataflow")
@@ -69,16 +69,19 @@ def main(argv: list[str] | None = None) -> int:
     if not nb.feeds or not nb.output:
         log.error("the feeds and output parameters are required")
         return 2
-    if nb.run_id and not nb.run_id.replace("_", "").isalnum():
-        log.error("run_id may hold only letters, digits and _")
-        return 2
+    if nb.run_id:
+        try:
+            check_run_id(nb.output, nb.run_id)
+        except InvalidRunId as exc:
+            log.error("%s", exc)
+            return 2
     with tempfile.TemporaryDirectory(prefix="newsbeam-feeds-") as workdir:
         urls = feed_urls(split_feeds(nb.feeds), workdir)
-    rollback_incomplete_runs(nb.output)
+    recover(nb.output)   # finish a commit a crashed job left half done
     p, run_id = build_pipeline(options, urls, load_feed_state(nb.output))
-    result = p.run()  # submit; no wait_until_finish: the job writes its own manifest
-    log.info("submitted newsbeam run %s (%d feeds) -> %s; its manifest will be %s", run_id, len(urls),
-             nb.output, f"{nb.output.rstrip('/')}/_runs/{run_id}.json")
+    result = p.run()  # submit; no wait_until_finish: the job commits its tables and manifest itself
+    log.info("submitted newsbeam run %s (%d feeds) -> %s; its manifest will be the row %s of %s", run_id,
+             len(urls), nb.output, run_id, f"{nb.output.rstrip('/')}/_runs")
     job_id = getattr(result, "job_id", None)
     if callable(job_id) and getattr(result, "has_job", False):
         log.info("Dataflow job id: %s", job_id())
