@@ -91,9 +91,13 @@ def _decode(body: bytes, charset: str) -> str:
 def extract_article(html: str, url: str) -> dict:
     """Body text and metadata of one article page; raises NoBody when there is no article."""
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **FAST_SETTINGS)
+    body = doc
     if doc is None or looks_wrong(doc.text or ""):
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **EXTRACT_SETTINGS)
-    text = (doc.text or "").strip() if doc is not None else ""
+        # The metadata does not depend on these settings (identical on all 181 AEB pages), so only
+        # the body is extracted again.
+        body = trafilatura.bare_extraction(html, url=url, with_metadata=doc is None, **EXTRACT_SETTINGS)
+        doc = doc or body
+    text = (body.text or "").strip() if body is not None else ""
     if word_count(text) < MIN_ARTICLE_WORDS:
         raise NoBody(f"no article body on the page (found {word_count(text)} words)")
     return {
