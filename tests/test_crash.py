@@ -153,20 +153,6 @@ def test_ctrl_c_mid_run_exits_130_at_once_with_one_line_and_nothing_visible(chao
     assert manifests(output) == [] and visible_rows(output) == {table: 0 for table in TABLES}
 
 
-class _LoseBundleOnceFn(dataset._WriteFilesFn):
-    """A bundle of the article writer whose files are written, and which then fails once: the
-    runner's retry of a bundle lost after its side effects (a worker that died, a timeout)."""
-
-    marker = None
-
-    def finish_bundle(self):
-        written = list(super().finish_bundle())
-        if self.table == "articles" and written and not os.path.exists(self.marker):
-            open(self.marker, "w").close()
-            raise RuntimeError("the bundle was lost after its files were written")
-        yield from written
-
-
 def test_a_bundle_lost_after_writing_its_files_and_retried_commits_each_row_once(site, tmp_path, monkeypatch):
     """FnApiRunner has no bundle retries: the failed bundle fails the run, which is retried
     whole with the same --run_id (as a scheduler retries a job). The first attempt's files are
@@ -175,12 +161,11 @@ def test_a_bundle_lost_after_writing_its_files_and_retried_commits_each_row_once
 
     from pipelines import batch
     from tests.test_pipeline import FEEDS, LOCAL
-    monkeypatch.setattr(_LoseBundleOnceFn, "marker", str(tmp_path / "lost-once"))
-    monkeypatch.setattr(dataset, "_WriteFilesFn", _LoseBundleOnceFn)
+    monkeypatch.setenv(dataset.LOSE_BUNDLE_ONCE, str(tmp_path / "lost-once"))
     output = str(tmp_path / "out")
     options = PipelineOptions(["--output", output, "--run_id", "retried", *LOCAL])
     feeds = [site.base + path for path in FEEDS]
-    with pytest.raises(Exception, match="lost after its files were written"):
+    with pytest.raises(Exception, match="lost after writing its files"):
         batch.run(options, feeds)
     written_by_the_failed_attempt = glob.glob(f"{output}/articles/date=*/part-retried-*.parquet")
     assert written_by_the_failed_attempt and manifests(output) == []

@@ -25,7 +25,7 @@ import urllib.request
 
 import pytest
 
-from transforms.dataset import connect, manifests
+from transforms.dataset import LOSE_BUNDLE_ONCE, connect, manifests
 
 pytestmark = pytest.mark.slow
 
@@ -217,6 +217,23 @@ def test_flink_rerun_is_incremental(flink, site, reference, tmp_path):
     second = snapshot(output, manifest)
     for table in ("articles", "quotes", "figures"):
         assert second[table] == first[table], table
+
+
+def test_flink_retries_a_bundle_lost_after_writing_its_files_and_commits_each_row_once(
+        flink, site, reference, tmp_path, monkeypatch):
+    """A bundle of the article writer fails once after writing its files (the seam in
+    transforms/dataset.py); Flink restarts the failed tasks and the job finishes. The lost
+    attempt's files are never committed (a retry with the same rows writes the same file names):
+    the rows are exactly the FnApiRunner's."""
+    master, options = flink
+    marker, output = tmp_path / "lost-once", tmp_path / "flink"
+    monkeypatch.setenv(LOSE_BUNDLE_ONCE, str(marker))
+    manifest, job = run_on_flink(site, output, master, options)
+    assert marker.exists(), "no bundle was lost"
+    assert job["state"] == "FINISHED", job
+    history = _rest(master, f"/jobs/{job['jid']}/exceptions")["exceptionHistory"]["entries"]
+    assert any(LOSE_BUNDLE_ONCE in entry["stacktrace"] for entry in history), history
+    assert_same(snapshot(output, manifest), reference, "FlinkRunner after a lost bundle")
 
 
 # ----------------------------------------------------------------------------------------- Prism

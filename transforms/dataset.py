@@ -229,8 +229,8 @@ class _WriteFilesFn(beam.DoFn):
     buffer is full, when the DoFn holds too much text in all, and at the end of each bundle.
     Emits one record per file for the commit step."""
 
-    def __init__(self, output: str, table: str, run_id: str):
-        self.output, self.table, self.run_id = output, table, run_id
+    def __init__(self, output: str, table: str, run_id: str, lose_once: str | None = None):
+        self.output, self.table, self.run_id, self.lose_once = output, table, run_id, lose_once
 
     def start_bundle(self):
         self.buffers: dict[tuple, list[dict]] = {}
@@ -246,8 +246,10 @@ class _WriteFilesFn(beam.DoFn):
             yield self._write(max(self.sizes, key=self.sizes.get))
 
     def finish_bundle(self):
-        for key in list(self.buffers):
-            yield self._write(key)
+        written = [self._write(key) for key in list(self.buffers)]
+        if written and self.lose_once and _first_claim(self.lose_once):
+            raise RuntimeError(f"{LOSE_BUNDLE_ONCE}: this bundle is lost after writing its files")
+        yield from written
 
     def _write(self, key: tuple) -> WindowedValue:
         window, date = key
@@ -265,6 +267,21 @@ def commit_id_of(run_id: str, window) -> str:
     return f"{run_id}w{int(window.start)}"
 
 
+# Fault injection for the runner tests, the one seam: when the launcher's environment names a
+# marker file, the first bundle of articles to claim it fails after writing its files, so the
+# runner retries the bundle (Flink) or the run fails (FnApiRunner) exactly where duplicates would
+# come from. Read where the pipeline is built and carried in the DoFn, so it reaches any runner.
+LOSE_BUNDLE_ONCE = "NEWSBEAM_TEST_LOSE_BUNDLE_ONCE"
+
+
+def _first_claim(marker: str) -> bool:
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        return True
+    except FileExistsError:
+        return False
+
+
 class WriteDataset(beam.PTransform):
     """Rows with a `date` key -> uncommitted Parquet files of DIR/<table>; emits one record per file."""
 
@@ -273,7 +290,8 @@ class WriteDataset(beam.PTransform):
         self.output, self.table, self.run_id = output, table, run_id
 
     def expand(self, rows):
-        return rows | "WriteFiles" >> beam.ParDo(_WriteFilesFn(self.output, self.table, self.run_id))
+        lose_once = os.environ.get(LOSE_BUNDLE_ONCE) if self.table == "articles" else None
+        return rows | "WriteFiles" >> beam.ParDo(_WriteFilesFn(self.output, self.table, self.run_id, lose_once))
 
 
 # ---------------------------------------------------------------------------------------------
