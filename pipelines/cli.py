@@ -381,7 +381,7 @@ def cmd_query(argv: list[str]) -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("sql", help="SQL over the views articles, quotes, figures, errors, runs")
     args = parser.parse_args(argv)
-    if not os.path.isdir(args.data):
+    if "://" not in args.data and not os.path.isdir(args.data):
         raise UsageError(f"--data {args.data!r} is not a directory")
     if not is_dataset(args.data):
         raise UsageError(f"--data {args.data!r} is not a newsbeam dataset (no _runs/ or table folders in it)")

@@ -6,13 +6,14 @@ import multiprocessing
 import os
 import socket
 import subprocess
+import sys
 
 import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 import pytest
 
 from tests.test_crash import ENTRIES, ROOT, command, env
-from transforms.dataset import article_files, manifests
+from transforms.dataset import article_files, connect, manifests
 
 BUCKET = "newsbeam-test"
 
@@ -70,6 +71,15 @@ def test_a_run_into_s3_commits_each_article_once_and_a_rerun_adds_nothing(site, 
     assert refetched == {"/news/missing-story.html", "/news/server-error.html", "/news/no-body.html"}
     assert sorted(article_ids(output)) == sorted(ids)
     assert [m["run_id"] for m in manifests(output)] == [first["run_id"], second["run_id"]]
+    query = subprocess.run([sys.executable, "-m", "pipelines.cli", "query", "--data", output, "--format", "csv",
+                            "SELECT count(*) AS n, count(DISTINCT article_id) AS ids FROM articles "
+                            "JOIN quotes USING (article_id)"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert query.returncode == 0, query.stderr
+    con = connect(output)
+    assert query.stdout.split() == ["n,ids", ",".join(map(str, con.execute(
+        "SELECT count(*), count(DISTINCT article_id) FROM articles JOIN quotes USING (article_id)").fetchone()))]
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(ids)
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
 
 
 def test_two_runs_into_one_s3_prefix_at_once_commit_each_article_once(chaos, s3):

@@ -557,6 +557,8 @@ def failed_inputs(output: str) -> tuple[list[str], list[dict]]:
 
 def is_dataset(directory: str) -> bool:
     """True for a directory a run has written to: it holds the runs table or a table folder."""
+    if "://" in directory:
+        return any(_table(directory, name) is not None for name in (RUNS_TABLE, *TABLES))
     return any(os.path.isdir(os.path.join(directory, name)) for name in (RUNS_TABLE, *TABLES))
 
 
@@ -692,7 +694,13 @@ def connect(output: str):
     con.execute(f"LOAD '{_sql_str(delta_extension())}'")
     for view in VIEWS:
         name = RUNS_TABLE if view == "runs" else view
-        if _table(output, name) is not None:
+        table = _table(output, name)
+        if table is not None and "://" in output:
+            # On an object store, delta-rs lists the committed files with the credentials the run
+            # used (AWS_*, GOOGLE_*), which DuckDB's delta_scan would need as DuckDB secrets.
+            con.register(f"_{view}_files", table.to_pyarrow_dataset())
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM _{view}_files")
+        elif table is not None:
             con.execute(f"CREATE VIEW {view} AS SELECT * FROM delta_scan('{_sql_str(table_uri(output, name))}')")
         else:  # an empty table with the right columns, so queries still bind
             con.register(f"_{view}_empty", delta_schema(name).empty_table())
