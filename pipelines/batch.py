@@ -10,7 +10,7 @@ from schemas import SCHEMA_VERSION
 from transforms.dataset import (CommitRun, Lease, WriteDataset, check_run_id, load_feed_state, manifest, new_run_id,
                                 recover)
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import (DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, LoadArchivedPages,
+from transforms.ingest import (DropDuplicates, ExtractArticles, FetchFeeds, FetchPages,
                                ReadArchives, feed_request)
 
 
@@ -47,11 +47,7 @@ class IngestAndCommit(beam.PTransform):
     def expand(self, streams):
         options, run_id, output = self.options, self.run_id, self.options.output
         config = options.fetch_config()
-        # Pages found in web archives need no request; the others are fetched.
-        archived, linked = streams["new"] | "ArchivedOrLinked" >> beam.Partition(
-            lambda entry, _: 0 if "archived" in entry else 1, 2)
-        fetched = linked | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
-        pages = (archived | "LoadArchivedPages" >> LoadArchivedPages(config), fetched) | "AllPages" >> beam.Flatten()
+        pages = streams["new"] | "FetchPages" >> FetchPages(config, options.fetch_threads, not options.ignore_robots)
         extracted = pages | "ExtractArticles" >> ExtractArticles(run_id)
         articles = extracted.articles
         quotes = articles | "ExtractQuotes" >> ExtractQuotes(run_id, options.min_quote_confidence,
