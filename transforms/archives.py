@@ -26,7 +26,8 @@ from transforms.records import DateWindow
 CC_NEWS_BASE = "https://data.commoncrawl.org"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _LANG = re.compile(rb"""<html[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
-_RECORD_STARTS = (b"\x1f\x8b\x08", b"WARC/1.", b"filedesc://")
+_GZIP_START = b"\x1f\x8b\x08"
+_RECORD_STARTS = (_GZIP_START, b"WARC/1.", b"filedesc://")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,9 +75,82 @@ def read_archive(stream, path: str, keep: RecordFilter = RecordFilter(), max_byt
     page: url, warc_date, warc_record_id, warc_offset, content_type, and with `with_body` the body
     (the HTTP payload; without it, `read_record` fetches it later from the offset).
     failure: offset, url (when known), kind (corrupt_record, truncated_record, too_large), message."""
+    if stream.seekable() and stream.read(2) == b"\x1f\x8b":
+        stream.seek(0)
+        yield from _read_members(stream, path, keep, max_bytes, with_body)
+        return
+    if stream.seekable():
+        stream.seek(0)
     start = 0
     while start is not None:
         start = yield from _read_from(stream, path, keep, max_bytes, start, with_body)
+
+
+def _read_members(stream, path: str, keep: RecordFilter, max_bytes: int, with_body: bool):
+    """A file of gzip members, one record each (the WARC convention), read member by member: a
+    damaged member is one failure at its own offset and can't take the next record with it (read
+    as one stream, a garbled member's record can run on into the next member's bytes)."""
+    for offset, data, cut, problem in _gzip_members(stream, max_bytes + (1 << 20)):
+        if problem:
+            kind, message = problem
+            yield "failure", {"offset": offset, "url": None, "kind": kind,
+                              "message": f"{message} at offset {offset} of {path}"}
+            continue
+        try:
+            records = ArchiveIterator(io.BytesIO(data), arc2warc=True)
+            for n, record in enumerate(records):
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                # Only a member's first record can be re-read from the member's offset later.
+                outcome = _outcome(record, url, keep, max_bytes, with_body or n > 0)
+                records.read_to_end()
+                if record.raw_stream.limit > 0 and not cut:
+                    outcome = "failure", {"url": url, "kind": "truncated_record",
+                                          "message": f"record at offset {offset} of {path} ends before its "
+                                                     "Content-Length"}
+                if outcome[0] != "skip":
+                    outcome[1]["warc_offset" if outcome[0] == "page" else "offset"] = offset
+                yield outcome
+        except Exception as exc:  # warcio raises many types on damaged bytes
+            yield "failure", {"offset": offset, "url": None, "kind": "corrupt_record",
+                              "message": f"unreadable record at offset {offset} of {path}: {type(exc).__name__}: "
+                                         f"{str(exc)[:200]}"}
+
+
+def _gzip_members(stream, limit: int, chunk_size: int = 1 << 16):
+    """(offset, decompressed bytes, cut, problem) for each gzip member of a seekable stream; at most
+    `limit` bytes of each are kept (cut: the member was longer). problem, when the member can't be
+    read, is (kind, message), and reading goes on at the next gzip header after its start."""
+    position, pending = 0, stream.read(chunk_size)
+    while pending:
+        start, member, out, size, fed = position, zlib.decompressobj(wbits=31), [], 0, len(pending)
+        data = pending
+        try:
+            while True:
+                piece = member.decompress(data, chunk_size)  # bounded: a member may be a bomb
+                if size < limit:
+                    out.append(piece)
+                size += len(piece)
+                if member.eof:
+                    break
+                data = member.unconsumed_tail or stream.read(chunk_size)
+                if not member.unconsumed_tail:
+                    if not data:
+                        yield start, b"", False, ("truncated_record", "the file ends inside a record")
+                        return
+                    fed += len(data)
+        except zlib.error as exc:
+            yield start, b"", False, ("corrupt_record", f"unreadable record ({exc})")
+            resume = _next_record_start(stream, start + 1, (_GZIP_START,))
+            if resume is None:
+                return
+            stream.seek(resume)
+            position, pending = resume, stream.read(chunk_size)
+            continue
+        pending = member.unused_data
+        position = start + fed - len(pending)
+        if not pending:
+            pending = stream.read(chunk_size)
+        yield start, b"".join(out)[:limit], size > limit, None
 
 
 def addressable(stream, probe: int = 4 << 20) -> bool:
@@ -184,7 +258,7 @@ def _outcome(record, url: str | None, keep: RecordFilter, max_bytes: int, with_b
     return "page", {**page, "body": body} if with_body else page
 
 
-def _next_record_start(stream, position: int) -> int | None:
+def _next_record_start(stream, position: int, markers=_RECORD_STARTS) -> int | None:
     """Where the next record after a damaged one seems to start; None when the file can't be searched."""
     try:
         stream.seek(position)
@@ -193,7 +267,7 @@ def _next_record_start(stream, position: int) -> int | None:
     tail = b""
     while chunk := stream.read(1 << 20):
         window = tail + chunk
-        found = [i for i in (window.find(marker) for marker in _RECORD_STARTS) if i >= 0]
+        found = [i for i in (window.find(marker) for marker in markers) if i >= 0]
         if found:
             return position - len(tail) + min(found)
         tail = window[-16:]
