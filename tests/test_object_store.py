@@ -12,7 +12,7 @@ import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 import pytest
 
-from tests.test_crash import ENTRIES, ROOT, command, env
+from tests.test_crash import ENTRIES, ROOT, env, race_two_runs
 from transforms.dataset import article_files, connect, manifests
 
 BUCKET = "newsbeam-test"
@@ -84,18 +84,7 @@ def test_a_run_into_s3_commits_each_article_once_and_a_rerun_adds_nothing(site, 
 
 def test_two_runs_into_one_s3_prefix_at_once_commit_each_article_once(chaos, s3):
     output = f"s3://{BUCKET}/concurrent"
-    feed = chaos.url(f"/feeds/many-{ENTRIES}.xml")
-    procs = [subprocess.Popen(command(feed, output), cwd=ROOT, env={**env(), **s3}, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
-    codes = sorted(code for code, _ in results)
-    committed = manifests(output)
-    if codes == [0, 1]:
-        refused = next(err for code, err in results if code == 1)
-        assert "being written by another newsbeam run" in refused or "just taken by another" in refused, refused
-        assert len(committed) == 1
-    else:   # the first finished before the second looked
-        assert codes == [0, 0] and len(committed) == 2 and committed[1]["totals"]["articles"] == 0, results
+    race_two_runs(chaos.url(f"/feeds/many-{ENTRIES}.xml"), output, {**env(), **s3})
     ids = article_ids(output)
     assert len(ids) == len(set(ids)) == ENTRIES
 
