@@ -6,8 +6,8 @@ import pytest
 
 from transforms.figures import find_figures
 
-KEYS = {"start", "end", "raw", "value", "low", "high", "kind", "unit", "object", "qualifier", "approximate",
-        "change", "sentence"}
+KEYS = {"start", "end", "raw", "value", "low", "high", "kind", "unit", "object", "object_start", "object_end",
+        "qualifier", "approximate", "change", "sentence"}
 
 
 def only(text: str) -> dict:

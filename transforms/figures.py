@@ -404,7 +404,7 @@ def _is_plural(word: str) -> bool:
     return low.endswith("s") and not low.endswith(("ss", "us", "is", "'s", "’s"))
 
 
-def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[str, int] | None:
+def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[int, int] | None:
     """The counted noun phrase starting at `pos` ("aid trucks", "European countries"): words up to the
     first function word, cut after the last plural noun (or after the first word for a singular count)."""
     m = _NP_RE.match(text, pos)
@@ -428,8 +428,7 @@ def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[str, int] |
         if not allow_singular or words[0][0].endswith(("ed", "ing")):
             return None
         last = 0
-    first = words[0][1]
-    return text[first:words[last][2]], words[last][2]
+    return words[0][1], words[last][2]
 
 
 
@@ -467,7 +466,8 @@ class _Figure:
 
     def __init__(self, start, end, value, kind="count", unit=None):
         self.start, self.end, self.value, self.kind, self.unit = start, end, value, kind, unit
-        self.low = self.high = self.object = self.change = None
+        self.low = self.high = self.change = None
+        self.object = None     # (start, end) of what the figure is about
         self.scale = None      # the multiplier of a scale word or abbreviation ("million", "bn"), if any
         self.qualifier = "exact"
         self.bare = False      # digits only: no currency, scale, unit or counted noun
@@ -475,10 +475,12 @@ class _Figure:
         self.number_start = start
 
     def as_dict(self, text: str, sentence: str) -> dict:
+        object_start, object_end = self.object or (None, None)
         return {
             "start": self.start, "end": self.end, "raw": text[self.start:self.end],
             "value": self.value, "low": self.low, "high": self.high, "kind": self.kind, "unit": self.unit,
-            "object": self.object, "qualifier": self.qualifier,
+            "object": text[object_start:object_end] if self.object else None,
+            "object_start": object_start, "object_end": object_end, "qualifier": self.qualifier,
             "approximate": self.qualifier in ("approximate", "vague"), "change": self.change,
             "sentence": sentence,
         }
@@ -559,7 +561,7 @@ def _change_before(text: str, start: int) -> str | None:
     return "up" if words[-1] in _UP_WORDS else "down" if words[-1] in _DOWN_WORDS else None
 
 
-def _object_after_of(text: str, pos: int) -> tuple[str, int] | None:
+def _object_after_of(text: str, pos: int) -> tuple[int, int] | None:
     """ "of voters", "of the best wireless speakers": the noun phrase after "of"."""
     m = _OF_NP_RE.match(text, pos)
     return _noun_phrase(text, m.end(), allow_singular=True) if m else None
@@ -590,7 +592,7 @@ def _read_ordinal(text: str, start: int, end: int) -> _Figure | None:
     if noun.lower() in _STOP:
         return None
     figure = _Figure(start, m.end(), float(value), kind="ordinal")
-    figure.object = noun
+    figure.object = m.span("noun")
     return figure
 
 
@@ -626,9 +628,7 @@ def _fraction_of(text: str, figure: _Figure) -> _Figure:
     if unit and unit[1] in ("measure", "duration"):
         figure.unit, figure.kind, figure.end = _resolve_pound(unit[0], scaled=False), unit[1], unit[2]
         return figure
-    found = _object_after_of(text, figure.end)
-    if found:
-        figure.object = found[0]
+    figure.object = _object_after_of(text, figure.end)
     return figure
 
 
@@ -640,7 +640,7 @@ def _read_ratio(text: str, m: re.Match) -> _Figure | None:
     figure = _Figure(m.start(), m.end(), top / bottom, kind="fraction")
     found = _noun_phrase(text, m.end(), allow_singular=False)
     if found:
-        figure.object, figure.end = found[0], found[1]
+        figure.object, figure.end = found, found[1]
     return figure
 
 
@@ -674,12 +674,12 @@ def _read_vague(text: str, m: re.Match) -> _Figure | None:
             return figure
         found = _noun_phrase(text, of.end(), allow_singular=False)
         if found:
-            figure.object, figure.end = found
+            figure.object, figure.end = found, found[1]
             return figure
     elif words[0] in ("several", "a"):
         found = _noun_phrase(text, m.end(), allow_singular=False)
         if found:
-            figure.object, figure.end = found
+            figure.object, figure.end = found, found[1]
             return figure
     return None
 
@@ -803,13 +803,9 @@ def _read_unit(text: str, figure: _Figure) -> None:
             figure.end = us.end()
     if figure.unit:
         _read_rate(text, figure)
-        found = _object_after_of(text, figure.end)
-        if found:
-            figure.object = found[0]
+        figure.object = _object_after_of(text, figure.end)
     elif figure.kind == "multiple":
-        found = _noun_phrase(text, figure.end, allow_singular=True)
-        if found:
-            figure.object = found[0]
+        figure.object = _noun_phrase(text, figure.end, allow_singular=True)
     if figure.unit is None and _follows_age_word(text, figure.start):
         figure.kind, figure.unit = "age", "year"
 
@@ -837,18 +833,18 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     if bare_digits and (_is_year(num, figure.qualifier) or len(num) >= 10 and num.isdigit()):
         return False                        # a year, or a long identifier such as a tweet id
     found = _noun_phrase(text, end, allow_singular=figure.value == 1 and num.lower() in ("one", "1"))
-    plural = found is not None and _is_plural(found[0].split()[-1])
+    plural = found is not None and _is_plural(text[found[0]:found[1]].split()[-1])
     if bare_digits and (_is_label(text, start, end) or not plural and _is_name_part(text, end)):
         return False
     if found:
-        noun_unit = _noun_unit(found[0])
+        noun_unit = _noun_unit(text[found[0]:found[1]])
         if noun_unit:
             figure.unit, figure.kind = noun_unit
-        figure.object, figure.end = found
+        figure.object, figure.end = found, found[1]
         return True
     of = _object_after_of(text, end)
     if of:
-        figure.object = of[0]
+        figure.object = of
         return True
     if words:
         figure.weak = True
