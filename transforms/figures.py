@@ -12,6 +12,7 @@ phone numbers, addresses, reference numbers such as "Game 7" or "iPhone 11", lis
 
 import re
 
+from transforms.figure_objects import attach_objects
 from transforms.text import Sentences
 
 # ---------------------------------------------------------------- number words
@@ -989,22 +990,30 @@ def find_figures(text: str) -> list[dict]:
         if figure is not None:
             figures.append(figure)
     figures = [f for f in _merge_ranges(text, figures) if not f.weak]
-    out, last_end, lines = [], -1, {}
+    kept, last_end, lines = [], -1, {}
     for figure in sorted(figures, key=lambda f: f.start):
         if figure.start < last_end:
             continue                        # inside the counted noun of the previous figure
         last_end = figure.end
-        out.append(figure.as_dict(text, _sentence(text, figure.start, lines)))
+        kept.append(figure)
+    by_sentence = {}
+    for figure in kept:
+        by_sentence.setdefault(_sentence_span(text, figure.start, lines), []).append(figure)
+    out = []
+    for (start, end), in_sentence in by_sentence.items():
+        attach_objects(text, (start, end), in_sentence)
+        out.extend(figure.as_dict(text, text[start:end]) for figure in in_sentence)
     return out
 
 
-def _sentence(text: str, pos: int, lines: dict) -> str:
-    """The sentence around `pos`. Sentences never cross a line break, so only that line is split."""
+def _sentence_span(text: str, pos: int, lines: dict) -> tuple[int, int]:
+    """Where the sentence around `pos` is. Sentences never cross a line break, so only that line is split."""
     line_start = text.rfind("\n", 0, pos) + 1
     if line_start not in lines:
         line_end = text.find("\n", pos)
         lines[line_start] = Sentences(text[line_start:line_end if line_end != -1 else len(text)])
-    return lines[line_start].sentence_at(pos - line_start)
+    start, end = lines[line_start].span_at(pos - line_start)
+    return line_start + start, line_start + end
 
 
 def _read_candidate(text: str, m: re.Match) -> _Figure | None:
