@@ -31,7 +31,7 @@ upon beyond behind below above along throughout including plus minus versus vs t
 and or but nor so yet if because though although whether unless whereas while
 which who whom whose what when where why how that then there here it they we he she i you them him us me
 not only just also still even already very too ago later earlier now ever never again away back once
-more less most least much many few several
+more less most least much many few several last next
 """.split()) | _DETERMINERS
 _VERBS = frozenset("""
 is are was were be been being am has have had will would could should may might must can do does did shall
@@ -41,24 +41,27 @@ surged surge surges soared soar soars grew grow grows grown gained gain gains ad
 increases dropped drop drops declined decline declines decreased decrease decreases slid slide slides slipped
 slip slips plunged plunge plunges plummeted plummets tumbled tumble tumbles sank sink sinks shrank shrink
 shrinks eased ease eases dipped dip dips cut cuts slumped slump slumps narrowed narrow narrows widened widen
-widens hit hits reached reach reaches stood stand stands closed close closes totalled totaled total totals
-cost costs spent spend spends paid pay pays won win wins lost lose loses killed kill kills left leave leaves
+widens hit hits reached reach reaches stood stand stands closed close closes totalled totaled
+spent spend spends paid pay pays won win wins lost lose loses killed kill kills left leave leaves
 made make makes took take takes gave give gives set sets put puts saw see sees got get gets ran run runs
 topped top tops hold holds held keep keeps kept lifted lift lifts raised raise raises lowered lower lowers
-edged edge edges carries carry carried handled handle handles recorded record records generate generates
-supply supplies lasts last lasted covered cover covers came come comes went go goes goes became become
+edged edge edges carries carry carried handled handle handles recorded generate generates
+lasts lasted covered covers came come comes went go goes became become
 becomes remain remains remained stay stays stayed needs need needed want wants wanted
 """.split())
 # Nouns that stand for the quantity or a part of a group: the object is what comes after their "of".
 _LIGHT_NOUNS = frozenset("""number numbers total fleet group groups handful lot lots pair couple batch proportion
 percentage share majority""".split())
 # Nouns that describe the figure as a change or a level of something else named elsewhere.
+# "in front of a crowd of 53,214": the noun before "of" is a place, not what the figure is about.
+_PLACE_NOUNS = frozenset("front top middle end side back edge part rest bottom".split())
 _CHANGE_NOUNS = frozenset("""increase increases rise rises fall falls drop drops decline declines gain gains jump
 jumps growth cut cuts reduction reductions decrease decreases hike hikes surge slump dip change changes average
 level levels high highs low lows peak figure figures sum""".split())
 # Words after a figure that describe it, not a noun it modifies: "31% full", "2,000 metres deep".
 _ADJECTIVES = frozenset("""full empty higher lower more less long tall deep wide high old thick away short ahead
-behind up down off overall apiece each guaranteed net gross annually year-on-year month-on-month apart""".split())
+behind up down off overall apiece each guaranteed net gross annually year-on-year month-on-month apart north south
+east west north-east north-west south-east south-west northeast northwest southeast southwest""".split())
 _SIZE_ADJECTIVES = frozenset("long tall deep wide high old thick across away".split())
 # Words naming a time or a way of payment, which "in"/"for"/"on" after money does not buy.
 _NOT_BOUGHT = frozenset("""year years month months week weeks day days quarter quarters half time times period
@@ -66,18 +69,22 @@ season decade total cash stock shares dollars euros pounds terms damages january
 july august september october november december monday tuesday wednesday thursday friday saturday sunday
 morning afternoon evening night trading addition""".split())
 # Hedges and fillers between a word and the figure it governs: "worth a reported £150,000".
-_HEDGES = frozenset("""about around roughly some nearly almost just only more less fewer than up to at least most
-over under a an reported estimated approximately as much many little something like well further another
-minus mere whopping record""".split())
+_PARTICIPLES = frozenset("hidden taken given stolen written driven chosen seen shown grown known spent sent left kept"
+                         " held paid lost won made".split())
+_HEDGES = frozenset("""about around roughly some nearly almost just only than over under a an reported estimated
+approximately much many little something like well further another minus mere whopping""".split())
+# Two-word hedges whose words are not hedges alone: "up to", "at least", "as much as".
+_HEDGE_PAIRS = frozenset([("up", "to"), ("at", "least"), ("at", "most"), ("more", "than"), ("less", "than"),
+                          ("fewer", "than"), ("as", "much"), ("as", "many"), ("as", "little")])
 _LENGTH_UNITS = frozenset("km m mi cm mm ft yd in nm".split())
 _LOCATIVE_RE = re.compile(r"""(?:[ \t]+(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ward)?|short|outside
     |inland|offshore|upstream|downstream|away))?[ \t]+(?:of|off|above|below|from|beneath|under)[ \t]""", re.X | re.I)
 _BOUGHT_RE = re.compile(r"(?:[ \t]+over[ \t]+(?:the[ \t]+(?:next|past|last)[ \t]+)?[\w-]+[ \t]+"
-                        r"(?:years?|months?|weeks?|decades?))?[ \t]+(in|for|on|from|towards?)[ \t]", re.I)
+                        r"(?:years?|months?|weeks?|decades?))?[ \t]+(in|for|on|from|off|towards?)[ \t]", re.I)
 _GOVERNING_WORDS = {"worth", "costing", "cost", "valued", "priced", "totalling", "totaling", "amounting",
                     "estimated"}
 _BOUNDARY_RE = re.compile(r"""[;:]|[ \t][–—-][ \t]|,?[ \t]+(?:while|whereas|but|although|though|after|before|when
-    |because|as|where|which|who|that|and[ \t]+(?:the|its|their|his|her)\b)\b""", re.X | re.I)
+    |because|as|where|which|who|that)\b|,[ \t]+and\b""", re.X | re.I)
 _FAMILY = {"money": "money", "percent": "percent", "percentage_point": "percent", "basis_point": "percent",
            "count": "count", "age": "age", "fraction": "share", "ratio": "share", "multiple": "share"}
 
@@ -89,7 +96,7 @@ def attach_objects(text: str, sentence: tuple[int, int], figures: list) -> None:
         return
     finder = _Finder(text, sentence, tokens, figures)
     for i, figure in enumerate(figures):
-        if figure.object is None:
+        if figure.object is None or figure.kind == "duration":
             figure.object = finder.object_of(i)
 
 
@@ -100,7 +107,7 @@ class _Finder:
         self.in_figure = set()
         for f in figures:
             for j, (_, s, e) in enumerate(tokens):
-                if f.start <= s < f.end:
+                if f.start <= s < f.end and not (f.object and f.object[0] <= s < f.object[1]):
                     self.in_figure.add(j)
 
     # ------------------------------------------------------------ token helpers
@@ -124,18 +131,16 @@ class _Finder:
         if not w or not w[0].isalnum() or j in self.in_figure or w in _FUNCTION or w in _VERBS:
             return False
         if not any(c.isalpha() for c in w):
-            return False
+            return not first and w.isdigit() and self.is_noun_word(j + 1)    # "the FTSE 100 index"
         if w.endswith("ly") and len(w) > 4 and w not in ("supply", "family", "italy", "assembly", "july"):
             return False
-        return first or not (w.endswith(("ed", "ing")) and len(w) > 5)
+        return first or "-" in w or not (w.endswith(("ed", "ing")) and len(w) > 5)
 
     def noun_after(self, j: int, skip_determiner: bool = True) -> tuple[int, int] | None:
         """The noun phrase starting at token j (words up to a function word, verb or punctuation); a light
         noun ("the number of people") hands on to its "of" phrase."""
         if skip_determiner:
-            while self.word(j) in _DETERMINERS or self.word(j).endswith(("'s", "’s")) and self.word(j + 1):
-                if self.word(j).endswith(("'s", "’s")):
-                    break
+            while self.word(j) in _DETERMINERS or j in self.in_figure or self.word(j) in ("\"", "“", "‘", "'"):
                 j += 1
         first = j
         while j < len(self.tokens) and j - first < 6 and self.is_noun_word(j, first=j == first):
@@ -156,6 +161,8 @@ class _Finder:
         """The noun phrase ending at token j-1; "the driver of the lorry" -> driver (the head comes first)."""
         end = j
         k = j - 1
+        if self.word(k) in _VERBS and self.is_noun_word(k - 1, first=True) and self.word(k - 1) not in _VERBS:
+            k -= 1                          # "cognitive decline", "the world record"
         while k >= 0 and self.is_noun_word(k, first=self.word(k - 1) in _DETERMINERS):
             k -= 1
         if k == end - 1:
@@ -163,7 +170,7 @@ class _Finder:
         if self.word(k) == "of" or self.word(k) in _DETERMINERS and self.word(k - 1) == "of":
             of = k if self.word(k) == "of" else k - 1
             outer = self.noun_before(of)
-            if outer and self.word(self.index_at(outer[1]) - 1) not in _LIGHT_NOUNS:
+            if outer and self.word(self.index_at(outer[1]) - 1) not in _LIGHT_NOUNS | _PLACE_NOUNS:
                 return outer
         if self.word(end - 1) in _LIGHT_NOUNS:
             return None
@@ -171,8 +178,13 @@ class _Finder:
 
     def skip_hedges_back(self, j: int) -> int:
         """Index just after the last token before j that is not a hedge ("worth a reported £5m")."""
-        while j > 0 and self.word(j - 1) in _HEDGES:
-            j -= 1
+        while j > 0:
+            if (self.word(j - 2), self.word(j - 1)) in _HEDGE_PAIRS:
+                j -= 2
+            elif self.word(j - 1) in _HEDGES or self.word(j - 1) == "as" and self.word(j - 2) in ("much", "many"):
+                j -= 1
+            else:
+                break
         return j
 
     # ------------------------------------------------------------ the rules, in order
@@ -186,12 +198,12 @@ class _Finder:
         found = None
         if kind == "age":
             found = self.person(figure, first, after)
+        if not found:
+            found = self.before(figure, first, after)
         if not found and kind != "count":
             found = self.modified_noun(figure, after)
         if not found:
             found = self.after_preposition(figure, after)
-        if not found:
-            found = self.before(figure, first, after)
         if found == "inherit":
             found = self.inherited(i, any_family=True)
             return found or self.subject(first)
@@ -230,7 +242,12 @@ class _Finder:
             return None
         if self.text[figure.end:self.tokens[after][1]] not in (" ", "-"):
             return None
+        word = self.word(after)
+        if "-" not in word and (word.endswith("ed") or word in _PARTICIPLES) or figure.kind != "money" and word in _NOT_BOUGHT:
+            return None                     # "£100m hidden in", "8.5% year on year"
         found = self.noun_after(after, skip_determiner=False)
+        if found and self.word(self.index_at(found[1])) in _VERBS:
+            return None                     # "than the 0.3% economists had expected": a clause's subject
         if found and self.word(self.index_at(found[1]) - 1) in _CHANGE_NOUNS:
             j = self.index_at(found[1])
             if self.word(j) in ("in", "of", "to"):
@@ -240,17 +257,20 @@ class _Finder:
 
     def after_preposition(self, figure, after):
         """ "9 percent of its staff", "€800 million in aid", "£30m for the midfielder", "60 miles off the coast"."""
-        if self.word(after) == "of" and figure.kind != "count":
+        if self.word(after) == "of":
             if self.word(after + 1) in ("them", "those", "it"):
                 return "inherit"
-            return self.noun_after(after + 1)
+            j = after + 1
+            while self.word(j) in _DETERMINERS or self.word(j).isdigit():
+                j += 1                      # "112 of the 349 seats"
+            return self.noun_after(j)
         if figure.kind == "money":
             m = _BOUGHT_RE.match(self.text, figure.end)
             if m:
                 found = self.noun_after(self.index_at(m.end()))
                 if found and self.text[found[0]:found[1]].split()[-1].lower() not in _NOT_BOUGHT \
-                        and not self.text[found[0]].isdigit():
-                    return found
+                        and not (m.group(1).lower() == "in" and self.text[found[0]].isupper()):
+                    return found            # not "in New York trading"
         if figure.kind == "measure" and figure.unit in _LENGTH_UNITS:
             m = _LOCATIVE_RE.match(self.text, figure.end)
             if m:
@@ -262,6 +282,8 @@ class _Finder:
         "temperatures above 105F", "the turbines, each 260 metres tall"."""
         j = self.skip_hedges_back(first)
         word = self.word(j - 1)
+        if word in ("up", "down") and self.word(j - 2) == ",":
+            return "inherit"                # "revenue of $4.2 billion, up 7%"
         if word == "of" and (figure.kind != "count" or figure.object is None):
             found = self.noun_before(j - 1)
             if found:
@@ -309,7 +331,7 @@ class _Finder:
         for previous in reversed(self.figures[:i]):
             if previous.object is None:
                 continue
-            if any_family or _FAMILY.get(previous.kind, previous.unit) == family:
+            if any_family and previous.kind != "duration" or _FAMILY.get(previous.kind, previous.unit) == family:
                 if not any_family and self.new_subject_between(previous.end, figure.start):
                     return None
                 return previous.object
@@ -334,7 +356,8 @@ class _Finder:
         return found
 
     def subject_at(self, start: int, limit: int):
-        """The first noun phrase of a clause, after any opening adverbial ("On Monday, ...")."""
+        """The first noun phrase of a clause, after any opening adverbial ("On Monday, ...", "in the most
+        deprived areas the obesity rate was")."""
         j = self.index_at(start)
         if self.word(j) in _FUNCTION - _DETERMINERS:
             k = j
@@ -342,7 +365,14 @@ class _Finder:
                 k += 1
             if self.word(k) == "," and self.tokens[k][1] < limit:
                 j = k + 1
+            else:
+                opening = self.noun_after(j + 1)
+                if opening:
+                    j = self.index_at(opening[1])
         found = self.noun_after(j)
-        if found and found[1] <= limit:
-            return found
-        return None
+        if not found or found[1] > limit:
+            return None
+        words = self.text[found[0]:found[1]].split()
+        if len(words) == 1 and words[0].lower().endswith(("ed", "ing")):
+            return None                     # "that ended on Sept. 30": a verb, the clause has no subject
+        return found

@@ -797,7 +797,7 @@ def _read_unit(text: str, figure: _Figure) -> None:
     if unit and (figure.kind != "money" or unit[1] == "money"):   # "$1.25 sterling", "$1.14 EUR"
         canon, kind, figure.end = unit
         canon = _resolve_pound(canon, figure.scale or figure.kind == "money")
-        figure.unit, figure.kind = (None if kind == "multiple" else canon), kind
+        figure.unit, figure.kind = (None if kind == "multiple" else canon), "money" if canon == "GBP" else kind
     if figure.unit == "USD":
         us = _US_SUFFIX_RE.match(text, figure.end)
         if us:
