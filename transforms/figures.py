@@ -37,7 +37,7 @@ _DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, 
                  "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
                  "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
 # Plural scale words used on their own ("millions of refugees"): lowest value and the next scale up.
-_VAGUE = {"dozens": (12, 144), "scores": (20, 400), "hundreds": (100, 1e3), "thousands": (1e3, 1e6),
+_VAGUE = {"dozens": (24, 144), "scores": (20, 400), "hundreds": (100, 1e3), "thousands": (1e3, 1e6),
           "millions": (1e6, 1e9), "billions": (1e9, 1e12), "trillions": (1e12, 1e15)}
 _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅛": 0.125}
 
@@ -290,7 +290,6 @@ _APPOSITION_AFTER_RE = re.compile(r"\s*[,)]")
 _BYLINE_RE = re.compile(r"(?:^|\n)[ \t]*By\s[^\n]*$")
 _CAPITALISED_AFTER_RE = re.compile(r" ([A-Z]\w*)")
 _FRACTION_UNIT_RE = re.compile(r"(?:\s+of)?\s+an?(?:\s+(?:US|U\.S\.|UK|imperial|metric))?(?=\s)")
-_ADJECTIVAL_RE = re.compile(r"[ \t]+[\w$€£]")
 
 # ---------------------------------------------------------------- counted noun phrases
 
@@ -756,8 +755,6 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         after = _CHANGE_AFTER.match(text, figure.end)   # "a 3 percent drop", "a $2 rise"
         if after:
             figure.change = "up" if after.group("up") else "down"
-    if figure.kind == "duration" and _ADJECTIVAL_RE.match(text, figure.end) and "-" in text[start:figure.end]:
-        return None                         # "a five-year plan", "a 30-day contract": a label of the noun
     if figure.unit is None and figure.kind != "multiple":
         if not _read_counted(text, figure, words, num):
             return None
@@ -820,8 +817,8 @@ def _read_rate(text: str, figure: _Figure) -> None:
     m = _PER_RE.match(text, figure.end)
     if not m or _TIME_AGO_RE.match(text, m.end()):
         return
-    explicit = m.group("sep").strip(" -").lower() in ("per", "/")
-    if figure.kind in ("money", "measure") and (explicit or figure.kind == "money"):
+    # Only "per" and "/" make a rate: "£500 a year" and "$43 a share" are amounts in pounds and dollars.
+    if m.group("sep").strip(" -").lower() in ("per", "/") and figure.kind in ("money", "measure"):
         den = " ".join(m.group("den").lower().replace(".", "").split())
         figure.unit = f"{figure.unit}/{_DENOMINATOR_CANON.get(den, den)}"
         figure.end = m.end()
@@ -870,14 +867,20 @@ _RANGE_GAP_RE = re.compile(r"\s*(?:(?P<dash>[-–—])|(?P<to>to|through|and|or)
 
 
 def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
-    """ "15-22 mph", "between $62 and $68", "1 to 2 thousand people", "three or four years": one figure
-    with low/high. The first number borrows the unit and scale of the second when it has none."""
+    """ "15-22 mph": one figure with low/high. A range written in words ("between $62 and $68", "1 to 2
+    thousand people", "three or four years") stays two figures, as news gold sets count them, but the first
+    number borrows the unit, scale and counted noun of the second ("six to seven thousand fans" = 6,000 and
+    7,000 fans), and a number after an age is an age too ("aged 15 and 16")."""
     out = []
     i = 0
     while i < len(figures):
         a = figures[i]
         b = figures[i + 1] if i + 1 < len(figures) else None
         merged = b is not None and _as_range(text, a, b)
+        if merged and not _RANGE_GAP_RE.match(text[a.end:b.start]).group("dash"):
+            out.extend(_written_range(a, b, merged))
+            i += 2
+            continue
         if merged:
             out.append(merged)
             i += 2
@@ -888,6 +891,16 @@ def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
         out.append(a)
         i += 1
     return out
+
+
+def _written_range(a: _Figure, b: _Figure, merged: _Figure) -> list[_Figure]:
+    if a.kind == "age" and b.unit is None:
+        b.kind, b.unit = a.kind, a.unit
+    a.value = merged.low if merged.low != b.value or merged.low == merged.high else merged.high
+    if a.unit is None:
+        a.kind, a.unit, a.object = b.kind, b.unit, a.object or b.object
+    a.weak = b.weak = False
+    return [a, b]
 
 
 def _is_score(text: str, a: _Figure, b: _Figure) -> bool:
