@@ -144,7 +144,8 @@ def test_plural_scale_word_without_of_is_not_a_figure():
     ("The deal is worth EUR 2.5 billion.", 2.5e9, "EUR"),
     ("The company earned 4.2 million Canadian dollars.", 4.2e6, "CAD"),
     ("She was fined 5,000 euros.", 5000, "EUR"),
-    ("The licence costs A$99 a year.", 99, "AUD/year"),
+    ("The licence costs A$99 a year.", 99, "AUD"),
+    ("The licence costs A$99 per year.", 99, "AUD/year"),
     ("The firm was valued at 12 billion yuan.", 12e9, "CNY"),
 ])
 def test_money_with_symbols_codes_and_words(text, value, unit):
@@ -273,8 +274,9 @@ def test_durations():
     assert (figure["value"], figure["kind"], figure["unit"]) == (3, "duration", "year")
 
 
-def test_hyphenated_duration_used_as_an_adjective_is_not_a_figure():
-    assert find_figures("The firm signed a five-year deal with the league.") == []
+def test_hyphenated_duration_used_as_an_adjective_is_a_duration_about_its_unit():
+    figure = only("The firm signed a five-year deal with the league.")
+    assert (figure["value"], figure["unit"], figure["object"]) == (5, "year", "year")
 
 
 def test_negative_numbers():
@@ -285,18 +287,28 @@ def test_negative_numbers():
 # ---------------------------------------------------------------- ranges
 
 @pytest.mark.parametrize("text, low, high, unit", [
-    ("Between 10 and 20 people were hurt.", 10, 20, None),
     ("Speeds of 15-22 mph were recorded.", 15, 22, "mph"),
-    ("Prices range from $370,000 to $5.5 million.", 370000, 5.5e6, "USD"),
-    ("Analysts expect $89 to $93 billion.", 89e9, 93e9, "USD"),
-    ("There were 1 to 2 thousand people.", 1000, 2000, None),
-    ("The repairs take three or four weeks.", 3, 4, "week"),
-    ("Fees rose from 5 to 7 per cent.", 5, 7, "%"),
+    ("The tank holds 40–55 litres.", 40, 55, "l"),
 ])
-def test_ranges_have_low_and_high(text, low, high, unit):
+def test_hyphenated_ranges_have_low_and_high(text, low, high, unit):
     figure = only(text)
     assert figure["value"] is None and (figure["low"], figure["high"]) == (low, high)
     assert figure["unit"] == unit
+
+
+@pytest.mark.parametrize("text, first, second, unit", [
+    ("Between 10 and 20 people were hurt.", 10, 20, None),
+    ("Prices range from $370,000 to $5.5 million.", 370000, 5.5e6, "USD"),
+    ("Analysts expect $89 to $93 billion.", 89e9, 93e9, "USD"),
+    ("There were 1 to 2 thousand people.", 1000, 2000, None),
+    ("About six to seven thousand fans came.", 6000, 7000, None),
+    ("The repairs take three or four weeks.", 3, 4, "week"),
+    ("Fees rose from 5 to 7 per cent.", 5, 7, "%"),
+])
+def test_a_range_in_words_is_two_figures_the_first_borrowing_unit_and_scale(text, first, second, unit):
+    figures = find_figures(text)
+    assert [f["value"] for f in figures] == [first, second]
+    assert [f["unit"] for f in figures] == [unit, unit]
 
 
 def test_separate_values_joined_by_to_after_a_change_are_not_a_range():

@@ -25,8 +25,10 @@ _UNITS_WORDS = {
 _TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                "eighty": 80, "ninety": 90}
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_SCALE_ABBREVIATIONS = {"k": 1e3, "mn": 1e6, "mln": 1e6, "m": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
+_SCALE_ABBREVIATIONS = {"k": 1e3, "mn": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
                         "trn": 1e12}
+# Indian scale words, only after a number: "₹1.5 lakh crore" = 1.5 x 10^5 x 10^7.
+_SCALE_FACTORS = {**_SCALE_WORDS, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 _ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
@@ -58,15 +60,16 @@ _SCIENTIFIC = r"\d+(?:\.\d+)?\s?[×x]\s?10\^?[−-]?\d+"     # 1.99×10−30
 # ---------------------------------------------------------------- currencies and units
 
 _CURRENCY_PREFIX = r"""
-    US\s?\$ | U\.S\.\s?\$ | \$US | AU?\$ | \$A(?=\d) | CA?\$ | NZ\$ | HK\s?\$ | S\$ | R\$ | CN¥
+    US\s?\$ | U\.S\.\s?\$ | \$US | AU?\s?\$ | \$A(?=\d) | CA?\s?\$ | NZ\s?\$ | HK\s?\$ | S\$ | R\$ | CN¥
   | \$ | € | £ | ¥ | Y= | ₹ | ₪ | ₩ | ₽ | Rs\.? | PS(?=\d) | RM(?=\d)
+  | R(?=\d[\d,.]*\s?(?:billion|million|trillion|bn|mn|tn|m)\b)          # South African rand: R23.9 billion
   | (?:USD|EUR|GBP|JPY|CNY|RMB|INR|AUD|CAD|NZD|HKD|SGD|CHF|ZAR|ILS|NIS|MYR|KRW|RUB|BRL|MXN|SEK|NOK|DKK|PLN
      |TRY|SAR|AED)(?=\s?[\d.])
 """
 _PREFIX_CODES = {"$": "USD", "us$": "USD", "u.s.$": "USD", "$us": "USD", "a$": "AUD", "au$": "AUD",
                  "$a": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
                  "r$": "BRL", "cn¥": "CNY", "€": "EUR", "£": "GBP", "ps": "GBP", "¥": "JPY", "y=": "JPY",
-                 "₹": "INR", "rs": "INR", "rs.": "INR", "₪": "ILS", "₩": "KRW", "₽": "RUB", "rm": "MYR",
+                 "₹": "INR", "rs": "INR", "rs.": "INR", "r": "ZAR", "₪": "ILS", "₩": "KRW", "₽": "RUB", "rm": "MYR",
                  "rmb": "CNY", "nis": "ILS"}
 
 # (regex, canonical unit, kind). Order matters: longer and more specific spellings first.
@@ -102,6 +105,10 @@ _UNIT_TABLE = [
     (r"(?i:percentage[\s-]points?|percent(?:age)?\s+pts?|ppts?)|pp", "pp", "percentage_point"),
     (r"(?i:basis[\s-]points?|bps|bp)", "bp", "basis_point"),
     (r"%|(?i:per[\s-]?cent|pct|pc)", "%", "percent"),
+    # sports statistics per game: "21.4 ppg"
+    (r"(?i:points?\s+(?:per|a)\s+game|ppg)", "point/game", "measure"),
+    (r"(?i:rebounds?\s+(?:per|a)\s+game|rpg)", "rebound/game", "measure"),
+    (r"(?i:assists?\s+(?:per|a)\s+game|apg)", "assist/game", "measure"),
     (r"(?i:points?|pts)", "point", "measure"),
     # speed, economy, flow
     (r"(?i:kilomet(?:re|er)s?\s+(?:per|an|a)\s+hour|km/hr?|kph|kmh|kmph)", "km/h", "measure"),
@@ -133,12 +140,12 @@ _UNIT_TABLE = [
     (r"(?i:lbs?)", "lb", "measure"), (r"(?i:pounds?)", "POUND", "measure"), (r"(?i:ounces?)|oz", "oz", "measure"),
     (r"(?i:gigatons?|gigatonnes?)|Gt", "Gt", "measure"),
     # volume
-    (r"(?i:millilit(?:re|er)s?)|ml|mL", "ml", "measure"), (r"(?i:lit(?:re|er)s?)|L", "l", "measure"),
+    (r"(?i:millilit(?:re|er)s?)|ml|mL", "ml", "measure"), (r"(?i:lit(?:re|er)s?)|L|l", "l", "measure"),
     (r"(?i:gallons?)", "gal", "measure"), (r"(?i:pints?)", "pint", "measure"), (r"(?i:quarts?)", "quart", "measure"),
     (r"(?i:barrels?)|bbl", "bbl", "measure"),
     # temperature and angle
-    (r"(?i:degrees?\s+(?:celsius|centigrade|C)|celsius|centigrade)|[°º]\s?C|C", "degC", "measure"),
-    (r"(?i:degrees?\s+(?:fahrenheit|F)|fahrenheit)|[°º]\s?F|F", "degF", "measure"),
+    (r"(?i:degrees?\s+(?:celsius|centigrade|C)|celsius|centigrade)|[°º]\s?C|deg\s?C|C", "degC", "measure"),
+    (r"(?i:degrees?\s+(?:fahrenheit|F)|fahrenheit)|[°º]\s?F|deg\s?F|F", "degF", "measure"),
     (r"(?i:degrees?)|°", "degree", "measure"),
     # age and time
     (r"(?i:years?[\s-]old|-?years?-old|yo)", "year", "age"),
@@ -172,7 +179,7 @@ _UNIT_TABLE = [
     (r"(?i:parts?[\s-]per[\s-]million|ppm)", "ppm", "measure"),
     (r"(?i:parts?[\s-]per[\s-]billion|ppb)", "ppb", "measure"),
     (r"(?i:decibels?)|dB", "dB", "measure"), (r"(?i:rpm|revolutions\s+per\s+minute)", "rpm", "measure"),
-    (r"(?i:megapixels?)|MP", "MP", "measure"), (r"(?i:carats?)", "carat", "measure"),
+    (r"(?i:megapixels?)|MP", "megapixel", "measure"), (r"(?i:carats?)", "carat", "measure"),
     (r"(?i:magnitude)", "magnitude", "measure"),
     (r"(?i:times|-?fold)", None, "multiple"),
 ]
@@ -223,8 +230,9 @@ _CANDIDATE_RE = re.compile(rf"""
     (?P<sign>[-−+](?=[\d.]))?
     (?P<num>{_SCIENTIFIC}|{_DIGITS}|(?<![A-Za-z])(?i:(?:an?\s+(?=hundred|thousand|million|billion|trillion|dozen))?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}|a\s+half))*))
     (?P<vulgar>[½⅓⅔¼¾⅕⅛])?
-    (?P<scale>(?:\s?(?i:hundred|thousand|million|billion|trillion))+(?![a-z])
-             |\s?(?i:bn|mn|mln|trn|tn)(?![A-Za-z])|[kKmMbB](?![A-Za-z]))?
+    (?P<scale>(?:\s?(?i:hundred|thousand|million|billion|trillion|lakhs?|crores?))+(?![a-z])
+             |\s?(?i:bn|mn|mln|mil|trn|tn)(?![A-Za-z])|[kKmMbB](?![A-Za-z])
+             |\s[BM](?=\s+[a-z]+s\b))?           # "9 B users"
 """, re.X)
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -709,6 +717,7 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
     if before.isalnum() or before == "_" or (not cur and not _clean_left_edge(text, start)):
         return None
 
+    factor = None
     if num[0].isdigit() or num[0] == ".":
         value = _parse_digits(num)
         words = False
@@ -720,13 +729,17 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         words = True
         if consumed < len(num):            # "one and two": keep the well-formed part only
             end = num_start + consumed
-    factor = None
+        last_word = num[:consumed].split()[-1].lower() if consumed else ""
+        if _SCALE_WORDS.get(last_word, 0) >= 1e3:
+            factor = _SCALE_WORDS[last_word]   # "seven thousand": lends its scale to "six to seven thousand"
     if end == m.end("num"):
         if m.group("vulgar"):
             value += _VULGAR[m.group("vulgar")]
             end = m.end("vulgar")
         if m.group("scale"):
             factor = _scale_factor(m.group("scale").strip(), cur)
+            if factor is None and m.group("scale") == "m" and _counted_after(text, m.end("scale")):
+                factor = 1e6                # "2.3m residents", "48m of its phones": million, not metres
             if factor:
                 value *= factor
                 end = m.end("scale")
@@ -776,12 +789,21 @@ def _clean_left_edge(text: str, start: int) -> bool:
     return not text[start - 2].isalnum()
 
 
+_COUNTED_AFTER_RE = re.compile(r"[ \t]+(?:of[ \t]+(?:(?:the|its|their|his|her|our|these|those)[ \t]+)?)?([A-Za-z]+)")
+
+
+def _counted_after(text: str, pos: int) -> bool:
+    """A plural noun follows, directly or after "of": what a number with "m" counts ("0.8m barrels")."""
+    m = _COUNTED_AFTER_RE.match(text, pos)
+    return bool(m and _is_plural(m.group(1)))
+
+
 def _scale_factor(scale: str, cur: str | None) -> float | None:
     low = scale.lower()
-    if " " in low or low in _SCALE_WORDS:
+    if " " in low or low in _SCALE_FACTORS:
         factor = 1.0
         for word in low.split():
-            factor *= _SCALE_WORDS[word]
+            factor *= _SCALE_FACTORS[word]
         return factor
     if scale in ("m", "b") and not cur:
         return None                         # "37m" is metres; a lone "b" is not a scale
