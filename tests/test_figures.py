@@ -402,4 +402,4 @@ def test_a_decimal_comma_before_a_scale_word_is_a_decimal_point(text, value, uni
 
 
 def test_a_comma_between_small_numbers_elsewhere_still_separates_them():
-    assert [f["value"] for f in find_figures("Chapters 1,2 and 3 cover it.")] == [1, 2, 3]
+    assert [f["value"] for f in find_figures("They had 1,2 and 3 children.")] == [1, 2, 3]

@@ -216,7 +216,7 @@ _CANDIDATE_RE = re.compile(rf"""
     (?P<skip>
         \d{{1,2}}:\d{{2}}(?::\d{{2}})?                               # 10:27, 4:39 (time, score)
       | \d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}(?!\d)                   # 12/25/2019, 2019-01-05
-      | \+?\(?\d{{2,4}}\)?[\s.-]\d{{3,4}}[\s.-]\d{{3,4}}(?:[\s.-]\d{{2,4}})?(?![\d,.]\d)  # phones
+      | \+?\(?\d{{2,5}}\)?[\s.-]\d{{3,4}}[\s.-]\d{{3,4}}(?:[\s.-]\d{{2,4}})?(?![\d,.]\d)  # phones
       | (?<!\d)\d{{3}}-\d{{4}}(?!\d)
     )
   | (?<![A-Za-z])(?P<ratio>(?P<ratio_a>\d+|(?i:{_WORD}))\s+(?i:in|out\s+of)\s+(?P<ratio_b>\d+|(?i:{_WORD}))(?![\d,.]\d))
@@ -249,7 +249,8 @@ Rule rule Page page p pp Room room Flight flight Route route Highway Interstate 
 Model model Version version Level level Stage stage Phase phase Episode episode Season Category category Grade grade
 Gate gate Platform platform Track track Lot lot Apt Suite Box Vol vol Issue issue Class class Type type Week Day
 Ward ward District district Bill Proposition Prop Title Act Amendment Formula Tier tier Row row Seat seat Pier
-Terminal Zone zone Term Hole hole""".split())
+Terminal Zone zone Term Hole hole Junction junction Exit exit ISO Nasdaq NASDAQ Nikkei FTSE DAX CAC ASX STOXX Stoxx
+KOSPI Kospi TSX Sensex Nifty IBEX MIB Russell""".split())
 _MONTHS = frozenset("""Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept
 September Oct October Nov November Dec December""".split())
 
@@ -521,18 +522,35 @@ def _is_enumeration(text: str, start: int, end: int) -> bool:
 
 
 def _is_label(text: str, start: int, end: int) -> bool:
-    """ "No. 10", "Game 7", "iPhone 11", "S&P 500", "575 Wilbraham Road": a label, not an amount."""
+    """ "No. 10", "Game 7", "iPhone 11", "S&P 500", "575 Wilbraham Road", "junctions 9 and 11", "H.R. 4821",
+    "call 101", a squad number in brackets ("Silva (9)"): a label, not an amount."""
     if text[max(0, start - 2):start].rstrip()[-1:] in ("#", "№") or _STREET.match(text, end):
         return True
+    if text[start - 1:start] == "(" and text[end:end + 1] == ")" and _CAPITALISED_BEFORE_RE.search(text, 0, start):
+        return True
+    listed = _LISTED_AFTER_RE.search(text, max(0, start - 40), start)
+    if listed and _is_reference_word(listed.group(1)):
+        return True                         # the 11 of "junctions 9 and 11"
     before = _last_words(text, start, 1)
     if not before or text[start - 1] not in " \t":
         return False
     word = before[0]
-    if word.rstrip(".") in _REFERENCE_WORDS:
+    if _is_reference_word(word) or _INITIALS_RE.fullmatch(word) or word.lower() in _CALL_WORDS:
         return True
     return (word[:1].isalpha() and word[-1].isalnum() and any(c.isupper() for c in word)
             and word.lower() not in _STOP
             and not word.endswith(("'s", "’s")) and not _at_sentence_start(text, start - len(word) - 1))
+
+
+_CAPITALISED_BEFORE_RE = re.compile(r"[A-Z][\w'’.-]*[ \t]\($")
+_LISTED_AFTER_RE = re.compile(r"([A-Za-z]+)\.?[ \t]+\d+[ \t]*(?:,|and|or|&|to)[ \t]*$")
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,3}")        # "H.R. 4821", "S.B. 12"
+_CALL_WORDS = frozenset("call calling called dial dialling dialing ring ringing phone telephone text texting".split())
+
+
+def _is_reference_word(word: str) -> bool:
+    word = word.rstrip(".")
+    return word in _REFERENCE_WORDS or word.endswith("s") and word[:-1] in _REFERENCE_WORDS
 
 
 def _is_name_part(text: str, end: int) -> bool:
@@ -925,6 +943,29 @@ def _written_range(a: _Figure, b: _Figure, merged: _Figure) -> list[_Figure]:
     return [a, b]
 
 
+# Match scores and vote tallies: "beat Phoenix 112-104", "won 6-4, 3-6, 7-6", "a 6-3 decision", "voted 312-98".
+_SCORE_RE = re.compile(r"(?<![\w.,$€£¥-])\d{1,3}[-–]\d{1,3}(?![\w%°-]|[.,]\d)")
+_SCORE_BEFORE_RE = re.compile(r"""\b(?:won|win|wins|winning|beat|beats|beating|lost|lose|loses|losing|defeated
+    |defeating|drew|draw|drawing|voted|votes?|victory|lead|led|leading|leads|trail|trailed|trailing|edged|thrashed
+    |routed|scored|scoreline|stood\s+at|ended|finished)(?:\s+(?:[A-Z][\w'’.-]*|by|at|in|on))*\s+$""", re.X)
+_SCORE_AFTER_RE = re.compile(r"""\s+(?:[a-z]+\s+)?(?:win|wins|victory|victories|defeat|defeats|loss|lead|decision
+    |vote|verdict|draw|scoreline|margin|majority|ruling|aggregate|home|away|result|thrashing|drubbing)\b""", re.X)
+
+
+def _score_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _SCORE_RE.finditer(text):
+        start, end = m.span()
+        counted = _COUNTED_AFTER_RE.match(text, end)
+        if counted and _is_plural(counted.group(1)) and not _SCORE_AFTER_RE.match(text, end):
+            continue                        # "won 25-30 seats": a range of seats
+        if (spans and text[spans[-1][1]:start] in (", ", " ", "; ")
+                or _SCORE_BEFORE_RE.search(text, max(0, start - 40), start)
+                or _SCORE_AFTER_RE.match(text, end)):
+            spans.append((start, end))
+    return spans
+
+
 def _is_score(text: str, a: _Figure, b: _Figure) -> bool:
     return a.bare and b.bare and text[a.end:b.start] == "-" and a.value >= b.value
 
@@ -999,10 +1040,16 @@ def _anchors(text: str) -> list[int]:
     return sorted(positions)
 
 
-def _candidates(text: str):
-    """Matches of the candidate grammar, left to right and non-overlapping, tried only near anchors."""
+def _candidates(text: str, skipped: list[tuple[int, int]]):
+    """Matches of the candidate grammar, left to right and non-overlapping, tried only near anchors and
+    outside the `skipped` spans."""
     pos = 0
+    skipped = list(reversed(skipped))
     for anchor in _anchors(text):
+        while skipped and skipped[-1][1] <= anchor:
+            skipped.pop()
+        if skipped and skipped[-1][0] <= anchor:
+            pos = max(pos, skipped[-1][1])
         if anchor < pos:
             continue
         for start in range(max(pos, anchor - _LOOKBACK), anchor + 1):
@@ -1020,7 +1067,7 @@ def find_figures(text: str) -> list[dict]:
     if not isinstance(text, str):
         return []
     figures = []
-    for m in _candidates(text):
+    for m in _candidates(text, _score_spans(text)):
         figure = _read_candidate(text, m)
         if figure is not None:
             figures.append(figure)
