@@ -161,7 +161,7 @@ class _Finder:
         """The noun phrase ending at token j-1; "the driver of the lorry" -> driver (the head comes first)."""
         end = j
         k = j - 1
-        if self.word(k) in _VERBS and self.is_noun_word(k - 1, first=True) and self.word(k - 1) not in _VERBS:
+        if self.word(k) in _VERBS and self.is_noun_word(k - 1, first=True) and not self.word(k - 1).endswith("s"):
             k -= 1                          # "cognitive decline", "the world record"
         while k >= 0 and self.is_noun_word(k, first=self.word(k - 1) in _DETERMINERS):
             k -= 1

@@ -219,7 +219,7 @@ _CANDIDATE_RE = re.compile(rf"""
       | \+?\(?\d{{2,5}}\)?[\s.-]\d{{3,4}}[\s.-]\d{{3,4}}(?:[\s.-]\d{{2,4}})?(?![\d,.]\d)  # phones
       | (?<!\d)\d{{3}}-\d{{4}}(?!\d)
     )
-  | (?<![A-Za-z])(?P<ratio>(?P<ratio_a>\d+|(?i:{_WORD}))\s+(?i:in|out\s+of)\s+(?P<ratio_b>\d+|(?i:{_WORD}))(?![\d,.]\d))
+  | (?<![A-Za-z])(?P<ratio>(?P<ratio_a>\d{{1,2}}|(?i:{_WORD}))\s+(?i:in|out\s+of)\s+(?P<ratio_b>\d+|(?i:{_WORD}))(?![\d,.]\d))
   | (?<![A-Za-z])(?P<fraction>(?i:(?P<numerator>{_WORD}|an?)[\s-](?P<denominator>{_DEN})|(?P<half>half)))(?![\w-])
   | (?P<slash>\d{{1,3}}\s?[/⁄]\s?\d{{1,4}})(?![\d/])
   | (?<![A-Za-z])(?P<ordinal>(?i:{_ORD})|\d+(?:st|nd|rd|th))(?![\w-])
@@ -295,7 +295,7 @@ _CHANGE_AFTER = re.compile(r"[\s-]+(?:(?P<up>rise|increase|gain|jump|surge|rally
 _US_SUFFIX_RE = re.compile(r"\s?(?:US|U\.S\.)(?![A-Za-z])")
 _TIME_AGO_RE = re.compile(r"\s+(?:ago|earlier|before|later|prior)\b")
 _APPOSITION_BEFORE_RE = re.compile(r"\b[A-Z][\w'’.-]+,\s$")
-_APPOSITION_AFTER_RE = re.compile(r"\s*[,)]")
+_APPOSITION_AFTER_RE = re.compile(r"\s*(?:[,)]|\.(?:\s|$))")
 _BYLINE_RE = re.compile(r"(?:^|\n)[ \t]*By\s[^\n]*$")
 _CAPITALISED_AFTER_RE = re.compile(r" ([A-Z]\w*)")
 _FRACTION_UNIT_RE = re.compile(r"(?:\s+of)?\s+an?(?:\s+(?:US|U\.S\.|UK|imperial|metric))?(?=\s)")
@@ -553,10 +553,16 @@ def _is_reference_word(word: str) -> bool:
     return word in _REFERENCE_WORDS or word.endswith("s") and word[:-1] in _REFERENCE_WORDS
 
 
+_NAMED_COUNT_RE = re.compile(r"(?:[ \t]+[A-Z0-9][\w-]*){1,2}[ \t]+([a-z]+)")
+
+
 def _is_name_part(text: str, end: int) -> bool:
     """ "787 Dreamliner", "90049 ZIP Code", "11 Pro": a number followed by a capitalised singular word."""
     after = _CAPITALISED_AFTER_RE.match(text, end)
-    return bool(after and not _is_plural(after.group(1)))
+    if not after or _is_plural(after.group(1)):
+        return False
+    named = _NAMED_COUNT_RE.match(text, end)      # "150 Airbus A321neo jets": a count of a named model
+    return not (named and _is_plural(named.group(1)))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:
@@ -634,25 +640,34 @@ def _read_fraction(text: str, m: re.Match) -> _Figure | None:
             figure = _Figure(start, scaled.end(), 0.5 * _SCALE_WORDS.get(scaled.group(1).lower(), 12))
             figure.scale = figure.value * 2
             return figure
-        if not _HALF_NEXT_RE.match(text, end):
+        if not _HALF_NEXT_RE.match(text, end) and not _after_by(text, start):
             return None
         value = 0.5
     else:
         numerator = m.group("numerator").lower()
         top = 1 if numerator in ("a", "an") else _UNITS_WORDS.get(numerator)
         hyphenated = text[m.end("numerator")] == "-"
-        if not top or not (hyphenated or _OF_NP_RE.match(text, end)):
+        if not top or not (hyphenated or _OF_NP_RE.match(text, end) or _after_by(text, start)):
             return _read_ordinal(text, *m.span("denominator"))
         value = top / _DENOMINATORS[m.group("denominator").lower()]
     return _fraction_of(text, _Figure(start, end, value, kind="fraction"))
+
+
+def _after_by(text: str, start: int) -> bool:
+    """ "rose by a third", "cut by about half": a fraction as the size of a change."""
+    words = _last_words(text, start, 3, lower=True)
+    while words and tuple(words[-1:]) in _QUALIFIER_WORDS:
+        words.pop()
+    return words[-1:] == ["by"]
 
 
 def _fraction_of(text: str, figure: _Figure) -> _Figure:
     """What a fraction is of: a unit ("a quarter of a mile" = 0.25 mi) or a noun phrase ("of voters")."""
     unit_start = _FRACTION_UNIT_RE.match(text, figure.end)
     unit = unit_start and _unit_at(text, unit_start.end())
-    if unit and unit[1] in ("measure", "duration"):
-        figure.unit, figure.kind, figure.end = _resolve_pound(unit[0], scaled=False), unit[1], unit[2]
+    if unit and unit[1] in ("measure", "duration", "percentage_point", "basis_point"):
+        kind = "percent" if unit[1] in ("percentage_point", "basis_point") else unit[1]
+        figure.unit, figure.kind, figure.end = _resolve_pound(unit[0], scaled=False), kind, unit[2]
         return figure
     figure.object = _object_after_of(text, figure.end)
     return figure
@@ -770,6 +785,12 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         figure.change = "up"
 
     after = text[end:end + 1]
+    if after == "s" and _DECADE_AGE_RE.search(text, max(0, start - 20), start) and value in (10, 20, 30, 40, 50, 60,
+                                                                                          70, 80, 90, 100):
+        figure.end = end + 1                # "a man in his 40s": aged 40 to 49
+        figure.kind, figure.unit, figure.value, figure.low, figure.high = "age", "year", None, value, value + 9
+        figure.qualifier = "approximate"
+        return figure
     if after.isalpha() and _unit_at(text, end) is None:
         return None                         # "5G", "1990s", "9AB8": glued letters that are not a unit
     if after == "/" and text[end + 1:end + 2].isdigit():
@@ -844,13 +865,21 @@ def _read_unit(text: str, figure: _Figure) -> None:
         figure.object = _object_after_of(text, figure.end)
     elif figure.kind == "multiple":
         figure.object = _noun_phrase(text, figure.end, allow_singular=True)
-    if figure.unit is None and _follows_age_word(text, figure.start):
+    if figure.unit is None and _follows_age_word(text, figure.start, figure.value):
         figure.kind, figure.unit = "age", "year"
 
 
-def _follows_age_word(text: str, start: int) -> bool:
+def _follows_age_word(text: str, start: int, value: float) -> bool:
+    """ "aged 47", "aged between 22 and", "the age of 16", "children under five", "patients over 65"."""
     words = _last_words(text, start, 2, lower=True)
-    return words[-1:] in (["aged"], ["age"]) or words in (["age", "of"], ["ages", "of"])
+    return (words[-1:] in (["aged"], ["age"]) or words in (["age", "of"], ["ages", "of"], ["aged", "between"])
+            or len(words) == 2 and words[0] in _PEOPLE and words[1] in ("over", "under")
+            and 0 < value <= 120 and value == int(value))
+
+
+_DECADE_AGE_RE = re.compile(r"\b(?:his|her|their|my|your|our)[ \t]+(?:(?:early|mid|late)[ \t-]+)?$", re.I)
+_PEOPLE = frozenset("""children people adults patients men women boys girls kids pupils students residents
+drivers players workers those anyone everyone""".split())
 
 
 def _read_rate(text: str, figure: _Figure) -> None:
@@ -874,6 +903,10 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     plural = found is not None and _is_plural(text[found[0]:found[1]].split()[-1])
     if bare_digits and (_is_label(text, start, end) or not plural and _is_name_part(text, end)):
         return False
+    named = not plural and _NAMED_COUNT_RE.match(text, end)
+    if named and _is_plural(named.group(1)):
+        gap = text[end:named.end()]
+        found = (end + len(gap) - len(gap.lstrip()), named.end())     # "150 Airbus A321neo jets"
     if found:
         noun_unit = _noun_unit(text[found[0]:found[1]])
         if noun_unit:
