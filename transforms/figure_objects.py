@@ -47,7 +47,7 @@ made make makes took take takes gave give gives set sets put puts saw see sees g
 topped top tops hold holds held keep keeps kept lifted lift lifts raised raise raises lowered lower lowers
 edged edge edges carries carry carried handled handle handles recorded generate generates
 lasts lasted covered covers came come comes went go goes became become
-becomes remain remains remained stay stays stayed needs need needed want wants wanted
+becomes remain remains remained stay stays stayed needs need needed want wants wanted mean means meant
 """.split())
 # Nouns that stand for the quantity or a part of a group: the object is what comes after their "of".
 _LIGHT_NOUNS = frozenset("""number numbers total fleet group groups handful lot lots pair couple batch proportion
@@ -359,6 +359,8 @@ class _Finder:
         """The first noun phrase of a clause, after any opening adverbial ("On Monday, ...", "in the most
         deprived areas the obesity rate was")."""
         j = self.index_at(start)
+        while self.word(j) in ("\"", "“", "‘", "'", "(") or self.word(j + 1) == ",":
+            j += 2 if self.word(j + 1) == "," else 1     # "However, ..."
         if self.word(j) in _FUNCTION - _DETERMINERS:
             k = j
             while k < len(self.tokens) and self.tokens[k][1] < limit and self.word(k) != ",":

@@ -250,7 +250,7 @@ Model model Version version Level level Stage stage Phase phase Episode episode 
 Gate gate Platform platform Track track Lot lot Apt Suite Box Vol vol Issue issue Class class Type type Week Day
 Ward ward District district Bill Proposition Prop Title Act Amendment Formula Tier tier Row row Seat seat Pier
 Terminal Zone zone Term Hole hole Junction junction Exit exit ISO Nasdaq NASDAQ Nikkei FTSE DAX CAC ASX STOXX Stoxx
-KOSPI Kospi TSX Sensex Nifty IBEX MIB Russell""".split())
+KOSPI Kospi TSX Sensex Nifty IBEX MIB Russell SP sp""".split())
 _MONTHS = frozenset("""Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept
 September Oct October Nov November Dec December""".split())
 
@@ -901,7 +901,7 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
         return False                        # a year, or a long identifier such as a tweet id
     found = _noun_phrase(text, end, allow_singular=figure.value == 1 and num.lower() in ("one", "1"))
     plural = found is not None and _is_plural(text[found[0]:found[1]].split()[-1])
-    if bare_digits and (_is_label(text, start, end) or not plural and _is_name_part(text, end)):
+    if bare_digits and (_is_label(text, start, end) or not plural and "." not in num and _is_name_part(text, end)):
         return False
     named = not plural and _NAMED_COUNT_RE.match(text, end)
     if named and _is_plural(named.group(1)):
@@ -967,8 +967,9 @@ def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
 
 
 def _written_range(a: _Figure, b: _Figure, merged: _Figure) -> list[_Figure]:
-    if a.kind == "age" and b.unit is None:
-        b.kind, b.unit = a.kind, a.unit
+    if b.unit is None and a.unit is not None and b.object is None:
+        b.kind, b.unit = a.kind, a.unit     # "from 208 pounds to 193", "aged 15 and 16"
+    # the first number's value, with the scale it borrowed: whichever end of the range is not the second's
     a.value = merged.low if merged.low != b.value or merged.low == merged.high else merged.high
     if a.unit is None:
         a.kind, a.unit, a.object = b.kind, b.unit, a.object or b.object
