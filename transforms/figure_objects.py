@@ -69,6 +69,8 @@ season decade total cash stock shares dollars euros pounds terms damages january
 july august september october november december monday tuesday wednesday thursday friday saturday sunday
 morning afternoon evening night trading addition""".split())
 # Hedges and fillers between a word and the figure it governs: "worth a reported £150,000".
+_ING_NOUNS = frozenset("""spending funding financing housing lending borrowing training shipping building
+manufacturing trading pricing mining farming fishing banking hiring schooling""".split())
 _PARTICIPLES = frozenset("hidden taken given stolen written driven chosen seen shown grown known spent sent left kept"
                          " held paid lost won made".split())
 _HEDGES = frozenset("""about around roughly some nearly almost just only than over under a an reported estimated
@@ -134,7 +136,7 @@ class _Finder:
             return not first and w.isdigit() and self.is_noun_word(j + 1)    # "the FTSE 100 index"
         if w.endswith("ly") and len(w) > 4 and w not in ("supply", "family", "italy", "assembly", "july"):
             return False
-        return first or "-" in w or not (w.endswith(("ed", "ing")) and len(w) > 5)
+        return first or "-" in w or w in _ING_NOUNS or not (w.endswith(("ed", "ing")) and len(w) > 5)
 
     def noun_after(self, j: int, skip_determiner: bool = True) -> tuple[int, int] | None:
         """The noun phrase starting at token j (words up to a function word, verb or punctuation); a light
@@ -226,6 +228,10 @@ class _Finder:
         if raw.endswith("old") and "-" in raw:
             return self.noun_after(after, skip_determiner=False)
         j = self.skip_hedges_back(first)
+        if self.word(j - 1) in ("early", "mid", "late"):
+            j -= 1
+        if self.word(j - 1) in ("his", "her", "their") and self.word(j - 2) == "in":
+            j -= 2                          # "a man in his 40s"
         if self.word(j - 1) in ("between", "and"):
             j -= 1
         if self.word(j - 1) in ("aged", "age"):
@@ -246,7 +252,7 @@ class _Finder:
         if "-" not in word and (word.endswith("ed") or word in _PARTICIPLES) or figure.kind != "money" and word in _NOT_BOUGHT:
             return None                     # "£100m hidden in", "8.5% year on year"
         found = self.noun_after(after, skip_determiner=False)
-        if found and self.word(self.index_at(found[1])) in _VERBS:
+        if found and self.word(self.index_at(found[1])) in _VERBS and "-" not in self.text[figure.start:figure.end]:
             return None                     # "than the 0.3% economists had expected": a clause's subject
         if found and self.word(self.index_at(found[1]) - 1) in _CHANGE_NOUNS:
             j = self.index_at(found[1])
@@ -259,7 +265,7 @@ class _Finder:
         """ "9 percent of its staff", "€800 million in aid", "£30m for the midfielder", "60 miles off the coast"."""
         if self.word(after) == "of":
             if self.word(after + 1) in ("them", "those", "it"):
-                return "inherit"
+                return self.inherited_group(figure) or "inherit"
             j = after + 1
             while self.word(j) in _DETERMINERS or self.word(j).isdigit():
                 j += 1                      # "112 of the 349 seats"
@@ -337,6 +343,13 @@ class _Finder:
                 return previous.object
         return None
 
+    def inherited_group(self, figure):
+        """ "1,200 homes ..., a third of them": the last counted group before the figure."""
+        for previous in reversed(self.figures[:self.figures.index(figure)]):
+            if previous.kind == "count" and previous.object is not None:
+                return previous.object
+        return None
+
     def clause_start(self, pos: int) -> int:
         start = self.sentence[0]
         for m in _BOUNDARY_RE.finditer(self.text, start, pos):
@@ -368,7 +381,10 @@ class _Finder:
             if self.word(k) == "," and self.tokens[k][1] < limit:
                 j = k + 1
             else:
-                opening = self.noun_after(j + 1)
+                k = j + 1
+                while self.word(k) in _FUNCTION:
+                    k += 1                  # "in the most deprived areas"
+                opening = self.noun_after(k)
                 if opening:
                     j = self.index_at(opening[1])
         found = self.noun_after(j)

@@ -292,6 +292,8 @@ under another further additional sharp steep""".split())
 _CHANGE_AFTER = re.compile(r"[\s-]+(?:(?P<up>rise|increase|gain|jump|surge|rally|climb|advance|higher|hike"
                            r"|growth|up)|(?P<down>drop|fall|decline|decrease|loss|slide|plunge|cut|lower|down"
                            r"|slump|dip|reduction))\b", re.I)
+_BOND_AFTER_RE = re.compile(r"[ \t]+(?:Treasury|Treasuries|treasury|treasuries|bonds?|notes?|gilts?|Bunds?|bunds?"
+                            r"|yields?|JGBs?|OATs?|BTPs?)\b")
 _US_SUFFIX_RE = re.compile(r"\s?(?:US|U\.S\.)(?![A-Za-z])")
 _TIME_AGO_RE = re.compile(r"\s+(?:ago|earlier|before|later|prior)\b")
 _APPOSITION_BEFORE_RE = re.compile(r"\b[A-Z][\w'’.-]+,\s$")
@@ -807,6 +809,8 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         after = _CHANGE_AFTER.match(text, figure.end)   # "a 3 percent drop", "a $2 rise"
         if after:
             figure.change = "up" if after.group("up") else "down"
+    if figure.kind == "duration" and "-" in text[start:figure.end] and _BOND_AFTER_RE.match(text, figure.end):
+        return None                         # "the 10-year Treasury note": the name of a bond
     if figure.unit is None and figure.kind != "multiple":
         if not _read_counted(text, figure, words, num):
             return None
@@ -1028,8 +1032,8 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
         if not a_value < b.value or not (a.bare or a.unit is None or a.unit == b.unit):
             return None
     elif word == "and":
-        if _last_words(text, a.start, 1, lower=True) != ["between"]:
-            return None
+        if _last_words(text, a.start, 1, lower=True) != ["between"] and a.kind != "age":
+            return None                     # but "aged 15 and 16"
     elif word == "or":
         if a.unit is not None or a.object is not None or a_value >= b.value or b.value > 100:
             return None
