@@ -46,7 +46,9 @@ spent spend spends paid pay pays won win wins lost lose loses killed kill kills 
 made make makes took take takes gave give gives set sets put puts saw see sees got get gets ran run runs
 topped top tops hold holds held keep keeps kept lifted lift lifts raised raise raises lowered lower lowers
 edged edge edges carries carry carried handled handle handles recorded generate generates
-lasts lasted covered covers came come comes went go goes became become
+lasts lasted covered covers came come comes went go goes became become bought buy buys sold sell sells
+built build builds sent send sends brought bring brings found finds began begin begins wrote drove led meet met
+chose sought fought caught struck threw spoke understood fined
 becomes remain remains remained stay stays stayed needs need needed want wants wanted mean means meant
 """.split())
 # Nouns that stand for the quantity or a part of a group: the object is what comes after their "of".
@@ -69,6 +71,8 @@ season decade total cash stock shares dollars euros pounds terms damages january
 july august september october november december monday tuesday wednesday thursday friday saturday sunday
 morning afternoon evening night trading addition""".split())
 # Hedges and fillers between a word and the figure it governs: "worth a reported £150,000".
+_LY_WORDS = frozenset("""supply family italy assembly july monthly weekly daily yearly quarterly hourly elderly
+early rally ally""".split())
 _ING_NOUNS = frozenset("""spending funding financing housing lending borrowing training shipping building
 manufacturing trading pricing mining farming fishing banking hiring schooling""".split())
 _PARTICIPLES = frozenset("hidden taken given stolen written driven chosen seen shown grown known spent sent left kept"
@@ -83,6 +87,8 @@ _LOCATIVE_RE = re.compile(r"""(?:[ \t]+(?:(?:north|south|east|west)(?:-?(?:east|
     |inland|offshore|upstream|downstream|away))?[ \t]+(?:of|off|above|below|from|beneath|under)[ \t]""", re.X | re.I)
 _BOUGHT_RE = re.compile(r"(?:[ \t]+over[ \t]+(?:the[ \t]+(?:next|past|last)[ \t]+)?[\w-]+[ \t]+"
                         r"(?:years?|months?|weeks?|decades?))?[ \t]+(in|for|on|from|off|towards?)[ \t]", re.I)
+_AUXILIARIES = frozenset("""is are was were be been has have had will would could should may might must can to
+expected likely set due""".split())
 _GOVERNING_WORDS = {"worth", "costing", "cost", "valued", "priced", "totalling", "totaling", "amounting",
                     "estimated"}
 _BOUNDARY_RE = re.compile(r"""[;:]|[ \t][–—-][ \t]|,?[ \t]+(?:while|whereas|but|although|though|after|before|when
@@ -134,9 +140,14 @@ class _Finder:
             return False
         if not any(c.isalpha() for c in w):
             return not first and w.isdigit() and self.is_noun_word(j + 1)    # "the FTSE 100 index"
-        if w.endswith("ly") and len(w) > 4 and w not in ("supply", "family", "italy", "assembly", "july"):
+        if w.endswith("ly") and len(w) > 4 and w not in _LY_WORDS:
             return False
-        return first or "-" in w or w in _ING_NOUNS or not (w.endswith(("ed", "ing")) and len(w) > 5)
+        if first or "-" in w or w in _ING_NOUNS or not (w.endswith(("ed", "ing")) and len(w) > 4):
+            return True
+        # "the voluntary living wage", "operating profit": an -ing word before a noun
+        following = self.word(j + 1)
+        return (w.endswith("ing") and following.isalpha() and following not in _FUNCTION and following not in _VERBS
+                and not following.endswith(("ed", "ing")) and j + 1 not in self.in_figure)
 
     def noun_after(self, j: int, skip_determiner: bool = True) -> tuple[int, int] | None:
         """The noun phrase starting at token j (words up to a function word, verb or punctuation); a light
@@ -163,7 +174,8 @@ class _Finder:
         """The noun phrase ending at token j-1; "the driver of the lorry" -> driver (the head comes first)."""
         end = j
         k = j - 1
-        if self.word(k) in _VERBS and self.is_noun_word(k - 1, first=True) and not self.word(k - 1).endswith("s"):
+        if self.word(k).removesuffix("s") in _CHANGE_NOUNS | {"decline", "record", "forecast"} and self.is_noun_word(k - 1, first=True) \
+                and not self.word(k - 1).endswith("s"):
             k -= 1                          # "cognitive decline", "the world record"
         while k >= 0 and self.is_noun_word(k, first=self.word(k - 1) in _DETERMINERS):
             k -= 1
@@ -301,8 +313,8 @@ class _Finder:
             j, word = j - 1, self.word(j - 2)
         if word in _GOVERNING_WORDS:
             k = j - 1
-            if self.word(k - 1) == ",":
-                k -= 1
+            while self.word(k - 1) in _AUXILIARIES or self.word(k - 1) == ",":
+                k -= 1                      # "the project had cost", "is expected to cost"
             return self.noun_before(k)
         if word in ("above", "below", "over", "under", "exceeding") and figure.kind in ("measure", "age"):
             return self.noun_before(j - 1)
