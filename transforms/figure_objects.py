@@ -48,7 +48,8 @@ topped top tops hold holds held keep keeps kept lifted lift lifts raised raise r
 edged edge edges carries carry carried handled handle handles recorded generate generates
 lasts lasted covered covers came come comes went go goes became become bought buy buys sold sell sells
 built build builds sent send sends brought bring brings found finds began begin begins wrote drove led meet met
-chose sought fought caught struck threw spoke understood fined
+chose sought fought caught struck threw spoke understood fined opens open opened starts start started ends end
+ended plans plan planned aims aim aimed faces face faced includes include included stands
 becomes remain remains remained stay stays stayed needs need needed want wants wanted mean means meant
 """.split())
 # Nouns that stand for the quantity or a part of a group: the object is what comes after their "of".
@@ -255,8 +256,11 @@ class _Finder:
     def modified_noun(self, figure, after):
         """ "a $48 billion package", "the 7.1-magnitude earthquake"; a change noun hands on to what
         changed ("a two-point reduction in national insurance") or to the figure it qualifies."""
-        if after >= len(self.tokens) or self.tokens[after][1] - figure.end > 1 \
-                or not self.is_noun_word(after, first=True) or self.word(after) in _ADJECTIVES:
+        if after >= len(self.tokens) or self.tokens[after][1] - figure.end > 1:
+            return None
+        if self.word(after) in _CHANGE_NOUNS and self.word(after + 1) in ("in", "of", "to"):
+            return self.noun_after(after + 2) or "inherit"     # "a two-point cut in fuel duty"
+        if not self.is_noun_word(after, first=True) or self.word(after) in _ADJECTIVES:
             return None
         if self.text[figure.end:self.tokens[after][1]] not in (" ", "-"):
             return None
@@ -264,7 +268,8 @@ class _Finder:
         if "-" not in word and (word.endswith("ed") or word in _PARTICIPLES) or figure.kind != "money" and word in _NOT_BOUGHT:
             return None                     # "£100m hidden in", "8.5% year on year"
         found = self.noun_after(after, skip_determiner=False)
-        if found and self.word(self.index_at(found[1])) in _VERBS and "-" not in self.text[figure.start:figure.end]:
+        if found and self.word(self.index_at(found[1])) in _VERBS and "-" not in self.text[figure.start:figure.end] \
+                and self.text[found[1] - 1] == "s":
             return None                     # "than the 0.3% economists had expected": a clause's subject
         if found and self.word(self.index_at(found[1]) - 1) in _CHANGE_NOUNS:
             j = self.index_at(found[1])

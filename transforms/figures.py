@@ -60,7 +60,7 @@ _SCIENTIFIC = r"\d+(?:\.\d+)?\s?[×x]\s?10\^?[−-]?\d+"     # 1.99×10−30
 # ---------------------------------------------------------------- currencies and units
 
 _CURRENCY_PREFIX = r"""
-    US\s?\$ | U\.S\.\s?\$ | \$US | AU?\s?\$ | \$A(?=\d) | CA?\s?\$ | NZ\s?\$ | HK\s?\$ | S\$ | R\$ | CN¥
+    US\s?\$ | U\.S\.\s?\$ | \$US | AU?\$ | AU\s\$ | \$A(?=\d) | CA?\$ | CA\s\$ | NZ\s?\$ | HK\s?\$ | S\$ | R\$ | CN¥
   | \$ | € | £ | ¥ | Y= | ₹ | ₪ | ₩ | ₽ | Rs\.? | PS(?=\d) | RM(?=\d)
   | R(?=\d[\d,.]*\s?(?:billion|million|trillion|bn|mn|tn|m)\b)          # South African rand: R23.9 billion
   | (?:USD|EUR|GBP|JPY|CNY|RMB|INR|AUD|CAD|NZD|HKD|SGD|CHF|ZAR|ILS|NIS|MYR|KRW|RUB|BRL|MXN|SEK|NOK|DKK|PLN
@@ -990,8 +990,16 @@ _SCORE_AFTER_RE = re.compile(r"""\s+(?:[a-z]+\s+)?(?:win|wins|victory|victories|
     |vote|verdict|draw|scoreline|margin|majority|ruling|aggregate|home|away|result|thrashing|drubbing)\b""", re.X)
 
 
+# A cricket total, runs for wickets: "reached 553 for six declared", "were 212 for 4 at stumps".
+_INNINGS_RE = re.compile(r"""(?<![\w.,$€£¥-])\d{1,3}[ \t]+for[ \t]+(?:[1-9]|10|one|two|three|four|five|six|seven|eight|nine
+    |ten)\b(?:[ \t]+(?P<declared>declared|dec\b\.?|wickets?))?""", re.X)
+_INNINGS_BEFORE_RE = re.compile(r"\b(?:reached|scored|made|closed\s+on|ended\s+on|finished\s+on|were|was|resumed"
+                                r"\s+on|reply|replied\s+with)\s+$")
+
+
 def _score_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+    spans = [m.span() for m in _INNINGS_RE.finditer(text)
+             if m.group("declared") or _INNINGS_BEFORE_RE.search(text, max(0, m.start() - 25), m.start())]
     for m in _SCORE_RE.finditer(text):
         start, end = m.span()
         counted = _COUNTED_AFTER_RE.match(text, end)
@@ -1001,7 +1009,7 @@ def _score_spans(text: str) -> list[tuple[int, int]]:
                 or _SCORE_BEFORE_RE.search(text, max(0, start - 40), start)
                 or _SCORE_AFTER_RE.match(text, end)):
             spans.append((start, end))
-    return spans
+    return sorted(spans)
 
 
 def _is_score(text: str, a: _Figure, b: _Figure) -> bool:
@@ -1022,7 +1030,7 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     if a.unit is None and a.object is None:
         unit_ok = True
     elif a.unit and b.unit is None and b.object is None:
-        unit_ok = bool(opener)
+        unit_ok = bool(opener) or a.kind == "age"
     else:
         unit_ok = (a.unit == b.unit or bool(a.unit and b.unit and b.unit.startswith(a.unit))
                    or bool(a.unit and b.unit and a.unit.startswith(b.unit))) and a.object is None
