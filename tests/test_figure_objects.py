@@ -81,6 +81,15 @@ def test_a_new_clause_has_its_own_subject():
     assert objects(text) == {"4%": "Bus fares", "6.5%": "rail fares"}
 
 
+@pytest.mark.parametrize("text, raw, expected", [
+    ("The agency said exports to the bloc fell 6% in June.", "6%", "exports"),
+    ("Rents are rising fastest in the suburbs, with prices up 8.3% on the year.", "8.3%", "prices"),
+    ("She blamed loan rates, which have stayed above 6% since spring.", "6%", "loan rates"),
+])
+def test_the_subject_of_a_reported_or_relative_clause(text, raw, expected):
+    assert object_of(text, raw) == expected
+
+
 def test_the_number_of_people_is_about_people():
     text = "The number of people on waiting lists fell to 4,100 in March."
     assert object_of(text, "4,100") == "people"

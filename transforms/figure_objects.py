@@ -93,7 +93,8 @@ expected likely set due""".split())
 _GOVERNING_WORDS = {"worth", "costing", "cost", "valued", "priced", "totalling", "totaling", "amounting",
                     "estimated"}
 _BOUNDARY_RE = re.compile(r"""[;:]|[ \t][–—-][ \t]|,?[ \t]+(?:while|whereas|but|although|though|after|before|when
-    |because|as|where|which|who|that)\b|,[ \t]+and\b""", re.X | re.I)
+    |because|as|where|which|who|that)\b|,[ \t]+and\b
+    |\b(?:said|says|say|added|warned|argued|showed|shows|found|finds|believes|estimated)\b""", re.X | re.I)
 _FAMILY = {"money": "money", "percent": "percent", "percentage_point": "percent", "basis_point": "percent",
            "count": "count", "age": "age", "fraction": "share", "ratio": "share", "multiple": "share"}
 
@@ -307,6 +308,8 @@ class _Finder:
         word = self.word(j - 1)
         if word in ("up", "down") and self.word(j - 2) == ",":
             return "inherit"                # "revenue of $4.2 billion, up 7%"
+        if word in ("up", "down") and self.is_noun_word(j - 2):
+            return self.noun_before(j - 1)  # "with sales up 4.1%"
         if word == "of" and (figure.kind != "count" or figure.object is None):
             found = self.noun_before(j - 1)
             if found:
@@ -381,6 +384,11 @@ class _Finder:
         figure_start = self.tokens[first][1] if first < len(self.tokens) else self.sentence[1]
         start = self.clause_start(figure_start)
         found = self.subject_at(start, figure_start)
+        if found is None and self.text[max(0, start - 5):start].lower().endswith(("which", "who")):
+            j = self.index_at(start) - 1
+            if self.word(j - 1) == ",":
+                j -= 1
+            found = self.noun_before(j)     # "mortgage rates, which have been above 5%"
         if found is None and start > self.sentence[0]:
             found = self.subject_at(self.sentence[0], figure_start)
         return found
@@ -391,7 +399,7 @@ class _Finder:
         j = self.index_at(start)
         while self.word(j) in ("\"", "“", "‘", "'", "(") or self.word(j + 1) == ",":
             j += 2 if self.word(j + 1) == "," else 1     # "However, ..."
-        if self.word(j) in _FUNCTION - _DETERMINERS:
+        if self.word(j) in _FUNCTION - _DETERMINERS or self.word(j) == "according":
             k = j
             while k < len(self.tokens) and self.tokens[k][1] < limit and self.word(k) != ",":
                 k += 1
