@@ -2,12 +2,14 @@
 
 `find_figures(text)` returns one dict per figure with its span, the value as a float (or a low/high
 range), a normalised unit (ISO 4217 codes for money, "%" for percent, SI-style symbols for measures),
-what is counted or measured (`object`), how the amount is hedged (`qualifier`) and whether it is a change.
+what the figure is about (`object`, with `object_start`/`object_end` into the text; see
+transforms/figure_objects.py), how the amount is hedged (`qualifier`) and whether it is a change.
 
 Rule-based and dependency-free so it can run on every article of a Beam pipeline: a handful of
 precompiled regular expressions find candidate numbers; small lexicons read the currency, scale and
 unit around each one; context rules drop numbers that are not figures (years, dates, times of day,
-phone numbers, addresses, reference numbers such as "Game 7" or "iPhone 11", list enumerations).
+phone numbers, addresses, reference numbers such as "Game 7" or "iPhone 11", list enumerations, match
+scores and vote tallies).
 """
 
 import re
