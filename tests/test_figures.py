@@ -403,3 +403,9 @@ def test_a_decimal_comma_before_a_scale_word_is_a_decimal_point(text, value, uni
 
 def test_a_comma_between_small_numbers_elsewhere_still_separates_them():
     assert [f["value"] for f in find_figures("They had 1,2 and 3 children.")] == [1, 2, 3]
+
+
+def test_a_bare_number_takes_the_unit_after_a_range_or_of_the_amount_it_is_part_of():
+    assert [f["unit"] for f in find_figures("Ranges grew from 300-350 km to 420 in a decade.")][:2] == ["km", "km"]
+    assert [f["unit"] for f in find_figures("They have paid 40 million of the 90 million euros owed.")] == \
+        ["EUR", "EUR"]

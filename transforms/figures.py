@@ -972,6 +972,21 @@ def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
     return out
 
 
+_PART_OF_RE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+$")
+
+
+def _lend_unit(text: str, a: _Figure, b: _Figure) -> None:
+    """A bare number takes the unit of its neighbour: "from 14-18 mpg to 24" (after a range), "raised
+    280 million of the 1.5 billion shekels" (a part of an amount)."""
+    gap = text[a.end:b.start]
+    if a.low is not None and a.unit and b.unit is None and b.object is None and b.value is not None \
+            and gap.strip().lower() == "to" and b.value > a.high:
+        b.kind, b.unit = a.kind, a.unit
+    elif a.unit is None and a.object is None and a.value is not None and b.unit and b.value is not None \
+            and _PART_OF_RE.match(gap) and a.value <= b.value:
+        a.kind, a.unit = b.kind, b.unit
+
+
 def _written_range(a: _Figure, b: _Figure, merged: _Figure) -> list[_Figure]:
     if b.unit is None and a.unit is not None and b.object is None:
         b.kind, b.unit = a.kind, a.unit     # "from 208 pounds to 193", "aged 15 and 16"
@@ -1120,6 +1135,8 @@ def find_figures(text: str) -> list[dict]:
         if figure is not None:
             figures.append(figure)
     figures = [f for f in _merge_ranges(text, figures) if not f.weak]
+    for a, b in zip(figures, figures[1:]):
+        _lend_unit(text, a, b)
     kept, last_end, lines = [], -1, {}
     for figure in sorted(figures, key=lambda f: f.start):
         if figure.start < last_end:
