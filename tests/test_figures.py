@@ -409,3 +409,9 @@ def test_a_bare_number_takes_the_unit_after_a_range_or_of_the_amount_it_is_part_
     assert [f["unit"] for f in find_figures("Ranges grew from 300-350 km to 420 in a decade.")][:2] == ["km", "km"]
     assert [f["unit"] for f in find_figures("They have paid 40 million of the 90 million euros owed.")] == \
         ["EUR", "EUR"]
+
+
+def test_an_ordinal_in_a_run_counts_its_noun():
+    assert [(f["value"], f["object"]) for f in find_figures("It was her 14th race win of the season.")] == \
+        [(14, "race win")]
+    assert [(f["value"], f["object"]) for f in find_figures("They lost a sixth match in a row.")] == [(6, "match")]

@@ -338,6 +338,8 @@ _SLASH_RE = re.compile(r"\s?[/⁄]\s?")
 _WORD_END_RE = re.compile(r"[A-Za-z]+$")
 _ORDINAL_NOUN_RE = re.compile(r"[ \t]+(?:(?P<streak>straight|consecutive|successive|running)[ \t]+)?"
                               r"(?P<noun>[A-Za-z]+)", re.I)
+_ORDINAL_RUN_RE = re.compile(r"(?:[ \t]+(?P<noun>[a-z]+))?(?=[ \t]+(?:in[ \t]+a[ \t]+row|of[ \t]+the[ \t]+(?:season"
+                             r"|year|campaign|tournament|series|championship))\b)")
 _ORDINAL_NOUNS = frozenset("year term season month week day decade time generation anniversary".split())
 _HALF_BLOCKERS = frozenset("first second latter former the this that last next each other top bottom back front one"
                            .split())
@@ -623,12 +625,16 @@ def _read_ordinal(text: str, start: int, end: int) -> _Figure | None:
     if not m or not value:
         return None
     noun = m.group("noun")
-    if m.group("streak") is None and (noun.lower() not in _ORDINAL_NOUNS or value == 1):
-        return None
     if noun.lower() in _STOP:
         return None
-    figure = _Figure(start, m.end(), float(value), kind="ordinal")
-    figure.object = m.span("noun")
+    noun_span = m.span("noun")
+    if m.group("streak") is None and (noun.lower() not in _ORDINAL_NOUNS or value == 1):
+        run = _ORDINAL_RUN_RE.match(text, m.end())
+        if not run or value == 1 or (run.group("noun") or "").lower() in _STOP:
+            return None                     # "his 20th league goal of the season", "a seventh win in a row"
+        noun_span = (noun_span[0], run.end("noun") if run.group("noun") else noun_span[1])
+    figure = _Figure(start, noun_span[1], float(value), kind="ordinal")
+    figure.object = noun_span
     return figure
 
 
