@@ -17,6 +17,7 @@ instead of a parser so that it stays as fast as the rest of the extractor:
 7. the subject of its clause: "Unemployment climbed to 5.2%".
 """
 
+import bisect
 import re
 
 # A word, a number (with its hyphenated tail: "42-kilometre") or one punctuation mark.
@@ -61,6 +62,8 @@ _PLACE_NOUNS = frozenset("front top middle end side back edge part rest bottom".
 _CHANGE_NOUNS = frozenset("""increase increases rise rises fall falls drop drops decline declines gain gains jump
 jumps growth cut cuts reduction reductions decrease decreases hike hikes surge slump dip change changes average
 level levels high highs low lows peak figure figures sum""".split())
+# Nouns spelled like verbs, taken as the head of a noun phrase after a modifier: "cognitive decline".
+_VERB_LIKE_HEADS = _CHANGE_NOUNS | {"decline", "record", "forecast"}
 # Words after a figure that describe it, not a noun it modifies: "31% full", "2,000 metres deep".
 _ADJECTIVES = frozenset("""full empty higher lower more less long tall deep wide high old thick away short ahead
 behind up down off overall apiece each guaranteed net gross annually year-on-year month-on-month apart north south
@@ -71,13 +74,13 @@ _NOT_BOUGHT = frozenset("""year years month months week weeks day days quarter q
 season decade total cash stock shares dollars euros pounds terms damages january february march april may june
 july august september october november december monday tuesday wednesday thursday friday saturday sunday
 morning afternoon evening night trading addition""".split())
-# Hedges and fillers between a word and the figure it governs: "worth a reported £150,000".
 _LY_WORDS = frozenset("""supply family italy assembly july monthly weekly daily yearly quarterly hourly elderly
 early rally ally""".split())
 _ING_NOUNS = frozenset("""spending funding financing housing lending borrowing training shipping building
 manufacturing trading pricing mining farming fishing banking hiring schooling""".split())
 _PARTICIPLES = frozenset("hidden taken given stolen written driven chosen seen shown grown known spent sent left kept"
                          " held paid lost won made".split())
+# Hedges and fillers between a word and the figure it governs: "worth a reported £150,000".
 _HEDGES = frozenset("""about around roughly some nearly almost just only than over under a an reported estimated
 approximately much many little something like well further another minus mere whopping""".split())
 # Two-word hedges whose words are not hedges alone: "up to", "at least", "as much as".
@@ -124,14 +127,7 @@ class _Finder:
 
     def index_at(self, pos: int) -> int:
         """Index of the first token starting at or after `pos`."""
-        lo, hi = 0, len(self.starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.starts[mid] < pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return bisect.bisect_left(self.starts, pos)
 
     def word(self, j: int) -> str:
         return self.tokens[j][0].lower() if 0 <= j < len(self.tokens) else ""
@@ -176,7 +172,7 @@ class _Finder:
         """The noun phrase ending at token j-1; "the driver of the lorry" -> driver (the head comes first)."""
         end = j
         k = j - 1
-        if self.word(k).removesuffix("s") in _CHANGE_NOUNS | {"decline", "record", "forecast"} and self.is_noun_word(k - 1, first=True) \
+        if self.word(k).removesuffix("s") in _VERB_LIKE_HEADS and self.is_noun_word(k - 1, first=True) \
                 and not self.word(k - 1).endswith("s"):
             k -= 1                          # "cognitive decline", "the world record"
         while k >= 0 and self.is_noun_word(k, first=self.word(k - 1) in _DETERMINERS):
@@ -266,7 +262,8 @@ class _Finder:
         if self.text[figure.end:self.tokens[after][1]] not in (" ", "-"):
             return None
         word = self.word(after)
-        if "-" not in word and (word.endswith("ed") or word in _PARTICIPLES) or figure.kind != "money" and word in _NOT_BOUGHT:
+        participle = "-" not in word and (word.endswith("ed") or word in _PARTICIPLES)
+        if participle or figure.kind != "money" and word in _NOT_BOUGHT:
             return None                     # "£100m hidden in", "8.5% year on year"
         found = self.noun_after(after, skip_determiner=False)
         if found and self.word(self.index_at(found[1])) in _VERBS and "-" not in self.text[figure.start:figure.end] \

@@ -71,7 +71,8 @@ _CURRENCY_PREFIX = r"""
 _PREFIX_CODES = {"$": "USD", "us$": "USD", "u.s.$": "USD", "$us": "USD", "a$": "AUD", "au$": "AUD",
                  "$a": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
                  "r$": "BRL", "cn¥": "CNY", "€": "EUR", "£": "GBP", "ps": "GBP", "¥": "JPY", "y=": "JPY",
-                 "₹": "INR", "rs": "INR", "rs.": "INR", "r": "ZAR", "₪": "ILS", "₩": "KRW", "₽": "RUB", "rm": "MYR",
+                 "₹": "INR", "rs": "INR", "rs.": "INR", "r": "ZAR", "₪": "ILS", "₩": "KRW", "₽": "RUB",
+                 "rm": "MYR",
                  "rmb": "CNY", "nis": "ILS"}
 
 # (regex, canonical unit, kind). Order matters: longer and more specific spellings first.
@@ -1014,8 +1015,8 @@ _SCORE_AFTER_RE = re.compile(r"""\s+(?:[a-z]+\s+)?(?:win|wins|victory|victories|
 
 
 # A cricket total, runs for wickets: "reached 553 for six declared", "were 212 for 4 at stumps".
-_INNINGS_RE = re.compile(r"""(?<![\w.,$€£¥-])\d{1,3}[ \t]+for[ \t]+(?:[1-9]|10|one|two|three|four|five|six|seven|eight|nine
-    |ten)\b(?:[ \t]+(?P<declared>declared|dec\b\.?|wickets?))?""", re.X)
+_INNINGS_RE = re.compile(r"""(?<![\w.,$€£¥-])\d{1,3}[ \t]+for[ \t]+
+    (?:[1-9]|10|one|two|three|four|five|six|seven|eight|nine|ten)\b(?:[ \t]+(?P<declared>declared|dec\b\.?|wickets?))?""", re.X)
 _INNINGS_BEFORE_RE = re.compile(r"\b(?:reached|scored|made|closed\s+on|ended\s+on|finished\s+on|were|was|resumed"
                                 r"\s+on|reply|replied\s+with)\s+$")
 
