@@ -85,6 +85,8 @@ def test_a_new_clause_has_its_own_subject():
     ("The agency said exports to the bloc fell 6% in June.", "6%", "exports"),
     ("Rents are rising fastest in the suburbs, with prices up 8.3% on the year.", "8.3%", "prices"),
     ("She blamed loan rates, which have stayed above 6% since spring.", "6%", "loan rates"),
+    ("Weekly pay for nurses rose 3.1% in the spring.", "3.1%", "Weekly pay"),
+    ("The economy expanded at an annual rate of 1.9% last quarter.", "1.9%", "economy"),
 ])
 def test_the_subject_of_a_reported_or_relative_clause(text, raw, expected):
     assert object_of(text, raw) == expected

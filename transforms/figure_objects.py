@@ -63,7 +63,7 @@ _CHANGE_NOUNS = frozenset("""increase increases rise rises fall falls drop drops
 jumps growth cut cuts reduction reductions decrease decreases hike hikes surge slump dip change changes average
 level levels high highs low lows peak figure figures sum""".split())
 # Nouns spelled like verbs, taken as the head of a noun phrase after a modifier: "cognitive decline".
-_VERB_LIKE_HEADS = _CHANGE_NOUNS | {"decline", "record", "forecast"}
+_VERB_LIKE_HEADS = _CHANGE_NOUNS | {"decline", "record", "forecast", "pay", "cost", "costs", "output", "spend"}
 # Words after a figure that describe it, not a noun it modifies: "31% full", "2,000 metres deep".
 _ADJECTIVES = frozenset("""full empty higher lower more less long tall deep wide high old thick away short ahead
 behind up down off overall apiece each guaranteed net gross annually year-on-year month-on-month apart north south
@@ -154,8 +154,10 @@ class _Finder:
             while self.word(j) in _DETERMINERS or j in self.in_figure or self.word(j) in ("\"", "“", "‘", "'"):
                 j += 1
         first = j
-        while j < len(self.tokens) and j - first < 6 and self.is_noun_word(j, first=j == first):
-            j += 1
+        while j < len(self.tokens) and j - first < 6 and (
+                self.is_noun_word(j, first=j == first)
+                or j > first and self.word(j) in _VERB_LIKE_HEADS and not self.word(j - 1).endswith("s")):
+            j += 1                          # "median pay for", not "prices rise"
         if j == first:
             return None
         if self.word(j - 1) in _ADJECTIVES:
@@ -311,7 +313,11 @@ class _Finder:
             found = self.noun_before(j - 1)
             if found:
                 head = self.text[found[0]:found[1]].split()[-1].lower()
-                return "inherit" if head in _CHANGE_NOUNS else found
+                k = self.index_at(found[0]) - 1
+                while self.word(k) in _DETERMINERS:
+                    k -= 1
+                at_a_rate = head in ("rate", "pace", "speed", "clip") and self.word(k) == "at"
+                return "inherit" if head in _CHANGE_NOUNS or at_a_rate else found   # "grew at an annual pace of"
             if self.word(j - 2) in _CHANGE_NOUNS or self.word(j - 2) in ("average", "rate"):
                 return "inherit"
         if word in ("at", "to") and self.word(j - 2) in ("valued", "priced", "estimated", "amounting"):
