@@ -415,3 +415,13 @@ def test_an_ordinal_in_a_run_counts_its_noun():
     assert [(f["value"], f["object"]) for f in find_figures("It was her 14th race win of the season.")] == \
         [(14, "race win")]
     assert [(f["value"], f["object"]) for f in find_figures("They lost a sixth match in a row.")] == [(6, "match")]
+
+
+def test_and_joins_number_words_only_after_a_scale_word():
+    assert values("Between four and five thousand people marched.") == [4000, 5000]
+    assert values("Two hundred and fifty people came.") == [250]
+    assert values("It took four and a half hours.") == [4.5]
+
+
+def test_bil_and_bln_are_billions():
+    assert values("The deal values the firm at RM2.3bil.") == [2.3e9]

@@ -27,8 +27,8 @@ _UNITS_WORDS = {
 _TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                "eighty": 80, "ninety": 90}
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_SCALE_ABBREVIATIONS = {"k": 1e3, "mn": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
-                        "trn": 1e12}
+_SCALE_ABBREVIATIONS = {"k": 1e3, "mn": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6, "bn": 1e9, "bln": 1e9, "bil": 1e9,
+                        "b": 1e9, "tn": 1e12, "trn": 1e12}
 # Indian scale words, only after a number: "₹1.5 lakh crore" = 1.5 x 10^5 x 10^7.
 _SCALE_FACTORS = {**_SCALE_WORDS, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 _ORDINAL_WORDS = {
@@ -56,6 +56,8 @@ _ORD = _alt(_ORDINAL_WORDS)
 _DEN = _alt(_DENOMINATORS)
 # A decimal comma only before a scale word ("1,8 million d'euros"): elsewhere "1,8" is too likely a list.
 _DECIMAL_COMMA = r"\d{1,3},\d{1,2}(?=\s?(?i:hundred|thousand|million|billion|trillion)(?![a-z]))"
+# "and" joins number words only after a scale word ("two hundred and fifty"), not "four and five thousand".
+_AND_AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion", "dozen")) + ")"
 _DIGITS = rf"{_DECIMAL_COMMA}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|\.\d+"
 _SCIENTIFIC = r"\d+(?:\.\d+)?\s?[×x]\s?10\^?[−-]?\d+"     # 1.99×10−30
 
@@ -231,10 +233,11 @@ _CANDIDATE_RE = re.compile(rf"""
     (?![\w-])
   | (?:(?P<cur>{_CURRENCY_PREFIX})\s?)?
     (?P<sign>[-−+](?=[\d.]))?
-    (?P<num>{_SCIENTIFIC}|{_DIGITS}|(?<![A-Za-z])(?i:(?:an?\s+(?=hundred|thousand|million|billion|trillion|dozen))?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}|a\s+half))*))
+    (?P<num>{_SCIENTIFIC}|{_DIGITS}|(?<![A-Za-z])(?i:(?:an?\s+(?=hundred|thousand|million|billion|trillion|dozen))?
+        (?:{_WORD})(?:(?:[\s-]+|{_AND_AFTER_SCALE}\s+and\s+|\s+and\s+(?=a\s+half))(?:{_WORD}|a\s+half))*))
     (?P<vulgar>[½⅓⅔¼¾⅕⅛])?
     (?P<scale>(?:\s?(?i:hundred|thousand|million|billion|trillion|lakhs?|crores?))+(?![a-z])
-             |\s?(?i:bn|mn|mln|mil|trn|tn)(?![A-Za-z])|[kKmMbB](?![A-Za-z])
+             |\s?(?i:bn|bln|bil|mn|mln|mil|trn|tn)(?![A-Za-z])|[kKmMbB](?![A-Za-z])
              |\s[BM](?=\s+[a-z]+s\b))?           # "9 B users"
 """, re.X)
 
