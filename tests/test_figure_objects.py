@@ -184,6 +184,32 @@ def test_object_columns_round_trip_through_parquet_and_duckdb(tmp_path):
     assert found == [("£3.5m", "new buses", "new buses"), ("two years", "years", "years")]
 
 
+def test_a_figures_table_written_before_schema_3_gains_the_object_columns(tmp_path):
+    """An existing dataset keeps working: its old rows read the new columns as NULL."""
+    import datetime as dt
+
+    from deltalake import write_deltalake
+
+    from transforms import dataset
+
+    old_schema = pa.schema([f for f in dataset.delta_schema("figures") if not f.name.startswith("object_")])
+    day = dt.date(2026, 11, 20)
+    old_row = {"figure_id": "old", "article_id": "a0", "raw": "12 boats", "start": 0, "end": 8, "value": 12.0,
+               "kind": "count", "object": "boats", "date": day}
+    uri = dataset.table_uri(str(tmp_path), "figures")
+    write_deltalake(uri, pa.Table.from_pylist([old_row], schema=old_schema), partition_by=["date"])
+    dataset._open_or_create(str(tmp_path), "figures")
+    text = "The harbour fund paid £40,000 for new moorings."
+    new_rows = [{**f, "figure_id": "new", "article_id": "a1", "run_id": "r", "date": day} for f in find_figures(text)]
+    write_deltalake(uri, dataset.to_arrow(new_rows, dataset.delta_schema("figures")), mode="append")
+    con = duckdb.connect()
+    con.execute(f"LOAD '{dataset.delta_extension()}'")
+    found = con.execute(f"SELECT figure_id, object, object_start, object_end FROM delta_scan('{uri}') "
+                        "ORDER BY figure_id").fetchall()
+    start = text.index("new moorings")
+    assert found == [("new", "new moorings", start, start + len("new moorings")), ("old", "boats", None, None)]
+
+
 # ---------------------------------------------------------------- the gold set (measurement only)
 
 def test_objects_dev_meets_the_targets_with_the_official_scorer(tmp_path):
