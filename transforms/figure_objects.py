@@ -5,13 +5,14 @@ sentence that have none yet. Counts already carry their counted noun ("300,000 c
 reader; this module finds the rest with the fixed order of published rule systems, using word lists
 instead of a parser so that it stays as fast as the rest of the extractor:
 
-1. the unit itself for durations ("over five years" -> years);
-2. the noun the figure modifies: "a 42-kilometre tunnel", "a $7bn takeover", "a 16-year-old boy"
-   (a change noun hands on to what changed: "a 2% rise in house prices" -> house prices);
-3. the noun after the figure with of/in/for/on: "9 percent of its staff", "€800m in aid",
+1. the unit itself for durations ("over five years" -> years); for ages, the person ("a 16-year-old
+   boy", "Mr Okafor, 61", "children aged 10", "a man in his 40s");
+2. the noun the figure is said of, before it: "a loss of R23.9 billion", "the deal, worth £6.2bn",
+   "temperatures above 105F", "the turbines, each 260 metres tall";
+3. the noun the figure modifies: "a 42-kilometre tunnel", "a $7bn takeover" (a change noun hands on
+   to what changed: "a 2% rise in house prices" -> house prices);
+4. the noun after the figure with of/in/for/on: "9 percent of its staff", "€800m in aid",
    "£30m for the midfielder", "60 miles off the coast";
-4. the noun before it: "a loss of R23.9 billion", "the deal, worth £6.2bn", "temperatures above 105F",
-   "Mr Okafor, 61", "children aged 10";
 5. the object of the governing verb: "cut its deposit rate by 0.25 points", "valuing the company at $11bn";
 6. the object of the figure it is compared with ("revenue of $4.2 billion, up 7%", "from 164 to 211");
 7. the subject of its clause: "Unemployment climbed to 5.2%".
