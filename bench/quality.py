@@ -23,6 +23,7 @@ GOLD = [
     ("seed figures", "data/seed_gold.jsonl", "score_figures.py"),
     ("PolNeAR dev quotes", "data/quotes/polnear_dev.jsonl", "score_quotes.py"),
     ("NewsQuant dev figures", "data/figures/newsquant_dev.jsonl", "score_figures.py"),
+    ("objects_dev figures", "data/figures/objects_dev.jsonl", "score_figures.py"),
 ]
 TRAIN = [("PolNeAR train quotes", "data/quotes/polnear_train.jsonl", "score_quotes.py")]
 

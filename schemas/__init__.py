@@ -10,7 +10,8 @@ stay readable (the commit adds the new column to the Delta schema; older files r
 import pyarrow as pa
 
 # 1: the first layout. 2: errors.traceback; articles.warc_file, warc_offset, warc_record_id.
-SCHEMA_VERSION = 2
+# 3: figures.object_start, object_end (where what a figure is about is written).
+SCHEMA_VERSION = 3
 PARTITION_COLUMN = "date"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -73,6 +74,8 @@ FIGURES = pa.schema([
     ("change", pa.string()),            # up | down | null
     ("sentence", pa.string()),
     ("run_id", pa.string()),
+    ("object_start", pa.int32()),       # articles.text[object_start:object_end] == object (v3)
+    ("object_end", pa.int32()),
 ])
 
 ERRORS = pa.schema([

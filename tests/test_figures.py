@@ -6,8 +6,8 @@ import pytest
 
 from transforms.figures import find_figures
 
-KEYS = {"start", "end", "raw", "value", "low", "high", "kind", "unit", "object", "qualifier", "approximate",
-        "change", "sentence"}
+KEYS = {"start", "end", "raw", "value", "low", "high", "kind", "unit", "object", "object_start", "object_end",
+        "qualifier", "approximate", "change", "sentence"}
 
 
 def only(text: str) -> dict:
@@ -144,7 +144,8 @@ def test_plural_scale_word_without_of_is_not_a_figure():
     ("The deal is worth EUR 2.5 billion.", 2.5e9, "EUR"),
     ("The company earned 4.2 million Canadian dollars.", 4.2e6, "CAD"),
     ("She was fined 5,000 euros.", 5000, "EUR"),
-    ("The licence costs A$99 a year.", 99, "AUD/year"),
+    ("The licence costs A$99 a year.", 99, "AUD"),
+    ("The licence costs A$99 per year.", 99, "AUD/year"),
     ("The firm was valued at 12 billion yuan.", 12e9, "CNY"),
 ])
 def test_money_with_symbols_codes_and_words(text, value, unit):
@@ -273,8 +274,9 @@ def test_durations():
     assert (figure["value"], figure["kind"], figure["unit"]) == (3, "duration", "year")
 
 
-def test_hyphenated_duration_used_as_an_adjective_is_not_a_figure():
-    assert find_figures("The firm signed a five-year deal with the league.") == []
+def test_hyphenated_duration_used_as_an_adjective_is_a_duration_about_its_unit():
+    figure = only("The firm signed a five-year deal with the league.")
+    assert (figure["value"], figure["unit"], figure["object"]) == (5, "year", "year")
 
 
 def test_negative_numbers():
@@ -285,18 +287,28 @@ def test_negative_numbers():
 # ---------------------------------------------------------------- ranges
 
 @pytest.mark.parametrize("text, low, high, unit", [
-    ("Between 10 and 20 people were hurt.", 10, 20, None),
     ("Speeds of 15-22 mph were recorded.", 15, 22, "mph"),
-    ("Prices range from $370,000 to $5.5 million.", 370000, 5.5e6, "USD"),
-    ("Analysts expect $89 to $93 billion.", 89e9, 93e9, "USD"),
-    ("There were 1 to 2 thousand people.", 1000, 2000, None),
-    ("The repairs take three or four weeks.", 3, 4, "week"),
-    ("Fees rose from 5 to 7 per cent.", 5, 7, "%"),
+    ("The tank holds 40–55 litres.", 40, 55, "l"),
 ])
-def test_ranges_have_low_and_high(text, low, high, unit):
+def test_hyphenated_ranges_have_low_and_high(text, low, high, unit):
     figure = only(text)
     assert figure["value"] is None and (figure["low"], figure["high"]) == (low, high)
     assert figure["unit"] == unit
+
+
+@pytest.mark.parametrize("text, first, second, unit", [
+    ("Between 10 and 20 people were hurt.", 10, 20, None),
+    ("Prices range from $370,000 to $5.5 million.", 370000, 5.5e6, "USD"),
+    ("Analysts expect $89 to $93 billion.", 89e9, 93e9, "USD"),
+    ("There were 1 to 2 thousand people.", 1000, 2000, None),
+    ("About six to seven thousand fans came.", 6000, 7000, None),
+    ("The repairs take three or four weeks.", 3, 4, "week"),
+    ("Fees rose from 5 to 7 per cent.", 5, 7, "%"),
+])
+def test_a_range_in_words_is_two_figures_the_first_borrowing_unit_and_scale(text, first, second, unit):
+    figures = find_figures(text)
+    assert [f["value"] for f in figures] == [first, second]
+    assert [f["unit"] for f in figures] == [unit, unit]
 
 
 def test_separate_values_joined_by_to_after_a_change_are_not_a_range():
@@ -390,4 +402,26 @@ def test_a_decimal_comma_before_a_scale_word_is_a_decimal_point(text, value, uni
 
 
 def test_a_comma_between_small_numbers_elsewhere_still_separates_them():
-    assert [f["value"] for f in find_figures("Chapters 1,2 and 3 cover it.")] == [1, 2, 3]
+    assert [f["value"] for f in find_figures("They had 1,2 and 3 children.")] == [1, 2, 3]
+
+
+def test_a_bare_number_takes_the_unit_after_a_range_or_of_the_amount_it_is_part_of():
+    assert [f["unit"] for f in find_figures("Ranges grew from 300-350 km to 420 in a decade.")][:2] == ["km", "km"]
+    assert [f["unit"] for f in find_figures("They have paid 40 million of the 90 million euros owed.")] == \
+        ["EUR", "EUR"]
+
+
+def test_an_ordinal_in_a_run_counts_its_noun():
+    assert [(f["value"], f["object"]) for f in find_figures("It was her 14th race win of the season.")] == \
+        [(14, "race win")]
+    assert [(f["value"], f["object"]) for f in find_figures("They lost a sixth match in a row.")] == [(6, "match")]
+
+
+def test_and_joins_number_words_only_after_a_scale_word():
+    assert values("Between four and five thousand people marched.") == [4000, 5000]
+    assert values("Two hundred and fifty people came.") == [250]
+    assert values("It took four and a half hours.") == [4.5]
+
+
+def test_bil_and_bln_are_billions():
+    assert values("The deal values the firm at RM2.3bil.") == [2.3e9]

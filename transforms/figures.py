@@ -2,16 +2,19 @@
 
 `find_figures(text)` returns one dict per figure with its span, the value as a float (or a low/high
 range), a normalised unit (ISO 4217 codes for money, "%" for percent, SI-style symbols for measures),
-what is counted or measured (`object`), how the amount is hedged (`qualifier`) and whether it is a change.
+what the figure is about (`object`, with `object_start`/`object_end` into the text; see
+transforms/figure_objects.py), how the amount is hedged (`qualifier`) and whether it is a change.
 
 Rule-based and dependency-free so it can run on every article of a Beam pipeline: a handful of
 precompiled regular expressions find candidate numbers; small lexicons read the currency, scale and
 unit around each one; context rules drop numbers that are not figures (years, dates, times of day,
-phone numbers, addresses, reference numbers such as "Game 7" or "iPhone 11", list enumerations).
+phone numbers, addresses, reference numbers such as "Game 7" or "iPhone 11", list enumerations, match
+scores and vote tallies).
 """
 
 import re
 
+from transforms.figure_objects import attach_objects
 from transforms.text import Sentences
 
 # ---------------------------------------------------------------- number words
@@ -24,8 +27,10 @@ _UNITS_WORDS = {
 _TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                "eighty": 80, "ninety": 90}
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_SCALE_ABBREVIATIONS = {"k": 1e3, "mn": 1e6, "mln": 1e6, "m": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
-                        "trn": 1e12}
+_SCALE_ABBREVIATIONS = {"k": 1e3, "mn": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6, "bn": 1e9, "bln": 1e9, "bil": 1e9,
+                        "b": 1e9, "tn": 1e12, "trn": 1e12}
+# Indian scale words, only after a number: "₹1.5 lakh crore" = 1.5 x 10^5 x 10^7.
+_SCALE_FACTORS = {**_SCALE_WORDS, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 _ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
@@ -36,7 +41,7 @@ _DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, 
                  "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
                  "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
 # Plural scale words used on their own ("millions of refugees"): lowest value and the next scale up.
-_VAGUE = {"dozens": (12, 144), "scores": (20, 400), "hundreds": (100, 1e3), "thousands": (1e3, 1e6),
+_VAGUE = {"dozens": (24, 144), "scores": (20, 400), "hundreds": (100, 1e3), "thousands": (1e3, 1e6),
           "millions": (1e6, 1e9), "billions": (1e9, 1e12), "trillions": (1e12, 1e15)}
 _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅛": 0.125}
 
@@ -51,21 +56,25 @@ _ORD = _alt(_ORDINAL_WORDS)
 _DEN = _alt(_DENOMINATORS)
 # A decimal comma only before a scale word ("1,8 million d'euros"): elsewhere "1,8" is too likely a list.
 _DECIMAL_COMMA = r"\d{1,3},\d{1,2}(?=\s?(?i:hundred|thousand|million|billion|trillion)(?![a-z]))"
+# "and" joins number words only after a scale word ("two hundred and fifty"), not "four and five thousand".
+_AND_AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion", "dozen")) + ")"
 _DIGITS = rf"{_DECIMAL_COMMA}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|\.\d+"
 _SCIENTIFIC = r"\d+(?:\.\d+)?\s?[×x]\s?10\^?[−-]?\d+"     # 1.99×10−30
 
 # ---------------------------------------------------------------- currencies and units
 
 _CURRENCY_PREFIX = r"""
-    US\s?\$ | U\.S\.\s?\$ | \$US | AU?\$ | \$A(?=\d) | CA?\$ | NZ\$ | HK\s?\$ | S\$ | R\$ | CN¥
+    US\s?\$ | U\.S\.\s?\$ | \$US | AU?\$ | AU\s\$ | \$A(?=\d) | CA?\$ | CA\s\$ | NZ\s?\$ | HK\s?\$ | S\$ | R\$ | CN¥
   | \$ | € | £ | ¥ | Y= | ₹ | ₪ | ₩ | ₽ | Rs\.? | PS(?=\d) | RM(?=\d)
+  | R(?=\d[\d,.]*\s?(?:billion|million|trillion|bn|mn|tn|m)\b)          # South African rand: R23.9 billion
   | (?:USD|EUR|GBP|JPY|CNY|RMB|INR|AUD|CAD|NZD|HKD|SGD|CHF|ZAR|ILS|NIS|MYR|KRW|RUB|BRL|MXN|SEK|NOK|DKK|PLN
      |TRY|SAR|AED)(?=\s?[\d.])
 """
 _PREFIX_CODES = {"$": "USD", "us$": "USD", "u.s.$": "USD", "$us": "USD", "a$": "AUD", "au$": "AUD",
                  "$a": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
                  "r$": "BRL", "cn¥": "CNY", "€": "EUR", "£": "GBP", "ps": "GBP", "¥": "JPY", "y=": "JPY",
-                 "₹": "INR", "rs": "INR", "rs.": "INR", "₪": "ILS", "₩": "KRW", "₽": "RUB", "rm": "MYR",
+                 "₹": "INR", "rs": "INR", "rs.": "INR", "r": "ZAR", "₪": "ILS", "₩": "KRW", "₽": "RUB",
+                 "rm": "MYR",
                  "rmb": "CNY", "nis": "ILS"}
 
 # (regex, canonical unit, kind). Order matters: longer and more specific spellings first.
@@ -101,6 +110,10 @@ _UNIT_TABLE = [
     (r"(?i:percentage[\s-]points?|percent(?:age)?\s+pts?|ppts?)|pp", "pp", "percentage_point"),
     (r"(?i:basis[\s-]points?|bps|bp)", "bp", "basis_point"),
     (r"%|(?i:per[\s-]?cent|pct|pc)", "%", "percent"),
+    # sports statistics per game: "21.4 ppg"
+    (r"(?i:points?\s+(?:per|a)\s+game|ppg)", "point/game", "measure"),
+    (r"(?i:rebounds?\s+(?:per|a)\s+game|rpg)", "rebound/game", "measure"),
+    (r"(?i:assists?\s+(?:per|a)\s+game|apg)", "assist/game", "measure"),
     (r"(?i:points?|pts)", "point", "measure"),
     # speed, economy, flow
     (r"(?i:kilomet(?:re|er)s?\s+(?:per|an|a)\s+hour|km/hr?|kph|kmh|kmph)", "km/h", "measure"),
@@ -132,12 +145,12 @@ _UNIT_TABLE = [
     (r"(?i:lbs?)", "lb", "measure"), (r"(?i:pounds?)", "POUND", "measure"), (r"(?i:ounces?)|oz", "oz", "measure"),
     (r"(?i:gigatons?|gigatonnes?)|Gt", "Gt", "measure"),
     # volume
-    (r"(?i:millilit(?:re|er)s?)|ml|mL", "ml", "measure"), (r"(?i:lit(?:re|er)s?)|L", "l", "measure"),
+    (r"(?i:millilit(?:re|er)s?)|ml|mL", "ml", "measure"), (r"(?i:lit(?:re|er)s?)|L|l", "l", "measure"),
     (r"(?i:gallons?)", "gal", "measure"), (r"(?i:pints?)", "pint", "measure"), (r"(?i:quarts?)", "quart", "measure"),
     (r"(?i:barrels?)|bbl", "bbl", "measure"),
     # temperature and angle
-    (r"(?i:degrees?\s+(?:celsius|centigrade|C)|celsius|centigrade)|[°º]\s?C|C", "degC", "measure"),
-    (r"(?i:degrees?\s+(?:fahrenheit|F)|fahrenheit)|[°º]\s?F|F", "degF", "measure"),
+    (r"(?i:degrees?\s+(?:celsius|centigrade|C)|celsius|centigrade)|[°º]\s?C|deg\s?C|C", "degC", "measure"),
+    (r"(?i:degrees?\s+(?:fahrenheit|F)|fahrenheit)|[°º]\s?F|deg\s?F|F", "degF", "measure"),
     (r"(?i:degrees?)|°", "degree", "measure"),
     # age and time
     (r"(?i:years?[\s-]old|-?years?-old|yo)", "year", "age"),
@@ -171,7 +184,7 @@ _UNIT_TABLE = [
     (r"(?i:parts?[\s-]per[\s-]million|ppm)", "ppm", "measure"),
     (r"(?i:parts?[\s-]per[\s-]billion|ppb)", "ppb", "measure"),
     (r"(?i:decibels?)|dB", "dB", "measure"), (r"(?i:rpm|revolutions\s+per\s+minute)", "rpm", "measure"),
-    (r"(?i:megapixels?)|MP", "MP", "measure"), (r"(?i:carats?)", "carat", "measure"),
+    (r"(?i:megapixels?)|MP", "megapixel", "measure"), (r"(?i:carats?)", "carat", "measure"),
     (r"(?i:magnitude)", "magnitude", "measure"),
     (r"(?i:times|-?fold)", None, "multiple"),
 ]
@@ -208,10 +221,10 @@ _CANDIDATE_RE = re.compile(rf"""
     (?P<skip>
         \d{{1,2}}:\d{{2}}(?::\d{{2}})?                               # 10:27, 4:39 (time, score)
       | \d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}(?!\d)                   # 12/25/2019, 2019-01-05
-      | \+?\(?\d{{2,4}}\)?[\s.-]\d{{3,4}}[\s.-]\d{{3,4}}(?:[\s.-]\d{{2,4}})?(?![\d,.]\d)  # phones
+      | \+?\(?\d{{2,5}}\)?[\s.-]\d{{3,4}}[\s.-]\d{{3,4}}(?:[\s.-]\d{{2,4}})?(?![\d,.]\d)  # phones
       | (?<!\d)\d{{3}}-\d{{4}}(?!\d)
     )
-  | (?<![A-Za-z])(?P<ratio>(?P<ratio_a>\d+|(?i:{_WORD}))\s+(?i:in|out\s+of)\s+(?P<ratio_b>\d+|(?i:{_WORD}))(?![\d,.]\d))
+  | (?<![A-Za-z])(?P<ratio>(?P<ratio_a>\d{{1,2}}|(?i:{_WORD}))\s+(?i:in|out\s+of)\s+(?P<ratio_b>\d+|(?i:{_WORD}))(?![\d,.]\d))
   | (?<![A-Za-z])(?P<fraction>(?i:(?P<numerator>{_WORD}|an?)[\s-](?P<denominator>{_DEN})|(?P<half>half)))(?![\w-])
   | (?P<slash>\d{{1,3}}\s?[/⁄]\s?\d{{1,4}})(?![\d/])
   | (?<![A-Za-z])(?P<ordinal>(?i:{_ORD})|\d+(?:st|nd|rd|th))(?![\w-])
@@ -220,10 +233,12 @@ _CANDIDATE_RE = re.compile(rf"""
     (?![\w-])
   | (?:(?P<cur>{_CURRENCY_PREFIX})\s?)?
     (?P<sign>[-−+](?=[\d.]))?
-    (?P<num>{_SCIENTIFIC}|{_DIGITS}|(?<![A-Za-z])(?i:(?:an?\s+(?=hundred|thousand|million|billion|trillion|dozen))?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}|a\s+half))*))
+    (?P<num>{_SCIENTIFIC}|{_DIGITS}|(?<![A-Za-z])(?i:(?:an?\s+(?=hundred|thousand|million|billion|trillion|dozen))?
+        (?:{_WORD})(?:(?:[\s-]+|{_AND_AFTER_SCALE}\s+and\s+|\s+and\s+(?=a\s+half))(?:{_WORD}|a\s+half))*))
     (?P<vulgar>[½⅓⅔¼¾⅕⅛])?
-    (?P<scale>(?:\s?(?i:hundred|thousand|million|billion|trillion))+(?![a-z])
-             |\s?(?i:bn|mn|mln|trn|tn)(?![A-Za-z])|[kKmMbB](?![A-Za-z]))?
+    (?P<scale>(?:\s?(?i:hundred|thousand|million|billion|trillion|lakhs?|crores?))+(?![a-z])
+             |\s?(?i:bn|bln|bil|mn|mln|mil|trn|tn)(?![A-Za-z])|[kKmMbB](?![A-Za-z])
+             |\s[BM](?=\s+[a-z]+s\b))?           # "9 B users"
 """, re.X)
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -240,7 +255,8 @@ Rule rule Page page p pp Room room Flight flight Route route Highway Interstate 
 Model model Version version Level level Stage stage Phase phase Episode episode Season Category category Grade grade
 Gate gate Platform platform Track track Lot lot Apt Suite Box Vol vol Issue issue Class class Type type Week Day
 Ward ward District district Bill Proposition Prop Title Act Amendment Formula Tier tier Row row Seat seat Pier
-Terminal Zone zone Term Hole hole""".split())
+Terminal Zone zone Term Hole hole Junction junction Exit exit ISO Nasdaq NASDAQ Nikkei FTSE DAX CAC ASX STOXX Stoxx
+KOSPI Kospi TSX Sensex Nifty IBEX MIB Russell SP sp""".split())
 _MONTHS = frozenset("""Jan January Feb February Mar March Apr April May Jun June Jul July Aug August Sep Sept
 September Oct October Nov November Dec December""".split())
 
@@ -282,14 +298,15 @@ under another further additional sharp steep""".split())
 _CHANGE_AFTER = re.compile(r"[\s-]+(?:(?P<up>rise|increase|gain|jump|surge|rally|climb|advance|higher|hike"
                            r"|growth|up)|(?P<down>drop|fall|decline|decrease|loss|slide|plunge|cut|lower|down"
                            r"|slump|dip|reduction))\b", re.I)
+_BOND_AFTER_RE = re.compile(r"[ \t]+(?:Treasury|Treasuries|treasury|treasuries|bonds?|notes?|gilts?|Bunds?|bunds?"
+                            r"|yields?|JGBs?|OATs?|BTPs?)\b")
 _US_SUFFIX_RE = re.compile(r"\s?(?:US|U\.S\.)(?![A-Za-z])")
 _TIME_AGO_RE = re.compile(r"\s+(?:ago|earlier|before|later|prior)\b")
 _APPOSITION_BEFORE_RE = re.compile(r"\b[A-Z][\w'’.-]+,\s$")
-_APPOSITION_AFTER_RE = re.compile(r"\s*[,)]")
+_APPOSITION_AFTER_RE = re.compile(r"\s*(?:[,)]|\.(?:\s|$))")
 _BYLINE_RE = re.compile(r"(?:^|\n)[ \t]*By\s[^\n]*$")
 _CAPITALISED_AFTER_RE = re.compile(r" ([A-Z]\w*)")
 _FRACTION_UNIT_RE = re.compile(r"(?:\s+of)?\s+an?(?:\s+(?:US|U\.S\.|UK|imperial|metric))?(?=\s)")
-_ADJECTIVAL_RE = re.compile(r"[ \t]+[\w$€£]")
 
 # ---------------------------------------------------------------- counted noun phrases
 
@@ -325,6 +342,8 @@ _SLASH_RE = re.compile(r"\s?[/⁄]\s?")
 _WORD_END_RE = re.compile(r"[A-Za-z]+$")
 _ORDINAL_NOUN_RE = re.compile(r"[ \t]+(?:(?P<streak>straight|consecutive|successive|running)[ \t]+)?"
                               r"(?P<noun>[A-Za-z]+)", re.I)
+_ORDINAL_RUN_RE = re.compile(r"(?:[ \t]+(?P<noun>[a-z]+))?(?=[ \t]+(?:in[ \t]+a[ \t]+row|of[ \t]+the[ \t]+(?:season"
+                             r"|year|campaign|tournament|series|championship))\b)")
 _ORDINAL_NOUNS = frozenset("year term season month week day decade time generation anniversary".split())
 _HALF_BLOCKERS = frozenset("first second latter former the this that last next each other top bottom back front one"
                            .split())
@@ -404,7 +423,7 @@ def _is_plural(word: str) -> bool:
     return low.endswith("s") and not low.endswith(("ss", "us", "is", "'s", "’s"))
 
 
-def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[str, int] | None:
+def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[int, int] | None:
     """The counted noun phrase starting at `pos` ("aid trucks", "European countries"): words up to the
     first function word, cut after the last plural noun (or after the first word for a singular count)."""
     m = _NP_RE.match(text, pos)
@@ -428,8 +447,7 @@ def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[str, int] |
         if not allow_singular or words[0][0].endswith(("ed", "ing")):
             return None
         last = 0
-    first = words[0][1]
-    return text[first:words[last][2]], words[last][2]
+    return words[0][1], words[last][2]
 
 
 
@@ -467,7 +485,8 @@ class _Figure:
 
     def __init__(self, start, end, value, kind="count", unit=None):
         self.start, self.end, self.value, self.kind, self.unit = start, end, value, kind, unit
-        self.low = self.high = self.object = self.change = None
+        self.low = self.high = self.change = None
+        self.object = None     # (start, end) of what the figure is about
         self.scale = None      # the multiplier of a scale word or abbreviation ("million", "bn"), if any
         self.qualifier = "exact"
         self.bare = False      # digits only: no currency, scale, unit or counted noun
@@ -475,10 +494,12 @@ class _Figure:
         self.number_start = start
 
     def as_dict(self, text: str, sentence: str) -> dict:
+        object_start, object_end = self.object or (None, None)
         return {
             "start": self.start, "end": self.end, "raw": text[self.start:self.end],
             "value": self.value, "low": self.low, "high": self.high, "kind": self.kind, "unit": self.unit,
-            "object": self.object, "qualifier": self.qualifier,
+            "object": text[object_start:object_end] if self.object else None,
+            "object_start": object_start, "object_end": object_end, "qualifier": self.qualifier,
             "approximate": self.qualifier in ("approximate", "vague"), "change": self.change,
             "sentence": sentence,
         }
@@ -511,24 +532,47 @@ def _is_enumeration(text: str, start: int, end: int) -> bool:
 
 
 def _is_label(text: str, start: int, end: int) -> bool:
-    """ "No. 10", "Game 7", "iPhone 11", "S&P 500", "575 Wilbraham Road": a label, not an amount."""
+    """ "No. 10", "Game 7", "iPhone 11", "S&P 500", "575 Wilbraham Road", "junctions 9 and 11", "H.R. 4821",
+    "call 101", a squad number in brackets ("Silva (9)"): a label, not an amount."""
     if text[max(0, start - 2):start].rstrip()[-1:] in ("#", "№") or _STREET.match(text, end):
         return True
+    if text[start - 1:start] == "(" and text[end:end + 1] == ")" and _CAPITALISED_BEFORE_RE.search(text, 0, start):
+        return True
+    listed = _LISTED_AFTER_RE.search(text, max(0, start - 40), start)
+    if listed and _is_reference_word(listed.group(1)):
+        return True                         # the 11 of "junctions 9 and 11"
     before = _last_words(text, start, 1)
     if not before or text[start - 1] not in " \t":
         return False
     word = before[0]
-    if word.rstrip(".") in _REFERENCE_WORDS:
+    if _is_reference_word(word) or _INITIALS_RE.fullmatch(word) or word.lower() in _CALL_WORDS:
         return True
     return (word[:1].isalpha() and word[-1].isalnum() and any(c.isupper() for c in word)
             and word.lower() not in _STOP
             and not word.endswith(("'s", "’s")) and not _at_sentence_start(text, start - len(word) - 1))
 
 
+_CAPITALISED_BEFORE_RE = re.compile(r"[A-Z][\w'’.-]*[ \t]\($")
+_LISTED_AFTER_RE = re.compile(r"([A-Za-z]+)\.?[ \t]+\d+[ \t]*(?:,|and|or|&|to)[ \t]*$")
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,3}")        # "H.R. 4821", "S.B. 12"
+_CALL_WORDS = frozenset("call calling called dial dialling dialing ring ringing phone telephone text texting".split())
+
+
+def _is_reference_word(word: str) -> bool:
+    word = word.rstrip(".")
+    return word in _REFERENCE_WORDS or word.endswith("s") and word[:-1] in _REFERENCE_WORDS
+
+
+_NAMED_COUNT_RE = re.compile(r"(?:[ \t]+[A-Z0-9][\w-]*){1,2}[ \t]+([a-z]+)")
+
+
 def _is_name_part(text: str, end: int) -> bool:
     """ "787 Dreamliner", "90049 ZIP Code", "11 Pro": a number followed by a capitalised singular word."""
     after = _CAPITALISED_AFTER_RE.match(text, end)
-    return bool(after and not _is_plural(after.group(1)))
+    if not after or _is_plural(after.group(1)):
+        return False
+    named = _NAMED_COUNT_RE.match(text, end)      # "150 Airbus A321neo jets": a count of a named model
+    return not (named and _is_plural(named.group(1)))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:
@@ -559,7 +603,7 @@ def _change_before(text: str, start: int) -> str | None:
     return "up" if words[-1] in _UP_WORDS else "down" if words[-1] in _DOWN_WORDS else None
 
 
-def _object_after_of(text: str, pos: int) -> tuple[str, int] | None:
+def _object_after_of(text: str, pos: int) -> tuple[int, int] | None:
     """ "of voters", "of the best wireless speakers": the noun phrase after "of"."""
     m = _OF_NP_RE.match(text, pos)
     return _noun_phrase(text, m.end(), allow_singular=True) if m else None
@@ -585,12 +629,16 @@ def _read_ordinal(text: str, start: int, end: int) -> _Figure | None:
     if not m or not value:
         return None
     noun = m.group("noun")
-    if m.group("streak") is None and (noun.lower() not in _ORDINAL_NOUNS or value == 1):
-        return None
     if noun.lower() in _STOP:
         return None
-    figure = _Figure(start, m.end(), float(value), kind="ordinal")
-    figure.object = noun
+    noun_span = m.span("noun")
+    if m.group("streak") is None and (noun.lower() not in _ORDINAL_NOUNS or value == 1):
+        run = _ORDINAL_RUN_RE.match(text, m.end())
+        if not run or value == 1 or (run.group("noun") or "").lower() in _STOP:
+            return None                     # "his 20th league goal of the season", "a seventh win in a row"
+        noun_span = (noun_span[0], run.end("noun") if run.group("noun") else noun_span[1])
+    figure = _Figure(start, noun_span[1], float(value), kind="ordinal")
+    figure.object = noun_span
     return figure
 
 
@@ -606,29 +654,36 @@ def _read_fraction(text: str, m: re.Match) -> _Figure | None:
             figure = _Figure(start, scaled.end(), 0.5 * _SCALE_WORDS.get(scaled.group(1).lower(), 12))
             figure.scale = figure.value * 2
             return figure
-        if not _HALF_NEXT_RE.match(text, end):
+        if not _HALF_NEXT_RE.match(text, end) and not _after_by(text, start):
             return None
         value = 0.5
     else:
         numerator = m.group("numerator").lower()
         top = 1 if numerator in ("a", "an") else _UNITS_WORDS.get(numerator)
         hyphenated = text[m.end("numerator")] == "-"
-        if not top or not (hyphenated or _OF_NP_RE.match(text, end)):
+        if not top or not (hyphenated or _OF_NP_RE.match(text, end) or _after_by(text, start)):
             return _read_ordinal(text, *m.span("denominator"))
         value = top / _DENOMINATORS[m.group("denominator").lower()]
     return _fraction_of(text, _Figure(start, end, value, kind="fraction"))
+
+
+def _after_by(text: str, start: int) -> bool:
+    """ "rose by a third", "cut by about half": a fraction as the size of a change."""
+    words = _last_words(text, start, 3, lower=True)
+    while words and tuple(words[-1:]) in _QUALIFIER_WORDS:
+        words.pop()
+    return words[-1:] == ["by"]
 
 
 def _fraction_of(text: str, figure: _Figure) -> _Figure:
     """What a fraction is of: a unit ("a quarter of a mile" = 0.25 mi) or a noun phrase ("of voters")."""
     unit_start = _FRACTION_UNIT_RE.match(text, figure.end)
     unit = unit_start and _unit_at(text, unit_start.end())
-    if unit and unit[1] in ("measure", "duration"):
-        figure.unit, figure.kind, figure.end = _resolve_pound(unit[0], scaled=False), unit[1], unit[2]
+    if unit and unit[1] in ("measure", "duration", "percentage_point", "basis_point"):
+        kind = "percent" if unit[1] in ("percentage_point", "basis_point") else unit[1]
+        figure.unit, figure.kind, figure.end = _resolve_pound(unit[0], scaled=False), kind, unit[2]
         return figure
-    found = _object_after_of(text, figure.end)
-    if found:
-        figure.object = found[0]
+    figure.object = _object_after_of(text, figure.end)
     return figure
 
 
@@ -640,7 +695,7 @@ def _read_ratio(text: str, m: re.Match) -> _Figure | None:
     figure = _Figure(m.start(), m.end(), top / bottom, kind="fraction")
     found = _noun_phrase(text, m.end(), allow_singular=False)
     if found:
-        figure.object, figure.end = found[0], found[1]
+        figure.object, figure.end = found, found[1]
     return figure
 
 
@@ -674,12 +729,12 @@ def _read_vague(text: str, m: re.Match) -> _Figure | None:
             return figure
         found = _noun_phrase(text, of.end(), allow_singular=False)
         if found:
-            figure.object, figure.end = found
+            figure.object, figure.end = found, found[1]
             return figure
     elif words[0] in ("several", "a"):
         found = _noun_phrase(text, m.end(), allow_singular=False)
         if found:
-            figure.object, figure.end = found
+            figure.object, figure.end = found, found[1]
             return figure
     return None
 
@@ -709,6 +764,7 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
     if before.isalnum() or before == "_" or (not cur and not _clean_left_edge(text, start)):
         return None
 
+    factor = None
     if num[0].isdigit() or num[0] == ".":
         value = _parse_digits(num)
         words = False
@@ -720,13 +776,17 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         words = True
         if consumed < len(num):            # "one and two": keep the well-formed part only
             end = num_start + consumed
-    factor = None
+        last_word = num[:consumed].split()[-1].lower() if consumed else ""
+        if _SCALE_WORDS.get(last_word, 0) >= 1e3:
+            factor = _SCALE_WORDS[last_word]   # "seven thousand": lends its scale to "six to seven thousand"
     if end == m.end("num"):
         if m.group("vulgar"):
             value += _VULGAR[m.group("vulgar")]
             end = m.end("vulgar")
         if m.group("scale"):
             factor = _scale_factor(m.group("scale").strip(), cur)
+            if factor is None and m.group("scale") == "m" and _counted_after(text, m.end("scale")):
+                factor = 1e6                # "2.3m residents", "48m of its phones": million, not metres
             if factor:
                 value *= factor
                 end = m.end("scale")
@@ -739,6 +799,12 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         figure.change = "up"
 
     after = text[end:end + 1]
+    if after == "s" and _DECADE_AGE_RE.search(text, max(0, start - 20), start) and value in (10, 20, 30, 40, 50, 60,
+                                                                                          70, 80, 90, 100):
+        figure.end = end + 1                # "a man in his 40s": aged 40 to 49
+        figure.kind, figure.unit, figure.value, figure.low, figure.high = "age", "year", None, value, value + 9
+        figure.qualifier = "approximate"
+        return figure
     if after.isalpha() and _unit_at(text, end) is None:
         return None                         # "5G", "1990s", "9AB8": glued letters that are not a unit
     if after == "/" and text[end + 1:end + 2].isdigit():
@@ -755,8 +821,8 @@ def _read_number(text: str, m: re.Match) -> _Figure | None:
         after = _CHANGE_AFTER.match(text, figure.end)   # "a 3 percent drop", "a $2 rise"
         if after:
             figure.change = "up" if after.group("up") else "down"
-    if figure.kind == "duration" and _ADJECTIVAL_RE.match(text, figure.end) and "-" in text[start:figure.end]:
-        return None                         # "a five-year plan", "a 30-day contract": a label of the noun
+    if figure.kind == "duration" and "-" in text[start:figure.end] and _BOND_AFTER_RE.match(text, figure.end):
+        return None                         # "the 10-year Treasury note": the name of a bond
     if figure.unit is None and figure.kind != "multiple":
         if not _read_counted(text, figure, words, num):
             return None
@@ -778,12 +844,21 @@ def _clean_left_edge(text: str, start: int) -> bool:
     return not text[start - 2].isalnum()
 
 
+_COUNTED_AFTER_RE = re.compile(r"[ \t]+(?:of[ \t]+(?:(?:the|its|their|his|her|our|these|those)[ \t]+)?)?([A-Za-z]+)")
+
+
+def _counted_after(text: str, pos: int) -> bool:
+    """A plural noun follows, directly or after "of": what a number with "m" counts ("0.8m barrels")."""
+    m = _COUNTED_AFTER_RE.match(text, pos)
+    return bool(m and _is_plural(m.group(1)))
+
+
 def _scale_factor(scale: str, cur: str | None) -> float | None:
     low = scale.lower()
-    if " " in low or low in _SCALE_WORDS:
+    if " " in low or low in _SCALE_FACTORS:
         factor = 1.0
         for word in low.split():
-            factor *= _SCALE_WORDS[word]
+            factor *= _SCALE_FACTORS[word]
         return factor
     if scale in ("m", "b") and not cur:
         return None                         # "37m" is metres; a lone "b" is not a scale
@@ -796,35 +871,39 @@ def _read_unit(text: str, figure: _Figure) -> None:
     if unit and (figure.kind != "money" or unit[1] == "money"):   # "$1.25 sterling", "$1.14 EUR"
         canon, kind, figure.end = unit
         canon = _resolve_pound(canon, figure.scale or figure.kind == "money")
-        figure.unit, figure.kind = (None if kind == "multiple" else canon), kind
+        figure.unit, figure.kind = (None if kind == "multiple" else canon), "money" if canon == "GBP" else kind
     if figure.unit == "USD":
         us = _US_SUFFIX_RE.match(text, figure.end)
         if us:
             figure.end = us.end()
     if figure.unit:
         _read_rate(text, figure)
-        found = _object_after_of(text, figure.end)
-        if found:
-            figure.object = found[0]
+        figure.object = _object_after_of(text, figure.end)
     elif figure.kind == "multiple":
-        found = _noun_phrase(text, figure.end, allow_singular=True)
-        if found:
-            figure.object = found[0]
-    if figure.unit is None and _follows_age_word(text, figure.start):
+        figure.object = _noun_phrase(text, figure.end, allow_singular=True)
+    if figure.unit is None and _follows_age_word(text, figure.start, figure.value):
         figure.kind, figure.unit = "age", "year"
 
 
-def _follows_age_word(text: str, start: int) -> bool:
+def _follows_age_word(text: str, start: int, value: float) -> bool:
+    """ "aged 47", "aged between 22 and", "the age of 16", "children under five", "patients over 65"."""
     words = _last_words(text, start, 2, lower=True)
-    return words[-1:] in (["aged"], ["age"]) or words in (["age", "of"], ["ages", "of"])
+    return (words[-1:] in (["aged"], ["age"]) or words in (["age", "of"], ["ages", "of"], ["aged", "between"])
+            or len(words) == 2 and words[0] in _PEOPLE and words[1] in ("over", "under")
+            and 0 < value <= 120 and value == int(value))
+
+
+_DECADE_AGE_RE = re.compile(r"\b(?:his|her|their|my|your|our)[ \t]+(?:(?:early|mid|late)[ \t-]+)?$", re.I)
+_PEOPLE = frozenset("""children people adults patients men women boys girls kids pupils students residents
+drivers players workers those anyone everyone""".split())
 
 
 def _read_rate(text: str, figure: _Figure) -> None:
     m = _PER_RE.match(text, figure.end)
     if not m or _TIME_AGO_RE.match(text, m.end()):
         return
-    explicit = m.group("sep").strip(" -").lower() in ("per", "/")
-    if figure.kind in ("money", "measure") and (explicit or figure.kind == "money"):
+    # Only "per" and "/" make a rate: "£500 a year" and "$43 a share" are amounts in pounds and dollars.
+    if m.group("sep").strip(" -").lower() in ("per", "/") and figure.kind in ("money", "measure"):
         den = " ".join(m.group("den").lower().replace(".", "").split())
         figure.unit = f"{figure.unit}/{_DENOMINATOR_CANON.get(den, den)}"
         figure.end = m.end()
@@ -837,18 +916,22 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     if bare_digits and (_is_year(num, figure.qualifier) or len(num) >= 10 and num.isdigit()):
         return False                        # a year, or a long identifier such as a tweet id
     found = _noun_phrase(text, end, allow_singular=figure.value == 1 and num.lower() in ("one", "1"))
-    plural = found is not None and _is_plural(found[0].split()[-1])
-    if bare_digits and (_is_label(text, start, end) or not plural and _is_name_part(text, end)):
+    plural = found is not None and _is_plural(text[found[0]:found[1]].split()[-1])
+    if bare_digits and (_is_label(text, start, end) or not plural and "." not in num and _is_name_part(text, end)):
         return False
+    named = not plural and _NAMED_COUNT_RE.match(text, end)
+    if named and _is_plural(named.group(1)):
+        gap = text[end:named.end()]
+        found = (end + len(gap) - len(gap.lstrip()), named.end())     # "150 Airbus A321neo jets"
     if found:
-        noun_unit = _noun_unit(found[0])
+        noun_unit = _noun_unit(text[found[0]:found[1]])
         if noun_unit:
             figure.unit, figure.kind = noun_unit
-        figure.object, figure.end = found
+        figure.object, figure.end = found, found[1]
         return True
     of = _object_after_of(text, end)
     if of:
-        figure.object = of[0]
+        figure.object = of
         return True
     if words:
         figure.weak = True
@@ -873,14 +956,20 @@ _RANGE_GAP_RE = re.compile(r"\s*(?:(?P<dash>[-–—])|(?P<to>to|through|and|or)
 
 
 def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
-    """ "15-22 mph", "between $62 and $68", "1 to 2 thousand people", "three or four years": one figure
-    with low/high. The first number borrows the unit and scale of the second when it has none."""
+    """ "15-22 mph": one figure with low/high. A range written in words ("between $62 and $68", "1 to 2
+    thousand people", "three or four years") stays two figures, as news gold sets count them, but the first
+    number borrows the unit, scale and counted noun of the second ("six to seven thousand fans" = 6,000 and
+    7,000 fans), and a number after an age is an age too ("aged 15 and 16")."""
     out = []
     i = 0
     while i < len(figures):
         a = figures[i]
         b = figures[i + 1] if i + 1 < len(figures) else None
         merged = b is not None and _as_range(text, a, b)
+        if merged and not _RANGE_GAP_RE.match(text[a.end:b.start]).group("dash"):
+            out.extend(_written_range(a, b, merged))
+            i += 2
+            continue
         if merged:
             out.append(merged)
             i += 2
@@ -891,6 +980,84 @@ def _merge_ranges(text: str, figures: list[_Figure]) -> list[_Figure]:
         out.append(a)
         i += 1
     return out
+
+
+_PART_OF_RE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+$")
+
+
+def _lend_unit(text: str, a: _Figure, b: _Figure) -> None:
+    """A bare number takes the unit of its neighbour: "from 14-18 mpg to 24" (after a range), "raised
+    280 million of the 1.5 billion shekels" (a part of an amount)."""
+    gap = text[a.end:b.start]
+    if a.low is not None and a.unit and b.unit is None and b.object is None and b.value is not None \
+            and gap.strip().lower() == "to" and b.value > a.high:
+        b.kind, b.unit = a.kind, a.unit
+    elif a.unit is None and a.object is None and a.value is not None and b.unit and b.value is not None \
+            and _PART_OF_RE.match(gap) and a.value <= b.value:
+        a.kind, a.unit = b.kind, b.unit
+
+
+def _written_range(a: _Figure, b: _Figure, merged: _Figure) -> list[_Figure]:
+    if b.unit is None and a.unit is not None and b.object is None:
+        b.kind, b.unit = a.kind, a.unit     # "from 208 pounds to 193", "aged 15 and 16"
+    # the first number's value, with the scale it borrowed: whichever end of the range is not the second's
+    a.value = merged.low if merged.low != b.value or merged.low == merged.high else merged.high
+    if a.unit is None:
+        a.kind, a.unit, a.object = b.kind, b.unit, a.object or b.object
+    a.weak = b.weak = False
+    return [a, b]
+
+
+# Match scores and vote tallies: "beat Phoenix 112-104", "won 6-4, 3-6, 7-6", "a 6-3 decision", "voted 312-98".
+_SCORE_RE = re.compile(r"(?<![\w.,$€£¥-])\d{1,3}[-–]\d{1,3}(?![\w%°-]|[.,]\d)")
+_SCORE_BEFORE_RE = re.compile(r"""\b(?:won|win|wins|winning|beat|beats|beating|lost|lose|loses|losing|defeated
+    |defeating|drew|draw|drawing|voted|votes?|victory|lead|led|leading|leads|trail|trailed|trailing|edged|thrashed
+    |routed|scored|scoreline|stood\s+at|ended|finished)(?:\s+(?:[A-Z][\w'’.-]*|by|at|in|on))*\s+$""", re.X)
+_SCORE_AFTER_RE = re.compile(r"""\s+(?:[a-z]+\s+)?(?:win|wins|victory|victories|defeat|defeats|loss|lead|decision
+    |vote|verdict|draw|scoreline|margin|majority|ruling|aggregate|home|away|result|thrashing|drubbing)\b""", re.X)
+
+
+# A cricket total, runs for wickets: "reached 553 for six declared", "were 212 for 4 at stumps".
+_INNINGS_RE = re.compile(r"""(?<![\w.,$€£¥-])\d{1,3}[ \t]+for[ \t]+
+    (?:[1-9]|10|one|two|three|four|five|six|seven|eight|nine|ten)\b(?:[ \t]+(?P<declared>declared|dec\b\.?|wickets?))?""", re.X)
+_INNINGS_BEFORE_RE = re.compile(r"\b(?:reached|scored|made|closed\s+on|ended\s+on|finished\s+on|were|was|resumed"
+                                r"\s+on|reply|replied\s+with)\s+$")
+
+
+_DIGIT_DASH_DIGIT_RE = re.compile(r"\d[-–]\d")
+
+
+def _number_start(text: str, end: int) -> int:
+    """Where the run of (up to 3) digits ending at `end` starts."""
+    start = end
+    while start > max(0, end - 3) and text[start - 1].isdigit():
+        start -= 1
+    return start
+
+
+def _score_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of match scores, vote tallies and cricket totals. A cheap scan finds where one could be
+    ("4-1", " for "); the full patterns run only there, which keeps this off the extractor's profile."""
+    spans = []
+    for hit in _DIGIT_DASH_DIGIT_RE.finditer(text):
+        m = _SCORE_RE.match(text, _number_start(text, hit.start() + 1))
+        if not m or m.end() < hit.end():
+            continue
+        start, end = m.span()
+        counted = _COUNTED_AFTER_RE.match(text, end)
+        if counted and _is_plural(counted.group(1)) and not _SCORE_AFTER_RE.match(text, end):
+            continue                        # "won 25-30 seats": a range of seats
+        if (spans and text[spans[-1][1]:start] in (", ", " ", "; ")
+                or _SCORE_BEFORE_RE.search(text, max(0, start - 40), start)
+                or _SCORE_AFTER_RE.match(text, end)):
+            spans.append((start, end))
+    at = text.find(" for ")
+    while at != -1:
+        m = _INNINGS_RE.match(text, _number_start(text, at))
+        if m and (m.group("declared") or _INNINGS_BEFORE_RE.search(text, max(0, m.start() - 25), m.start())):
+            spans.append(m.span())
+        at = text.find(" for ", at + 1)
+    return sorted(spans)
 
 
 def _is_score(text: str, a: _Figure, b: _Figure) -> bool:
@@ -911,7 +1078,7 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     if a.unit is None and a.object is None:
         unit_ok = True
     elif a.unit and b.unit is None and b.object is None:
-        unit_ok = bool(opener)
+        unit_ok = bool(opener) or a.kind == "age"
     else:
         unit_ok = (a.unit == b.unit or bool(a.unit and b.unit and b.unit.startswith(a.unit))
                    or bool(a.unit and b.unit and a.unit.startswith(b.unit))) and a.object is None
@@ -921,8 +1088,8 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
         if not a_value < b.value or not (a.bare or a.unit is None or a.unit == b.unit):
             return None
     elif word == "and":
-        if _last_words(text, a.start, 1, lower=True) != ["between"]:
-            return None
+        if _last_words(text, a.start, 1, lower=True) != ["between"] and a.kind != "age":
+            return None                     # but "aged 15 and 16"
     elif word == "or":
         if a.unit is not None or a.object is not None or a_value >= b.value or b.value > 100:
             return None
@@ -967,10 +1134,16 @@ def _anchors(text: str) -> list[int]:
     return sorted(positions)
 
 
-def _candidates(text: str):
-    """Matches of the candidate grammar, left to right and non-overlapping, tried only near anchors."""
+def _candidates(text: str, skipped: list[tuple[int, int]]):
+    """Matches of the candidate grammar, left to right and non-overlapping, tried only near anchors and
+    outside the `skipped` spans."""
     pos = 0
+    skipped = list(reversed(skipped))
     for anchor in _anchors(text):
+        while skipped and skipped[-1][1] <= anchor:
+            skipped.pop()
+        if skipped and skipped[-1][0] <= anchor:
+            pos = max(pos, skipped[-1][1])
         if anchor < pos:
             continue
         for start in range(max(pos, anchor - _LOOKBACK), anchor + 1):
@@ -988,27 +1161,37 @@ def find_figures(text: str) -> list[dict]:
     if not isinstance(text, str):
         return []
     figures = []
-    for m in _candidates(text):
+    for m in _candidates(text, _score_spans(text)):
         figure = _read_candidate(text, m)
         if figure is not None:
             figures.append(figure)
     figures = [f for f in _merge_ranges(text, figures) if not f.weak]
-    out, last_end, lines = [], -1, {}
+    for a, b in zip(figures, figures[1:]):
+        _lend_unit(text, a, b)
+    kept, last_end, lines = [], -1, {}
     for figure in sorted(figures, key=lambda f: f.start):
         if figure.start < last_end:
             continue                        # inside the counted noun of the previous figure
         last_end = figure.end
-        out.append(figure.as_dict(text, _sentence(text, figure.start, lines)))
+        kept.append(figure)
+    by_sentence = {}
+    for figure in kept:
+        by_sentence.setdefault(_sentence_span(text, figure.start, lines), []).append(figure)
+    out = []
+    for (start, end), in_sentence in by_sentence.items():
+        attach_objects(text, (start, end), in_sentence)
+        out.extend(figure.as_dict(text, text[start:end]) for figure in in_sentence)
     return out
 
 
-def _sentence(text: str, pos: int, lines: dict) -> str:
-    """The sentence around `pos`. Sentences never cross a line break, so only that line is split."""
+def _sentence_span(text: str, pos: int, lines: dict) -> tuple[int, int]:
+    """Where the sentence around `pos` is. Sentences never cross a line break, so only that line is split."""
     line_start = text.rfind("\n", 0, pos) + 1
     if line_start not in lines:
         line_end = text.find("\n", pos)
         lines[line_start] = Sentences(text[line_start:line_end if line_end != -1 else len(text)])
-    return lines[line_start].sentence_at(pos - line_start)
+    start, end = lines[line_start].span_at(pos - line_start)
+    return line_start + start, line_start + end
 
 
 def _read_candidate(text: str, m: re.Match) -> _Figure | None:
