@@ -19,9 +19,11 @@ class NewsbeamOptions(PipelineOptions):
     def _add_argparse_args(cls, parser):
         parser.add_argument("--feeds", nargs="+", action="extend", default=None,
                             help="feed URLs, text files of URLs (one a line, # comments) or OPML files")
-        parser.add_argument("--output", default=None, help="dataset directory (local path or Beam filesystem URL)")
-        parser.add_argument("--retry_errors", "--retry-errors", default=None, metavar="DIR",
-                            help="retry the failed feeds and pages of earlier runs into DIR (the default --output)")
+        parser.add_argument("--dataset", "--output", dest="output", default=None, metavar="DIR",
+                            help="the dataset directory: a local path or a Beam filesystem URL (gs://, s3://)")
+        parser.add_argument("--retry_errors", nargs="?", const=True, default=None, metavar="DIR",
+                            help="retry the failed feeds and pages of earlier runs in the dataset (given here "
+                                 "or by --dataset)")
         parser.add_argument("--run_id", default=None, help="run id (default: UTC time plus a random suffix)")
         parser.add_argument("--connect_timeout", type=float, default=5.0, help="seconds to connect")
         parser.add_argument("--read_timeout", type=float, default=15.0, help="seconds between bytes")
@@ -81,6 +83,10 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
                             help="span a mixed quote as its reported clause (default) or as the quoted words alone")
         parser.add_argument("--verbose", action="store_true", default=False, help="show Beam's own logging")
+        parser.add_argument("--quiet", action="store_true", default=False, help="no live progress on stderr")
+        parser.add_argument("--progress_interval", type=float, default=10.0,
+                            help="seconds between progress lines when stderr is not a terminal (a terminal's "
+                                 "line is redrawn in place)")
 
     def date_window(self) -> DateWindow:
         return DateWindow(self.since, self.until)
@@ -106,13 +112,13 @@ class StreamOptions(PipelineOptions):
 
     @classmethod
     def _add_argparse_args(cls, parser):
-        parser.add_argument("--poll_interval", "--poll-interval", type=float, default=300.0,
+        parser.add_argument("--poll_interval", type=float, default=300.0,
                             help="seconds between polls of every feed")
         parser.add_argument("--window", type=float, default=60.0,
                             help="seconds of polls committed together (new articles are queryable within one window)")
         parser.add_argument("--duration", type=float, default=None,
                             help="stop polling after this many seconds (default: run until stopped)")
-        parser.add_argument("--state_ttl", "--state-ttl", type=float, default=7 * 86400.0,
+        parser.add_argument("--state_ttl", type=float, default=7 * 86400.0,
                             help="seconds an article stays remembered as seen in the stream's state "
                                  "(committed articles are also checked in the dataset)")
 
@@ -120,7 +126,8 @@ class StreamOptions(PipelineOptions):
 # Numeric options and the values that make sense, checked before a run so that a bad one is a usage
 # error rather than a failed run (or, for a zero timeout, a run in which every fetch fails).
 _POSITIVE = ("connect_timeout", "read_timeout", "total_timeout", "max_body_bytes", "max_attempts",
-             "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration", "state_ttl")
+             "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration", "state_ttl",
+             "progress_interval")
 _NOT_NEGATIVE = ("retry_base_delay", "per_host_delay")
 
 

@@ -182,6 +182,7 @@ class _FetchFeedFn(beam.DoFn):
         yield from entries
 
     def _failed(self, request: dict, row: dict):
+        progress.count("feeds_failed")
         progress.count("errors")
         yield pvalue.TaggedOutput(ERRORS, row)
         yield pvalue.TaggedOutput(REPORTS, {**request, "fact": "feed", "status": "error", "entries": 0,
@@ -297,6 +298,7 @@ class _LoadArchivedFn(beam.DoFn):
             except Exception as exc:  # the file changed or went away since it was listed
                 page.update(status=None, failure={"stage": "read_archive", "kind": "unreadable_record",
                                                   "message": f"{type(exc).__name__}: {exc}"[:300]})
+        progress.count("pages_read")
         yield page
 
     def _stream(self, path: str):
@@ -499,8 +501,7 @@ class _FetchPageFn(beam.DoFn):
                 still.append((future, timestamp, window))
                 continue
             page = future.result()
-            if "failure" not in page:
-                progress.count("pages_fetched")
+            progress.count("pages_failed" if "failure" in page else "pages_fetched")
             yield WindowedValue(page, timestamp, [window])
         self.in_flight = still
 
