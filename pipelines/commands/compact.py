@@ -16,7 +16,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--retention_hours", type=float, default=DEFAULT_RETENTION_HOURS,
                         help="delete files unused for this long (a week by default: time travel and slow readers "
                              "keep working that far back)")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="log what happens")
     args = parser.parse_args(argv)
     directory = dataset_of(args)
     if args.retention_hours < 0:

@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
                         help="span a mixed quote as its reported clause (default, as PolNeAR annotates it) "
                              "or as the quoted words alone")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="log what happens")
     args = parser.parse_args(argv)
     problem = confidence_out_of_range(args.min_quote_confidence)
     if problem:

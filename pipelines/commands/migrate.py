@@ -12,7 +12,7 @@ def main(argv: list[str]) -> int:
     parser = ArgParser(prog="newsbeam migrate", description="Convert a dataset written before Delta tables "
                        "(part files and _runs/*.json manifests) in place; files of crashed runs are deleted.")
     add_dataset(parser, positional=True)
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="log what happens")
     args = parser.parse_args(argv)
     directory = dataset_of(args)
     if not is_dataset(directory):

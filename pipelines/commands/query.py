@@ -12,8 +12,8 @@ def main(argv: list[str]) -> int:
     from pipelines.query import is_dataset, print_result, run_query
     parser = ArgParser(prog="newsbeam query", description="Query a dataset directory with DuckDB.")
     add_dataset(parser, "--data", help="the dataset directory written by `newsbeam run`")
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="how rows are printed")
+    parser.add_argument("--verbose", action="store_true", help="log what happens")
     parser.add_argument("sql", help="SQL over the views articles, quotes, figures, errors, runs")
     args = parser.parse_args(argv)
     directory = dataset_of(args)

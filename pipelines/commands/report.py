@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published (or fetched) on or after "
                         "this day, and errors since then")
     parser.add_argument("--output", default="report.html", metavar="FILE", help="the HTML file to write")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="log what happens")
     args = parser.parse_args(argv)
     directory = dataset_of(args)
     if not is_dataset(directory):
