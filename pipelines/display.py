@@ -123,6 +123,7 @@ class LiveProgress:
 def _columns(stream) -> int:
     """The terminal's width (a longer line would wrap, and the next redraw could not take it back)."""
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        columns = os.get_terminal_size(stream.fileno()).columns
     except (OSError, ValueError, AttributeError):
-        return shutil.get_terminal_size().columns
+        columns = 0
+    return columns or shutil.get_terminal_size().columns   # a terminal that doesn't say: $COLUMNS, or 80

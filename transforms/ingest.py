@@ -466,6 +466,11 @@ def robots_txt_getter(fetcher: Fetcher):
     return fetch
 
 
+def _count_page(future) -> None:
+    failed = future.exception() is not None or "failure" in future.result()
+    progress.count("pages_failed" if failed else "pages_fetched")
+
+
 class _FetchPageFn(beam.DoFn):
     """Fetches many pages at once on a thread pool: fetching waits on the network, not the CPU.
 
@@ -484,7 +489,9 @@ class _FetchPageFn(beam.DoFn):
         self.in_flight = []
 
     def process(self, entry, window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
-        self.in_flight.append((self.pool.submit(fetch_page, self.fetcher, self.robots, entry), timestamp, window))
+        future = self.pool.submit(fetch_page, self.fetcher, self.robots, entry)
+        future.add_done_callback(_count_page)   # as each page arrives: a bundle's results leave together
+        self.in_flight.append((future, timestamp, window))
         # Bound what is buffered: wait for one to finish once twice the pool size is queued.
         yield from self._finished(wait=len(self.in_flight) >= 2 * self.threads)
 
@@ -501,7 +508,6 @@ class _FetchPageFn(beam.DoFn):
                 still.append((future, timestamp, window))
                 continue
             page = future.result()
-            progress.count("pages_failed" if "failure" in page else "pages_fetched")
             yield WindowedValue(page, timestamp, [window])
         self.in_flight = still
 
