@@ -284,7 +284,7 @@ def speakers_table(speakers: list[dict]) -> str:
             f'<tr><td class="num">{rank}</td>'
             f'<td class="speaker"><strong>{esc(s["name"])}</strong>'
             + (f'<span class="titles">{esc("; ".join(_clip(t, 60) for t in titles))}</span>' if titles else "")
-            + f'</td><td class="num">{s["quotes"]:,}</td><td class="num">{s["articles"]:,}</td>'
+            + f'</td><td class="num count">{s["quotes"]:,}</td><td class="num">{s["articles"]:,}</td>'
             f'<td class="quote"><span class="said">{esc(_clip(s["latest_quote"], 160))}</span>'
             f'<span class="source">{link(s["latest_url"], s["latest_title"] or "article")} · {when(s["last_seen"])}'
             f'</span></td></tr>')
@@ -310,13 +310,13 @@ def figures_section(kinds: list[dict]) -> str:
         return '<p class="empty">No figures in this period.</p>'
     cards = []
     for kind in kinds:
-        rows = [f'<tr><td class="num amount" title="{esc(amount(r["amount"], r["unit"]))}">{esc(r["raw"])}</td>'
-                f'<td>{esc(r["object"] or "—")}</td>'
-                f'<td class="sentence">{_marked(r["sentence"], r["raw"])}'
+        rows = [f'<tr><td class="amount"><strong title="{esc(amount(r["amount"], r["unit"]))}">{esc(r["raw"])}</strong>'
+                + (f'<span class="object">{esc(r["object"])}</span>' if r["object"] else "")
+                + f'</td><td class="sentence">{_marked(r["sentence"], r["raw"])}'
                 f'<span class="source">{link(r["url"], r["title"] or "article")}</span></td></tr>'
                 for r in kind["rows"]]
         cards.append(f'<div class="card figures"><h3>{esc(kind["kind"].replace("_", " "))}</h3>'
-                     '<div class="table-wrap"><table><thead><tr><th class="num">Amount</th><th>Of what</th>'
+                     '<div class="table-wrap"><table><thead><tr><th>Amount, of what</th>'
                      f'<th>In the sentence</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></div>')
     return "".join(cards)
 
@@ -329,12 +329,12 @@ def feeds_table(feeds: list[dict]) -> str:
         badge = "bad" if not f["ok"] else "quiet" if f["not_modified"] else "ok"
         rows.append(f'<tr><td class="feed">{esc(short_url(f["feed_url"]))}</td>'
                     f'<td><span class="badge {badge}">{esc(f["state"])}</span></td>'
-                    f'<td>{when(f["last_run"])}</td><td class="num">{f["entries"]:,}</td>'
                     f'<td class="num">{f["articles"]:,}</td><td class="num">{f["errors"]:,}</td>'
+                    f'<td class="num">{f["entries"]:,}</td><td class="when">{when(f["last_run"])}</td>'
                     f'<td class="num">{f["total_articles"]:,}</td>'
                     f'<td class="num">{f["failed_polls"]}/{f["polls"]}</td></tr>')
     return ('<div class="table-wrap"><table class="feeds"><thead><tr><th>Feed</th><th>Last status</th>'
-            '<th>Last polled</th><th class="num">Entries</th><th class="num">New</th><th class="num">Errors</th>'
+            '<th class="num">New</th><th class="num">Errors</th><th class="num">Entries</th><th>Last polled</th>'
             '<th class="num">Articles, all runs</th><th class="num">Failed polls</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
