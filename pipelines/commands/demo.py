@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
         print(f"\n{title}\n  newsbeam query --dataset {nb.output} \"{sql}\"")
         print_result(*run_query(nb.output, sql))
     report = write_report(nb.output, os.path.join(nb.output, "report.html"))
-    print(f"\nReport: {report}  (open it in a browser; `newsbeam report --dataset {nb.output}` writes it again)")
+    print(f"\nReport: {report}  (open it in a browser)")
     return 0
 
 
