@@ -283,7 +283,7 @@ def test_newsbeams_own_options_take_hyphens_or_underscores(site, tmp_path):
 
 
 def test_help_shows_every_default(capsys):
-    for command, default in (("run", "--connect_timeout CONNECT_TIMEOUT"), ("stream", "--poll_interval POLL_INTERVAL"),
+    for command, default in (("run", "--connect_timeout S"), ("stream", "--poll_interval S"),
                              ("query", "--format {table,csv,json}"), ("report", "--output FILE"),
                              ("compact", "--retention_hours RETENTION_HOURS")):
         assert main([command, "--help"]) == 0

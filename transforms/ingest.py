@@ -467,6 +467,8 @@ def robots_txt_getter(fetcher: Fetcher):
 
 
 def _count_page(future) -> None:
+    if future.cancelled():   # the run was stopped
+        return
     failed = future.exception() is not None or "failure" in future.result()
     progress.count("pages_failed" if failed else "pages_fetched")
 

@@ -101,21 +101,14 @@ def option_errors_as_usage_errors():
         raise UsageError(lines[-1].split(" error: ", 1)[-1]) from None
 
 
-def newsbeam_option_names(*option_classes) -> set[str]:
-    parser = argparse.ArgumentParser(add_help=False)
-    for options in option_classes:
-        options._add_argparse_args(parser)
-    return option_names(parser)
-
-
 def pipeline_options(argv: list[str], command: str):
     """Beam's PipelineOptions of argv (newsbeam's own options in either spelling) and the view of
     newsbeam's; unknown flags and values out of range are usage errors."""
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipelines.options import NewsbeamOptions, StreamOptions, out_of_range, unknown_options
+    from pipelines.options import NewsbeamOptions, newsbeam_spelling, out_of_range, unknown_options
 
-    argv = flag_spelling(argv, newsbeam_option_names(NewsbeamOptions, StreamOptions))
+    argv = newsbeam_spelling(argv)
     with option_errors_as_usage_errors():
         unknown = unknown_options(argv)
     if unknown:
@@ -135,8 +128,8 @@ def pipeline_options(argv: list[str], command: str):
     return options, nb
 
 
-def print_pipeline_help(prog: str, description: str, *option_classes, epilog: str = "") -> None:
-    parser = ArgParser(prog=prog, description=description,
+def print_pipeline_help(prog: str, synopsis: str, description: str, *option_classes, epilog: str = "") -> None:
+    parser = ArgParser(prog=prog, usage=f"{prog} {synopsis}", description=description,
                        epilog=(epilog + " " if epilog else "") + "Any standard Beam pipeline option also passes "
                        "through, e.g. --runner, --direct_num_workers, --direct_running_mode. newsbeam's own "
                        "options also take hyphens (--allow-private-hosts).")

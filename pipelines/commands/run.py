@@ -12,7 +12,8 @@ SUMMARY = ("--feeds SOURCE... --dataset DIR [Beam options]",
 def main(argv: list[str]) -> int:
     from pipelines.options import NewsbeamOptions
     if "-h" in argv or "--help" in argv:
-        print_pipeline_help("newsbeam run", "Ingest feeds, sitemaps or web archives into a dataset directory.",
+        print_pipeline_help("newsbeam run", SUMMARY[0], "Ingest feeds, sitemaps or web archives into a dataset "
+                            "directory.",
                             NewsbeamOptions)
         return 0
     options, nb = pipeline_options(argv, "run")

@@ -12,7 +12,8 @@ STREAMING_RUNNERS = ("PrismRunner", "FlinkRunner", "DataflowRunner", "PortableRu
 def main(argv: list[str]) -> int:
     from pipelines.options import NewsbeamOptions, StreamOptions
     if "-h" in argv or "--help" in argv:
-        print_pipeline_help("newsbeam stream", "Poll feeds continuously into a dataset directory.", StreamOptions,
+        print_pipeline_help("newsbeam stream", SUMMARY[0], "Poll feeds continuously into a dataset directory.",
+                            StreamOptions,
                             NewsbeamOptions, epilog="Needs a streaming runner: Prism (the default; pass "
                             "--prism_location when offline, see `make prism`) or --runner=FlinkRunner.")
         return 0
