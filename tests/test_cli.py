@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -334,6 +335,18 @@ def test_a_dataset_another_process_writes_fails_with_exit_1_naming_that_process(
             assert main([command, "--feeds", "https://harbour.example/feed.xml", "--dataset", out]) == 1
             err = capsys.readouterr().err
             assert f"newsbeam {command}: {out} is being written by another newsbeam run" in err
-            assert f":{os.getpid()}:" in err   # host:pid:token of the holder
+            assert f"(PID {os.getpid()} on {socket.gethostname()}, running since " in err
             assert "streaming runner" not in err and "--verbose" not in err and len(err.splitlines()) == 1
         assert main(["compact", out]) == 1
+        assert f"(PID {os.getpid()} on " in capsys.readouterr().err
+
+
+def test_the_holder_of_a_dataset_is_named_as_a_process_with_its_start_on_this_host():
+    from pipelines.commands.common import name_the_holder, process_started
+    started = process_started(os.getpid())
+    assert started is not None and abs(time.time() - started.timestamp()) < 3600
+    here = name_the_holder(f"d is being written by another newsbeam run ({socket.gethostname()}:{os.getpid()}:0a1b); "
+                           "try again when it has finished")
+    assert here.startswith(f"d is being written by another newsbeam run (PID {os.getpid()} on {socket.gethostname()}, "
+                           f"running since {started:%Y-%m-%d %H:%M}")
+    assert name_the_holder("d is busy (worker-7:42:ff00); later") == "d is busy (PID 42 on worker-7); later"

@@ -8,9 +8,12 @@ Exit codes: 0 done (per-item errors are data, not failures), 1 a command that co
 
 import argparse
 import contextlib
+import datetime as dt
 import io
 import logging
 import os
+import re
+import socket
 import sys
 
 
@@ -180,14 +183,37 @@ def interrupted(exc: BaseException | None) -> bool:
     return False
 
 
-def busy(exc: BaseException | None):
-    """The DatasetBusy behind a failure (another writer holds the lease), if that is what it was."""
+def busy(exc: BaseException | None) -> str | None:
+    """What to say when a failure is another writer holding the dataset's lease, else None."""
     from transforms.dataset import DatasetBusy
     while exc is not None:
         if isinstance(exc, DatasetBusy):
-            return exc
+            return name_the_holder(str(exc))
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+def name_the_holder(message: str) -> str:
+    """The lease's holder (host:pid:token) said as a person would: the process, its host, and, on
+    this host, since when it runs."""
+    def holder(match):
+        host, pid = match.group(1), int(match.group(2))
+        started = process_started(pid) if host == socket.gethostname() else None
+        since = f", running since {started:%Y-%m-%d %H:%M:%S} UTC" if started else ""
+        return f"(PID {pid} on {host}{since})"
+    return re.sub(r"\(([^():\s]+):(\d+):[0-9a-f]+\)", holder, message)
+
+
+def process_started(pid: int) -> dt.datetime | None:
+    """When process `pid` of this machine started (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])   # field 22, starttime: clock ticks after boot
+        with open("/proc/stat") as f:
+            boot = next(int(line.split()[1]) for line in f if line.startswith("btime "))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return dt.datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), dt.timezone.utc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,7 +296,7 @@ def run_pipeline(options, run, what: str = "the run"):
             raise KeyboardInterrupt from None
         held = busy(exc)
         if held:
-            raise Failed(str(held)) from None
+            raise Failed(held) from None
         verbose = options.view_as(NewsbeamOptions).verbose
         if verbose:
             logging.getLogger("newsbeam").error("%s failed", what, exc_info=True)

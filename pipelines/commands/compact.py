@@ -1,6 +1,6 @@
 """newsbeam compact: merge small files, checkpoint, delete unused files."""
 
-from pipelines.commands.common import ArgParser, Failed, UsageError, add_dataset, dataset_of
+from pipelines.commands.common import ArgParser, Failed, UsageError, add_dataset, dataset_of, name_the_holder
 
 SUMMARY = ("--dataset DIR [--retention_hours H]",
            "merge small files, checkpoint, delete unused files")
@@ -26,6 +26,6 @@ def main(argv: list[str]) -> int:
     try:
         stats = run_compact(directory, args.retention_hours)
     except DatasetBusy as exc:
-        raise Failed(str(exc)) from None
+        raise Failed(name_the_holder(str(exc))) from None
     print(format_stats(stats))
     return 0

@@ -1,6 +1,6 @@
 """newsbeam migrate: convert a dataset of the layout before Delta tables, in place."""
 
-from pipelines.commands.common import ArgParser, Failed, UsageError, add_dataset, dataset_of
+from pipelines.commands.common import ArgParser, Failed, UsageError, add_dataset, dataset_of, name_the_holder
 
 SUMMARY = ("--dataset DIR",
            "convert a dataset of the layout before Delta tables")
@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
     try:
         done = run_migrate(directory)
     except DatasetBusy as exc:
-        raise Failed(str(exc)) from None
+        raise Failed(name_the_holder(str(exc))) from None
     print(f"migrate {directory}: tables converted: {', '.join(done['converted']) or 'none'}; "
           f"{done['runs']} run manifest(s) moved into _runs; {done['deleted']} file(s) of crashed runs deleted")
     return 0
