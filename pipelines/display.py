@@ -47,21 +47,24 @@ def clock(seconds: float) -> str:
 def describe(counts: dict, plan: Plan, elapsed: float, rate: float | None) -> str:
     """One line: feeds polled of total, pages done of the known total, rows found, errors, pages/s,
     elapsed and the time left once the total is known."""
+    if not counts:   # nothing counted yet: the runner is starting its workers
+        if not plan.workers_here:
+            return f"{clock(elapsed)} elapsed | the cluster's workers report their counts when the run ends"
+        return f"starting | {clock(elapsed)} elapsed"
     parts = []
     polled = counts.get("feeds_fetched", 0) + counts.get("feeds_failed", 0)
     parts.append(f"feeds {polled}/{plan.feeds}" if plan.feeds is not None else f"polls {polled}")
     total, done = pages_total(counts, plan), pages_done(counts)
     parts.append(f"pages {done}/{total}" if total is not None else f"pages {done}")
     parts += [f"{name} {counts.get(name, 0)}" for name in ("articles", "quotes", "figures", "errors")]
-    if rate is not None:
+    fetching = total is None or done < total
+    if rate is not None and fetching:
         parts.append(f"{rate:.1f} pages/s")
     parts.append(f"{clock(elapsed)} elapsed")
-    if total is not None and done < total and rate:
+    if total is not None and fetching and rate:
         parts.append(f"~{clock((total - done) / rate)} left")
     elif plan.duration is not None:
         parts.append(f"{clock(plan.duration - elapsed)} left")
-    if not plan.workers_here and not counts:
-        parts = [f"{clock(elapsed)} elapsed", "the cluster's workers report their counts when the run ends"]
     return " | ".join(parts)
 
 

@@ -64,7 +64,11 @@ def test_the_line_says_feeds_and_pages_of_their_totals_and_the_time_left_once_th
     # Retried entries come from no feed; a stream has no total, only its --duration.
     assert pages_total({"feeds_fetched": 0, "entries": 0}, Plan(feeds=0, retried=5)) == 5
     assert describe({"feeds_fetched": 7}, Plan(duration=600), elapsed=60, rate=None).startswith("polls 7 |")
-    assert describe({}, Plan(duration=600), elapsed=60, rate=None).endswith("1:00 elapsed | 9:00 left")
+    assert describe({"feeds_fetched": 7}, Plan(duration=600), elapsed=60, rate=None).endswith("1:00 elapsed | 9:00 left")
+    # Before any worker counts, and once every page is done (no rate, nothing left).
+    assert describe({}, plan, elapsed=3, rate=None) == "starting | 0:03 elapsed"
+    finished = {**fetching, "pages_fetched": 33}
+    assert describe(finished, plan, elapsed=80, rate=2.0).endswith("| errors 4 | 1:20 elapsed")
 
 
 def test_on_a_cluster_runner_the_launcher_says_what_it_knows():
@@ -107,7 +111,7 @@ def test_elsewhere_a_plain_line_every_interval_and_never_a_control_code(tmp_path
         time.sleep(0.7)
         spool = live.spool
     lines = out.getvalue().splitlines()
-    assert len(lines) >= 2 and all(line.startswith("newsbeam: feeds ") for line in lines), lines
+    assert len(lines) >= 2 and all(line.startswith(("newsbeam: feeds ", "newsbeam: starting")) for line in lines), lines
     assert "feeds 2/2 | pages 4/9 |" in lines[-1]
     assert "\x1b" not in out.getvalue() and "\r" not in out.getvalue()
     assert not os.path.exists(spool) and progress.SPOOL_ENV not in os.environ
