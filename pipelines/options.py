@@ -25,10 +25,12 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--retry_errors", nargs="?", const=True, default=None, metavar="DIR",
                             help="retry the failed feeds and pages of earlier runs in the dataset (given here "
                                  "or by --dataset)")
-        parser.add_argument("--run_id", metavar="ID", default=None, help="run id (default: UTC time plus a random suffix)")
+        parser.add_argument("--run_id", metavar="ID", default=None,
+                            help="run id (default: UTC time plus a random suffix)")
         parser.add_argument("--connect_timeout", metavar="S", type=float, default=5.0, help="seconds to connect")
         parser.add_argument("--read_timeout", metavar="S", type=float, default=15.0, help="seconds between bytes")
-        parser.add_argument("--total_timeout", metavar="S", type=float, default=30.0, help="seconds for a whole response")
+        parser.add_argument("--total_timeout", metavar="S", type=float, default=30.0,
+                            help="seconds for a whole response")
         parser.add_argument("--max_body_bytes", metavar="BYTES", type=int, default=10 * 1024 * 1024,
                             help="largest response body accepted, after decompression")
         parser.add_argument("--contact_url", metavar="URL", default=CONTACT_URL,

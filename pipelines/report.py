@@ -79,8 +79,9 @@ def gather(con, since: dt.date | None = None) -> dict:
         "per_source": per_source(con),
         "speakers": top_speakers(con, TOP_SPEAKERS),
         "latest_quotes": _rows(con, "SELECT q.speaker, q.speaker_title, q.text, q.kind, a.title, a.url, a.source, "
-                                    "coalesce(a.published_at, a.fetched_at) AS seen_at FROM q JOIN a USING (article_id) "
-                                    "ORDER BY seen_at DESC, q.start LIMIT ?", [LATEST_QUOTES]),
+                                    "coalesce(a.published_at, a.fetched_at) AS seen_at "
+                                    "FROM q JOIN a USING (article_id) ORDER BY seen_at DESC, q.start LIMIT ?",
+                               [LATEST_QUOTES]),
         "figures": largest_figures(con),
         "feeds": feed_health(runs),
         "errors": _rows(con, "SELECT stage, error_kind, count(*) AS n, max(occurred_at) AS last, "

@@ -83,7 +83,8 @@ class Page:
             elif method == "Runtime.exceptionThrown":
                 found.append(f"exception: {params.get('exceptionDetails')}")
             elif method == "Log.entryAdded" and params["entry"].get("level") in ("error", "warning"):
-                found.append(f"log {params['entry']['level']}: {params['entry'].get('text')} {params['entry'].get('url')}")
+                entry = params["entry"]
+                found.append(f"log {entry['level']}: {entry.get('text')} {entry.get('url')}")
             elif method == "Network.loadingFailed":
                 found.append(f"load failed: {params.get('errorText')}")
         return found

@@ -1,12 +1,10 @@
 """newsbeam stream: poll feeds continuously, committing once per window."""
 
-from pipelines.commands.common import (Failed, UsageError, check_output, check_run_id, pipeline_options,
+from pipelines.commands.common import (LOCAL_RUNNERS, Failed, UsageError, check_output, check_run_id, pipeline_options,
                                        print_pipeline_help, read_feeds, run_pipeline, with_progress)
 
 SUMMARY = ("--feeds SOURCE... --dataset DIR --poll_interval S [--window S] [--duration S] [Beam options]",
            "poll continuously, commit once per window")
-
-STREAMING_RUNNERS = ("PrismRunner", "FlinkRunner", "DataflowRunner", "PortableRunner", "SparkRunner")
 
 
 def main(argv: list[str]) -> int:
@@ -23,11 +21,11 @@ def main(argv: list[str]) -> int:
     if not nb.feeds or not nb.output:
         raise UsageError("--feeds and --dataset are required")
     standard = options.view_as(StandardOptions)
-    runner = (standard.runner or "PrismRunner").split(".")[-1]
-    if runner not in STREAMING_RUNNERS:
+    standard.runner = standard.runner or "PrismRunner"
+    runner = standard.runner.split(".")[-1]
+    if runner in LOCAL_RUNNERS:
         # The FnApiRunner that the DirectRunner falls back to runs a stream as one long batch.
         raise UsageError(f"--runner {runner} cannot run a stream: use PrismRunner (the default) or FlinkRunner")
-    standard.runner = runner
     feed_urls = read_feeds(nb)
     check_run_id(nb)
     check_output(nb.output)
