@@ -262,17 +262,17 @@ def bar_chart(rows: list[dict], label) -> str:
 
 def _nice(top: int) -> int:
     """The top of the value axis: `top` rounded up to a tick."""
-    ticks = _ticks(top)
-    return ticks[-1] if ticks[-1] >= top else ticks[-1] + (ticks[1] - ticks[0] if len(ticks) > 1 else top)
+    return _ticks(top)[-1]
 
 
 def _ticks(top: int) -> list[int]:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 25000, 50000, 100000):
-        if top / step <= 5:
-            break
-    else:
-        step = 10 ** len(str(top))
-    return list(range(0, top + step, step))
+    """Round values from 0 to at least `top`, at most six of them."""
+    for exponent in range(len(str(top)) + 1):
+        for multiple in (1, 2, 5):
+            step = multiple * 10 ** exponent
+            if top / step <= 5:
+                return list(range(0, top + step, step))
+    return [0, top]
 
 
 def speakers_table(speakers: list[dict]) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.commands.demo import DEMO_FEEDS
-from pipelines.report import link, speakers_table
+from pipelines.report import _ticks, day_chart, link, speakers_table
 from pipelines.site import demo_site_dir, serve
 from tests.browser import chromium, chromium_or_skip
 from transforms.dataset import connect
@@ -113,6 +113,18 @@ def test_what_a_feed_says_is_text_and_only_http_links_are_links():
     html = speakers_table([row])
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "<i>" not in html
     assert "data:" not in html
+
+
+def test_the_day_chart_has_a_column_for_every_day_and_draws_small_sources_as_other():
+    start = dt.date(2026, 1, 1)
+    per_day = [{"day": start + dt.timedelta(d), "source": f"site {d % 8}", "n": 1 + d % 3} for d in range(0, 60, 2)]
+    svg = day_chart(per_day, [f"site {i}" for i in range(8)])
+    assert svg.count('<rect class="hit"') == 59                    # 1 Jan to 28 Feb, days without articles too
+    assert "<title>Fri 02 Jan: 0 article(s)</title>" in svg
+    assert len(re.findall(r'text-anchor="middle">\d\d \w\w\w<', svg)) <= 12   # day labels thinned out
+    legend = re.findall(r'</span>([^<]+)</li>', svg)
+    assert legend == [f"site {i}" for i in range(6)] + ["other"]
+    assert _ticks(7) == [0, 2, 4, 6, 8] and _ticks(1234) == [0, 500, 1000, 1500]
 
 
 def test_the_report_renders_in_headless_chromium_on_a_laptop_and_a_phone_and_prints(report):
