@@ -328,13 +328,15 @@ def feeds_table(feeds: list[dict]) -> str:
     rows = []
     for f in feeds:
         badge = "bad" if not f["ok"] else "quiet" if f["not_modified"] else "ok"
-        rows.append(f'<tr><td class="feed">{esc(short_url(f["feed_url"]))}</td>'
+        rows.append(f'<tr><td class="feed wide">{esc(short_url(f["feed_url"]))}</td>'
                     f'<td><span class="badge {badge}">{esc(f["state"])}</span></td>'
-                    f'<td class="num">{f["articles"]:,}</td><td class="num">{f["errors"]:,}</td>'
-                    f'<td class="num">{f["entries"]:,}</td><td class="when">{when(f["last_run"])}</td>'
-                    f'<td class="num">{f["total_articles"]:,}</td>'
-                    f'<td class="num">{f["failed_polls"]}/{f["polls"]}</td></tr>')
-    return ('<div class="table-wrap"><table class="feeds"><thead><tr><th>Feed</th><th>Last status</th>'
+                    f'<td class="num" data-label="new">{f["articles"]:,}</td>'
+                    f'<td class="num" data-label="errors">{f["errors"]:,}</td>'
+                    f'<td class="num" data-label="entries">{f["entries"]:,}</td>'
+                    f'<td class="when optional">{when(f["last_run"])}</td>'
+                    f'<td class="num optional">{f["total_articles"]:,}</td>'
+                    f'<td class="num optional">{f["failed_polls"]}/{f["polls"]}</td></tr>')
+    return ('<div class="table-wrap"><table class="feeds stack"><thead><tr><th>Feed</th><th>Last status</th>'
             '<th class="num">New</th><th class="num">Errors</th><th class="num">Entries</th><th>Last polled</th>'
             '<th class="num">Articles, all runs</th><th class="num">Failed polls</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -344,9 +346,9 @@ def errors_table(errors: list[dict]) -> str:
     if not errors:
         return '<p class="empty">No errors in this period.</p>'
     rows = [f'<tr><td>{esc(e["stage"])}</td><td><code>{esc(e["error_kind"])}</code></td>'
-            f'<td class="num">{e["n"]:,}</td><td>{when(e["last"])}</td>'
-            f'<td class="url">{esc(short_url(e["example"] or ""))}</td></tr>' for e in errors]
-    return ('<div class="table-wrap"><table class="errors"><thead><tr><th>Stage</th><th>Kind</th>'
+            f'<td class="num" data-label="times">{e["n"]:,}</td><td class="when">{when(e["last"])}</td>'
+            f'<td class="url wide">{esc(short_url(e["example"] or ""))}</td></tr>' for e in errors]
+    return ('<div class="table-wrap"><table class="errors stack"><thead><tr><th>Stage</th><th>Kind</th>'
             '<th class="num">Count</th><th>Last</th><th>Latest example</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 

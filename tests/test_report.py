@@ -76,12 +76,12 @@ def test_the_report_shows_speakers_figures_feed_health_and_errors(dataset, repor
     figures = re.search(r'id="figures".*?</section>', page, re.S).group(0)
     assert "<h3>count</h3>" in figures and "<mark>" in figures and "ordinal" not in figures
     assert '<span class="object">containers</span>' in figures   # what a figure counts
-    feeds = re.search(r'<table class="feeds">.*?</table>', page, re.S).group(0)
-    gone = re.search(r"<tr><td class=\"feed\">[^<]*gone\.xml</td>.*?</tr>", feeds).group(0)
+    feeds = re.search(r'<table class="feeds stack">.*?</table>', page, re.S).group(0)
+    gone = re.search(r"<tr><td class=\"feed wide\">[^<]*gone\.xml</td>.*?</tr>", feeds).group(0)
     assert 'badge bad">http_404' in gone and "1/1</td>" in gone   # one poll, failed
-    world = re.search(r"<tr><td class=\"feed\">[^<]*world\.xml</td>.*?</tr>", feeds).group(0)
+    world = re.search(r"<tr><td class=\"feed wide\">[^<]*world\.xml</td>.*?</tr>", feeds).group(0)
     assert 'badge bad' not in world and "0/2</td>" in world         # two polls, none failed
-    errors = re.search(r'<table class="errors">.*?</table>', page, re.S).group(0)
+    errors = re.search(r'<table class="errors stack">.*?</table>', page, re.S).group(0)
     assert "<td>fetch_feed</td><td><code>http_404</code></td>" in errors
     assert "<td>fetch_page</td><td><code>http_404</code></td>" in errors
 
@@ -158,8 +158,11 @@ def test_the_report_renders_in_headless_chromium_on_a_laptop_and_a_phone_and_pri
             overflow: document.documentElement.scrollWidth - window.innerWidth,
             chartWidth: document.querySelector('#per-day svg.chart').getBoundingClientRect().width,
             speakers: document.querySelectorAll('table.speakers tbody tr').length,
+            scrolled: [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
+                          .map(w => w.closest('section').id),
         })""")
         assert phone["overflow"] <= 0, phone    # nothing wider than the phone: no sideways scrolling
+        assert phone["scrolled"] == [], phone   # not even inside a table
         assert 300 < phone["chartWidth"] <= 390 and phone["speakers"] == 15
         page.screenshot(os.path.join(saved, "report-phone.png"), 390, 844, mobile=True)
 
