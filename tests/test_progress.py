@@ -22,7 +22,7 @@ from transforms import progress
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEWSBEAM = [sys.executable, "-m", "pipelines.cli"]
 FEEDS = ("feeds/world.xml", "feeds/business.xml", "feeds/science.xml")
-PAGE_DELAY = 0.15   # seconds each article page takes to arrive, so that a run lasts long enough to watch
+PAGE_DELAY = 0.25   # seconds each article page takes to arrive, so that a run lasts long enough to watch
 TWO_WORKERS = ("--direct_num_workers=2", "--direct_running_mode=multi_processing")
 
 
