@@ -68,6 +68,20 @@ def describe(counts: dict, plan: Plan, elapsed: float, rate: float | None) -> st
     return " | ".join(parts)
 
 
+# On a narrow terminal, the parts left out first (time left and elapsed stay longest).
+DROP_FIRST = ("quotes", "figures", "pages/s", "articles", "errors")
+
+
+def fit(line: str, width: int) -> str:
+    """The line within `width` columns: parts dropped in DROP_FIRST order, then cut."""
+    parts = line.split(" | ")
+    for word in DROP_FIRST:
+        if len(" | ".join(parts)) <= width:
+            break
+        parts = [p for p in parts if word not in p.split()]
+    return " | ".join(parts)[:width]
+
+
 class LiveProgress:
     """While open: a spool directory for the workers' counts (named in their environment), and a
     thread that draws the sum on `stream`. Closed: the spool is gone, the terminal line cleared."""
@@ -114,7 +128,7 @@ class LiveProgress:
         if self.tty:
             while True:
                 width = _columns(self.stream)
-                self.stream.write("\r" + self.line()[:max(width - 1, 10)] + "\x1b[K")
+                self.stream.write("\r" + fit(self.line(), max(width - 1, 10)) + "\x1b[K")
                 self.stream.flush()
                 if self._stop.wait(TTY_REFRESH):
                     return

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from pipelines.display import LiveProgress, Plan, describe, pages_total
+from pipelines.display import LiveProgress, Plan, describe, fit, pages_total
 from pipelines.site import BASE_TOKEN, demo_site_dir, serve
 from transforms import progress
 
@@ -69,6 +69,15 @@ def test_the_line_says_feeds_and_pages_of_their_totals_and_the_time_left_once_th
     assert describe({}, plan, elapsed=3, rate=None) == "starting | 0:03 elapsed"
     finished = {**fetching, "pages_fetched": 33}
     assert describe(finished, plan, elapsed=80, rate=2.0).endswith("| errors 4 | 1:20 elapsed")
+
+
+def test_a_narrow_terminal_keeps_the_feeds_pages_and_time_left():
+    line = ("feeds 3/3 | pages 18/36 | articles 12 | quotes 80 | figures 95 | errors 4 | 2.0 pages/s | "
+            "1:15 elapsed | ~0:09 left")
+    assert fit(line, 200) == line
+    assert fit(line, 80) == "feeds 3/3 | pages 18/36 | articles 12 | errors 4 | 1:15 elapsed | ~0:09 left"
+    assert fit(line, 60) == "feeds 3/3 | pages 18/36 | 1:15 elapsed | ~0:09 left"
+    assert fit(line, 20) == "feeds 3/3 | pages 18"
 
 
 def test_on_a_cluster_runner_the_launcher_says_what_it_knows():
