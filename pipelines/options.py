@@ -1,5 +1,6 @@
 """newsbeam's pipeline options: the Beam way, so every standard Beam option passes through."""
 
+import argparse
 import datetime as dt
 import ipaddress
 import ssl
@@ -17,28 +18,32 @@ from transforms.retry import RetryPolicy
 class NewsbeamOptions(PipelineOptions):
     @classmethod
     def _add_argparse_args(cls, parser):
-        parser.add_argument("--feeds", nargs="+", action="extend", default=None,
+        parser.add_argument("--feeds", metavar="SOURCE", nargs="+", action="extend", default=None,
                             help="feed URLs, text files of URLs (one a line, # comments) or OPML files")
-        parser.add_argument("--output", default=None, help="dataset directory (local path or Beam filesystem URL)")
-        parser.add_argument("--retry_errors", "--retry-errors", default=None, metavar="DIR",
-                            help="retry the failed feeds and pages of earlier runs into DIR (the default --output)")
-        parser.add_argument("--run_id", default=None, help="run id (default: UTC time plus a random suffix)")
-        parser.add_argument("--connect_timeout", type=float, default=5.0, help="seconds to connect")
-        parser.add_argument("--read_timeout", type=float, default=15.0, help="seconds between bytes")
-        parser.add_argument("--total_timeout", type=float, default=30.0, help="seconds for a whole response")
-        parser.add_argument("--max_body_bytes", type=int, default=10 * 1024 * 1024,
+        parser.add_argument("--dataset", "--output", dest="output", default=None, metavar="DIR",
+                            help="the dataset directory: a local path or a Beam filesystem URL (gs://, s3://)")
+        parser.add_argument("--retry_errors", nargs="?", const=True, default=None, metavar="DIR",
+                            help="retry the failed feeds and pages of earlier runs in the dataset (given here "
+                                 "or by --dataset)")
+        parser.add_argument("--run_id", metavar="ID", default=None,
+                            help="run id (default: UTC time plus a random suffix)")
+        parser.add_argument("--connect_timeout", metavar="S", type=float, default=5.0, help="seconds to connect")
+        parser.add_argument("--read_timeout", metavar="S", type=float, default=15.0, help="seconds between bytes")
+        parser.add_argument("--total_timeout", metavar="S", type=float, default=30.0,
+                            help="seconds for a whole response")
+        parser.add_argument("--max_body_bytes", metavar="BYTES", type=int, default=10 * 1024 * 1024,
                             help="largest response body accepted, after decompression")
-        parser.add_argument("--contact_url", default=CONTACT_URL,
+        parser.add_argument("--contact_url", metavar="URL", default=CONTACT_URL,
                             help="where publishers can reach you; sent in the User-Agent")
-        parser.add_argument("--max_attempts", type=int, default=3,
+        parser.add_argument("--max_attempts", metavar="N", type=int, default=3,
                             help="tries per URL on connection errors, timeouts, 429 and 5xx")
-        parser.add_argument("--retry_base_delay", type=float, default=0.5,
+        parser.add_argument("--retry_base_delay", metavar="S", type=float, default=0.5,
                             help="seconds before the first retry; doubles each time, with jitter")
-        parser.add_argument("--per_host_concurrency", type=int, default=2,
+        parser.add_argument("--per_host_concurrency", metavar="N", type=int, default=2,
                             help="requests in flight to one host, per worker")
-        parser.add_argument("--per_host_delay", type=float, default=0.5,
+        parser.add_argument("--per_host_delay", metavar="S", type=float, default=0.5,
                             help="seconds between request starts to one host, per worker")
-        parser.add_argument("--fetch_threads", type=int, default=16,
+        parser.add_argument("--fetch_threads", metavar="N", type=int, default=16,
                             help="pages fetched at once by one worker (within the per-host limits)")
         parser.add_argument("--ignore_robots", action="store_true", default=False,
                             help="fetch article pages even where robots.txt disallows it")
@@ -60,7 +65,7 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--cc_news", default=None, metavar="YYYY-MM[..YYYY-MM]",
                             help="ingest Common Crawl's news archive (CC-NEWS) for these months, listed from "
                                  "--archive_base")
-        parser.add_argument("--archive_base", default=CC_NEWS_BASE,
+        parser.add_argument("--archive_base", metavar="URL", default=CC_NEWS_BASE,
                             help="where the CC-NEWS archive lives: its public URL, a mirror, s3://commoncrawl, "
                                  "or a local directory laid out the same way")
         parser.add_argument("--hosts", action="append", default=[], metavar="HOST[,HOST]",
@@ -75,12 +80,16 @@ class NewsbeamOptions(PipelineOptions):
                             help="keep only those dated on or before this day (UTC)")
         # The dataset keeps every construction measured at >= 0.6 precision, each row with its
         # confidence; `confidence >= 0.84` selects the set `newsbeam extract` emits by default.
-        parser.add_argument("--min_quote_confidence", type=float, default=0.6,
+        parser.add_argument("--min_quote_confidence", metavar="P", type=float, default=0.6,
                             help="store quotes whose construction is at least this precise (measured on "
                                  "annotated news; each row keeps its confidence)")
         parser.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
                             help="span a mixed quote as its reported clause (default) or as the quoted words alone")
         parser.add_argument("--verbose", action="store_true", default=False, help="show Beam's own logging")
+        parser.add_argument("--quiet", action="store_true", default=False, help="no live progress on stderr")
+        parser.add_argument("--progress_interval", metavar="S", type=float, default=10.0,
+                            help="seconds between progress lines when stderr is not a terminal (a terminal's "
+                                 "line is redrawn in place)")
 
     def date_window(self) -> DateWindow:
         return DateWindow(self.since, self.until)
@@ -106,13 +115,13 @@ class StreamOptions(PipelineOptions):
 
     @classmethod
     def _add_argparse_args(cls, parser):
-        parser.add_argument("--poll_interval", "--poll-interval", type=float, default=300.0,
+        parser.add_argument("--poll_interval", metavar="S", type=float, default=300.0,
                             help="seconds between polls of every feed")
-        parser.add_argument("--window", type=float, default=60.0,
+        parser.add_argument("--window", metavar="S", type=float, default=60.0,
                             help="seconds of polls committed together (new articles are queryable within one window)")
-        parser.add_argument("--duration", type=float, default=None,
+        parser.add_argument("--duration", metavar="S", type=float, default=None,
                             help="stop polling after this many seconds (default: run until stopped)")
-        parser.add_argument("--state_ttl", "--state-ttl", type=float, default=7 * 86400.0,
+        parser.add_argument("--state_ttl", metavar="S", type=float, default=7 * 86400.0,
                             help="seconds an article stays remembered as seen in the stream's state "
                                  "(committed articles are also checked in the dataset)")
 
@@ -120,7 +129,8 @@ class StreamOptions(PipelineOptions):
 # Numeric options and the values that make sense, checked before a run so that a bad one is a usage
 # error rather than a failed run (or, for a zero timeout, a run in which every fetch fails).
 _POSITIVE = ("connect_timeout", "read_timeout", "total_timeout", "max_body_bytes", "max_attempts",
-             "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration", "state_ttl")
+             "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration", "state_ttl",
+             "progress_interval")
 _NOT_NEGATIVE = ("retry_base_delay", "per_host_delay")
 
 
@@ -176,8 +186,18 @@ def confidence_out_of_range(value: float | None) -> str | None:
     return None
 
 
+def newsbeam_spelling(argv: list[str]) -> list[str]:
+    """argv with newsbeam's pipeline options (NewsbeamOptions, StreamOptions) in Beam's spelling."""
+    from pipelines.commands.common import flag_spelling, option_names
+    parser = argparse.ArgumentParser(add_help=False)
+    for options in (NewsbeamOptions, StreamOptions):
+        options._add_argparse_args(parser)
+    return flag_spelling(argv, option_names(parser))
+
+
 def unknown_options(argv: list[str]) -> list[str]:
     """Flags that no PipelineOptions class knows: a user's typo, reported instead of silently dropped."""
+    argv = newsbeam_spelling(argv)
     captured = []
     PipelineOptions(argv).get_all_options(add_extra_args_fn=captured.append)
     _, unknown = captured[0].parse_known_args(argv)

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -22,13 +23,19 @@ def newsbeam(*args, **kwargs):
 
 @pytest.mark.parametrize("args, message", [
     (["run", "--output", "x"], "--feeds is required"),
-    (["run", "--feeds", "http://feeds.test/a.xml"], "--output is required"),
+    (["run", "--feeds", "http://feeds.test/a.xml"], "--dataset is required"),
     (["run", "--feeds", "no-such-file.txt", "--output", "x"], "neither an http(s) URL nor a readable file"),
     (["run", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--direct_num_wrokers=2"], "unknown option"),
     (["frobnicate"], "unknown command"),
     (["query", "--data", "no-such-dir", "SELECT 1"], "is not a directory"),
-    (["run", "--feeds", "http://feeds.test/a.xml", "--output", "/dev/null/out"], "cannot create --output"),
-    (["stream", "--output", "x"], "--feeds and --output are required"),
+    (["run", "--feeds", "http://feeds.test/a.xml", "--output", "/dev/null/out"], "cannot create --dataset"),
+    (["stream", "--output", "x"], "--feeds and --dataset are required"),
+    (["stream", "--feeds", "http://feeds.test/a.xml", "--dataset", "x", "--runner", "DirectRunner"],
+     "--runner DirectRunner cannot run a stream"),
+    (["compact", "a", "--dataset", "b"], "two dataset directories given"),
+    (["report"], "--dataset DIR is required"),
+    (["run", "--feeds", "http://feeds.test/a.xml", "--dataset", "x", "--retry_errors", "y"],
+     "--retry_errors y retries into that dataset, not --dataset x"),
     (["run", "--feeds", "http://feeds.test/a.xml", "--output", "x", "--fetch_threads", "many"],
      "argument --fetch_threads: invalid int value: 'many'"),
     (["demo", "--mixed_quote_spans", "words"], "argument --mixed_quote_spans: invalid choice: 'words'"),
@@ -193,6 +200,11 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     assert totals["articles"] >= 30 and totals["duplicates"] >= 1 and totals["errors"] >= 1
     assert totals["articles"] + totals["duplicates"] + totals["errors"] == totals["entries"]
     assert manifest["rows"]["quotes"] > 50 and manifest["rows"]["figures"] > 50
+    # The SSRF guard stays on: only the demo server's address is allowed.
+    assert manifest["options"]["allow_private_network"] == ["127.0.0.1/32"]
+    assert not manifest["options"].get("allow_private_hosts")
+    report = tmp_path / "demo" / "report.html"
+    assert f"Report: {report}" in result.stdout and "<svg" in report.read_text()
     # The site comes back on the same port, hence the same URLs: the rerun adds nothing.
     again = newsbeam("demo", "--output", str(tmp_path / "demo"), "--port", port)
     assert again.returncode == 0, again.stderr
@@ -223,26 +235,28 @@ def test_retry_errors_fetches_only_what_failed_and_completes_the_dataset(tmp_pat
     assert second["feeds_requested"] == []
 
 
-def test_a_silenced_beam_worker_keeps_only_newsbeams_progress_line_on_the_terminal(monkeypatch):
+def test_a_silenced_beam_worker_hides_its_noise_and_still_reports_its_counts(monkeypatch, tmp_path):
     """What pipelines/quiet_worker does to a Beam worker process (one started with
     CONTROL_API_SERVICE_DESCRIPTOR set) when --verbose is off: Beam's warnings, INFO lines and
-    printed tracebacks are dropped, the progress line is kept."""
-    from pipelines.cli import quiet_worker_processes
+    printed tracebacks are dropped; its counts still reach the launcher's progress spool."""
+    from pipelines.commands.common import quiet_worker_processes
+    from transforms.progress import SPOOL_ENV, read_totals
     monkeypatch.setenv("PYTHONPATH", os.environ.get("PYTHONPATH", ""))   # restored after the test
     quiet_worker_processes()
     worker = ("import logging, sys\n"
               "logging.warning('apitools not found')\n"
               "print('Traceback (most recent call last): ...', file=sys.stderr)\n"
               "from transforms import progress\n"
-              "progress._last[0] = 0\n"
               "progress.count('pages_fetched', 7)\n")
-    env = {**os.environ, "NEWSBEAM_PROGRESS": "1", "PYTHONPATH": os.environ["PYTHONPATH"] + os.pathsep + ROOT}
+    env = {**os.environ, SPOOL_ENV: str(tmp_path), "PYTHONPATH": os.environ["PYTHONPATH"] + os.pathsep + ROOT}
     beam_worker = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT,
                                  env={**env, "CONTROL_API_SERVICE_DESCRIPTOR": "url: 'localhost:1'"}, timeout=60)
-    assert beam_worker.returncode == 0 and beam_worker.stderr == "newsbeam: pages fetched 7\n", beam_worker.stderr
+    assert beam_worker.returncode == 0 and beam_worker.stderr == "", beam_worker.stderr
+    assert read_totals(str(tmp_path)) == {"pages_fetched": 7}
     other = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT, env=env,
                            timeout=60)
     assert "apitools not found" in other.stderr and "Traceback" in other.stderr   # other processes untouched
+    assert read_totals(str(tmp_path)) == {"pages_fetched": 14}
 
 
 def test_a_run_with_quoted_mixed_spans_stores_only_the_quoted_words_of_mixed_quotes(tmp_path):
@@ -252,3 +266,87 @@ def test_a_run_with_quoted_mixed_spans_stores_only_the_quoted_words_of_mixed_quo
     mixed = connect(out).execute("SELECT text, speaker FROM quotes WHERE kind = 'mixed'").fetchall()
     assert mixed, "the demo articles hold mixed quotes"
     assert all(text[0] in "\"“‘'«„" and text[-1] in "\"”’'»“" and speaker for text, speaker in mixed), mixed
+
+
+def test_flag_spelling_turns_hyphens_into_underscores_only_for_known_options():
+    from pipelines.commands.common import flag_spelling
+    names = {"--allow_private_hosts", "--per_host_delay"}
+    assert flag_spelling(["--allow-private-hosts", "--per-host-delay=0", "--direct-num-workers=2", "-h", "x-y"],
+                         names) == ["--allow_private_hosts", "--per_host_delay=0", "--direct-num-workers=2", "-h", "x-y"]
+    assert flag_spelling(["--", "--per-host-delay"], names) == ["--", "--per-host-delay"]   # after --: arguments
+
+
+def test_newsbeams_own_options_take_hyphens_or_underscores(site, tmp_path):
+    out = str(tmp_path / "out")
+    assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--dataset", out, "--allow-private-hosts",
+                 "--per-host-delay=0", "--retry-base-delay", "0.01", "--quiet"]) == 0
+    assert len(manifests(out)) == 1
+
+
+def test_help_shows_every_default(capsys):
+    for command, default in (("run", "--connect_timeout S"), ("stream", "--poll_interval S"),
+                             ("query", "--format {table,csv,json}"), ("report", "--output FILE"),
+                             ("compact", "--retention_hours RETENTION_HOURS")):
+        assert main([command, "--help"]) == 0
+        out = capsys.readouterr().out
+        assert default in out, out
+    assert main(["run", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for shown in ("(default: 5.0)", "(default: 16)", "(default: 0.6)", "(default: 10.0)", "--dataset DIR, --output DIR"):
+        assert shown in out
+    assert main(["stream", "--help"]) == 0 and "(default: 300.0)" in capsys.readouterr().out
+    assert main(["query", "--help"]) == 0 and "(default: table)" in capsys.readouterr().out
+
+
+def test_the_dataset_directory_has_one_name_across_commands_and_the_old_ones_still_work(site, tmp_path, capsys):
+    out = str(tmp_path / "out")
+    assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--dataset", out, *LOCAL, "--quiet"]) == 0
+    sql = "SELECT count(*) AS n FROM articles"
+    capsys.readouterr()
+    for flag in ("--dataset", "--data"):
+        assert main(["query", flag, out, "--format", "csv", sql]) == 0
+        assert capsys.readouterr().out.splitlines() == ["n", "4"]
+    for args in (["compact", "--dataset", out], ["compact", out], ["report", out, "--output", str(tmp_path / "r.html")]):
+        assert main(args) == 0, args
+    assert (tmp_path / "r.html").exists()
+    # --retry_errors alone retries into --dataset; --retry-errors DIR (the old form) names it.
+    assert main(["run", "--retry_errors", "--dataset", out, *LOCAL, "--quiet"]) == 0
+    assert main(["run", "--retry-errors", out, *LOCAL, "--quiet"]) == 0
+    assert [m["entries_retried"] for m in manifests(out)] == [0, 2, 2]
+
+
+def test_extract_exits_1_when_no_line_could_be_read(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("{not json\n" + json.dumps({"id": "b"}) + "\n")
+    result = newsbeam("extract", "--input", str(docs), "--output", str(tmp_path / "preds.jsonl"))
+    assert result.returncode == 1
+    assert "0 documents, 2 skipped" in result.stderr and f"no document could be read from {docs}" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert newsbeam("extract", "--input", str(empty), "--output", "-").returncode == 0   # nothing to read is no failure
+
+
+def test_a_dataset_another_process_writes_fails_with_exit_1_naming_that_process(tmp_path, capsys):
+    from transforms.dataset import Lease
+    out = str(tmp_path / "out")
+    (tmp_path / "out" / "_runs").mkdir(parents=True)
+    with Lease(out, "run"):
+        for command in ("run", "stream"):
+            assert main([command, "--feeds", "https://harbour.example/feed.xml", "--dataset", out]) == 1
+            err = capsys.readouterr().err
+            assert f"newsbeam {command}: {out} is being written by another newsbeam run" in err
+            assert f"(PID {os.getpid()} on {socket.gethostname()}, running since " in err
+            assert "streaming runner" not in err and "--verbose" not in err and len(err.splitlines()) == 1
+        assert main(["compact", out]) == 1
+        assert f"(PID {os.getpid()} on " in capsys.readouterr().err
+
+
+def test_the_holder_of_a_dataset_is_named_as_a_process_with_its_start_on_this_host():
+    from pipelines.commands.common import name_the_holder, process_started
+    started = process_started(os.getpid())
+    assert started is not None and abs(time.time() - started.timestamp()) < 3600
+    here = name_the_holder(f"d is being written by another newsbeam run ({socket.gethostname()}:{os.getpid()}:0a1b); "
+                           "try again when it has finished")
+    assert here.startswith(f"d is being written by another newsbeam run (PID {os.getpid()} on {socket.gethostname()}, "
+                           f"running since {started:%Y-%m-%d %H:%M}")
+    assert name_the_holder("d is busy (worker-7:42:ff00); later") == "d is busy (PID 42 on worker-7); later"

@@ -71,7 +71,7 @@ def test_a_run_into_s3_commits_each_article_once_and_a_rerun_adds_nothing(site, 
     assert refetched == {"/news/missing-story.html", "/news/server-error.html", "/news/no-body.html"}
     assert sorted(article_ids(output)) == sorted(ids)
     assert [m["run_id"] for m in manifests(output)] == [first["run_id"], second["run_id"]]
-    query = subprocess.run([sys.executable, "-m", "pipelines.cli", "query", "--data", output, "--format", "csv",
+    query = subprocess.run([sys.executable, "-m", "pipelines.cli", "query", "--dataset", output, "--format", "csv",
                             "SELECT count(*) AS n, count(DISTINCT article_id) AS ids FROM articles "
                             "JOIN quotes USING (article_id)"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert query.returncode == 0, query.stderr

@@ -182,6 +182,7 @@ class _FetchFeedFn(beam.DoFn):
         yield from entries
 
     def _failed(self, request: dict, row: dict):
+        progress.count("feeds_failed")
         progress.count("errors")
         yield pvalue.TaggedOutput(ERRORS, row)
         yield pvalue.TaggedOutput(REPORTS, {**request, "fact": "feed", "status": "error", "entries": 0,
@@ -300,6 +301,7 @@ class _LoadArchivedFn(beam.DoFn):
             except Exception as exc:  # the file changed or went away since it was listed
                 page.update(status=None, failure={"stage": "read_archive", "kind": "unreadable_record",
                                                   "message": f"{type(exc).__name__}: {exc}"[:300]})
+        progress.count("pages_read")
         yield page
 
     def _stream(self, path: str):
@@ -456,6 +458,13 @@ def robots_txt_getter(fetcher: Fetcher):
     return fetch
 
 
+def _count_page(future) -> None:
+    if future.cancelled():   # the run was stopped
+        return
+    failed = future.exception() is not None or "failure" in future.result()
+    progress.count("pages_failed" if failed else "pages_fetched")
+
+
 class _FetchPageFn(beam.DoFn):
     """Fetches many pages at once on a thread pool: fetching waits on the network, not the CPU.
 
@@ -477,7 +486,9 @@ class _FetchPageFn(beam.DoFn):
         if _is_page(entry):  # read from an archive by the step before: nothing to fetch
             yield entry
             return
-        self.in_flight.append((self.pool.submit(fetch_page, self.fetcher, self.robots, entry), timestamp, window))
+        future = self.pool.submit(fetch_page, self.fetcher, self.robots, entry)
+        future.add_done_callback(_count_page)   # as each page arrives: a bundle's results leave together
+        self.in_flight.append((future, timestamp, window))
         # Bound what is buffered: wait for one to finish once twice the pool size is queued.
         yield from self._finished(wait=len(self.in_flight) >= 2 * self.threads)
 
@@ -494,8 +505,6 @@ class _FetchPageFn(beam.DoFn):
                 still.append((future, timestamp, window))
                 continue
             page = future.result()
-            if "failure" not in page:
-                progress.count("pages_fetched")
             yield WindowedValue(page, timestamp, [window])
         self.in_flight = still
 

@@ -5,14 +5,14 @@ It acts only in those workers (Beam starts them with CONTROL_API_SERVICE_DESCRIP
 A worker writes to the terminal on its own: importing Beam warns ("apitools not found"), the harness
 logs at INFO before --default_sdk_harness_log_level applies ("Logging handler created."), and a failed
 bundle's traceback is printed as well as sent to the runner, which newsbeam reports in one line. So the
-worker's stderr goes to /dev/null; newsbeam's progress line keeps a copy of it (transforms.progress).
+worker's stderr goes to /dev/null; its counts reach the launcher's progress line through files
+(transforms/progress.py).
 A worker that dies before reaching the runner shows only as its exit code: rerun with --verbose.
 """
 
 import os
 
 if "CONTROL_API_SERVICE_DESCRIPTOR" in os.environ:
-    os.environ["NEWSBEAM_TERMINAL_FD"] = str(os.dup(2))
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)   # also what grpc's C core and Beam's print(..., file=sys.stderr) write
     os.close(devnull)

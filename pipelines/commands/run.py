@@ -1,0 +1,82 @@
+"""newsbeam run: ingest feeds, sitemaps and web archives into a dataset once."""
+
+import sys
+
+from pipelines.commands.common import (UsageError, check_output, check_run_id, pipeline_options, print_pipeline_help,
+                                       read_archives, read_feeds, run_pipeline, with_progress)
+
+SUMMARY = ("--feeds SOURCE... --dataset DIR [Beam options]",
+           "ingest feeds, sitemaps or web archives (--warc, --cc_news) into DIR")
+
+
+def main(argv: list[str]) -> int:
+    from pipelines.options import NewsbeamOptions
+    if "-h" in argv or "--help" in argv:
+        print_pipeline_help("newsbeam run", SUMMARY[0], "Ingest feeds, sitemaps or web archives into a dataset "
+                            "directory.",
+                            NewsbeamOptions)
+        return 0
+    options, nb = pipeline_options(argv, "run")
+    retry_dir = None
+    if nb.retry_errors:
+        retry_dir = nb.output if nb.retry_errors is True else nb.retry_errors
+        if not retry_dir:
+            raise UsageError("--retry_errors needs the dataset: --retry_errors DIR or --dataset DIR")
+        if nb.output and nb.output != retry_dir:
+            raise UsageError(f"--retry_errors {retry_dir} retries into that dataset, not --dataset {nb.output}")
+        nb.output = retry_dir
+    if not nb.feeds and not retry_dir and not nb.warc and not nb.cc_news:
+        raise UsageError("--feeds is required: feed or sitemap URLs, a text file of URLs, or an OPML file "
+                         "(or --warc/--cc_news to read web archives, --retry_errors to retry what earlier "
+                         "runs failed on)")
+    if not nb.output:
+        raise UsageError("--dataset is required: the dataset directory to write")
+    check_run_id(nb)
+    feed_urls, retry_entries = [], []
+    if retry_dir:
+        feed_urls, retry_entries = failed_inputs(retry_dir)
+    if nb.feeds:
+        feed_urls = list(dict.fromkeys(feed_urls + read_feeds(nb)))
+    archives = read_archives(nb)
+    if not feed_urls and not retry_entries and not archives:
+        print(f"nothing to retry: no failed feeds or pages in {retry_dir}")
+        return 0
+    check_output(nb.output)
+    print(summary(ingest(options, feed_urls, retry_entries, archives)))
+    return 0
+
+
+def ingest(options, feed_urls: list[str], retry_entries: list[dict] = (), archives: list[str] = ()) -> dict:
+    """One batch run under live progress; its manifest, or Failed."""
+    from pipelines import batch
+    plan = {"feeds": len(feed_urls) + len(archives), "retried": len(retry_entries)}
+    return with_progress(options, plan, lambda: run_pipeline(
+        options, lambda: batch.run(options, feed_urls, list(retry_entries), list(archives))))
+
+
+def failed_inputs(directory: str) -> tuple[list[str], list[dict]]:
+    from transforms.dataset import failed_inputs as failed, is_dataset
+    if not is_dataset(directory):
+        raise UsageError(f"--retry_errors {directory}: not a newsbeam dataset (no _runs/ in it)")
+    feeds, entries = failed(directory)
+    print(f"retrying {len(feeds)} failed feed(s) and {len(entries)} failed page(s) from {directory}", file=sys.stderr)
+    return feeds, entries
+
+
+def summary(manifest: dict) -> str:
+    t, rows = manifest["totals"], manifest["rows"]
+    lines = [f"run {manifest['run_id']} finished in {manifest['seconds']:.1f}s -> {manifest['output']}",
+             f"  feeds {len(manifest['feeds'])} ({t['feed_errors']} failed), entries {t['entries']}: "
+             f"{t['articles']} new articles, {t['duplicates']} duplicates, {t['errors']} errors",
+             "  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
+    for feed in manifest["feeds"]:
+        lines.append(f"  {feed['feed_url']}: {feed_state(feed)}, {feed['entries']} entries, {feed['articles']} new, "
+                     f"{feed['duplicates']} dup, {feed['errors']} err")
+    return "\n".join(lines)
+
+
+def feed_state(feed: dict) -> str:
+    """How a feed's poll went, in a few words (the report shows the same)."""
+    return (feed.get("error_kind") or (feed.get("status") == "not_modified" and "not modified (304)")
+            or (feed.get("http_status") and f"HTTP {feed['http_status']}") or (feed.get("status") == "ok" and "read")
+            or "not polled, entries retried")
