@@ -425,3 +425,19 @@ def test_and_joins_number_words_only_after_a_scale_word():
 
 def test_bil_and_bln_are_billions():
     assert values("The deal values the firm at RM2.3bil.") == [2.3e9]
+
+
+# ---------------------------------------------------------------- suspended hyphens, "now-" before a number
+
+def test_numbers_left_on_a_hyphen_share_the_unit_or_noun_of_the_last_one():
+    figures = find_figures("The range offers two-, three- and four-door bodies.")
+    assert [(f["value"], f["object"]) for f in figures] == [(2, "door bodies"), (3, "door bodies"), (4, "door bodies")]
+    figures = find_figures("Trainees pick a 10- or 14-week course.")
+    assert [(f["value"], f["unit"], f["kind"]) for f in figures] == [(10, "week", "duration"), (14, "week", "duration")]
+    assert [f["raw"] for f in figures] == ["10-", "14-week"]
+
+
+def test_a_number_after_now_or_then_and_a_hyphen_is_read():
+    figure = only("She moved in with her now-7 month-old son.")
+    assert (figure["value"], figure["unit"], figure["kind"]) == (7, "month", "age")
+    assert only("The then-41-year-old mayor resigned.")["value"] == 41

@@ -839,8 +839,8 @@ def _clean_left_edge(text: str, start: int) -> bool:
         return True
     word = _WORD_END_RE.search(text[max(0, start - 12):start - 1])
     if text[start - 1] == "-" and (text[start - 2].isdigit()
-                                   or word and word.group().lower() in ("minus", "sub", "to")):
-        return True                         # "15-22", "minus-5", "sub-7", "200,000 to-260,000"
+                                   or word and word.group().lower() in ("minus", "sub", "to", "now", "then")):
+        return True                         # "15-22", "minus-5", "sub-7", "200,000 to-260,000", "her now-18"
     return not text[start - 2].isalnum()
 
 
@@ -1105,6 +1105,31 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     return fig
 
 
+# ---------------------------------------------------------------- suspended hyphens
+
+_SUSPENDED_RE = re.compile(r"-[ \t]*(?:,[ \t]*(?:(?:and|or|to)[ \t]+)?|(?:and|or|to|&)[ \t]+)$")
+_HYPHENED_NUMBER_RE = re.compile(r"(?:[\d.,]+|[A-Za-z]+)-[A-Za-z]")
+
+
+def _share_suspended_hyphens(text: str, figures: list[_Figure]) -> None:
+    """ "four-, five- and six-cylinder engines", "a 12- or 16-week course": a number left hanging on a
+    hyphen takes the unit, kind and counted noun of the last number of the list."""
+    i = 0
+    while i < len(figures):
+        j = i
+        while j + 1 < len(figures) and figures[j].unit is None and figures[j].object is None \
+                and _SUSPENDED_RE.match(text[figures[j].end:figures[j + 1].start]):
+            j += 1
+        last = figures[j]
+        if j > i and (last.unit or last.object) \
+                and _HYPHENED_NUMBER_RE.match(text, last.number_start, last.end):
+            for figure in figures[i:j]:
+                figure.kind, figure.unit, figure.object = last.kind, last.unit, last.object
+                figure.end += 1             # the hyphen
+                figure.weak = figure.bare = False
+        i = j + 1
+
+
 # ---------------------------------------------------------------- entry point
 
 _DIGIT_ANCHOR_RE = re.compile(r"[0-9$€£¥₹₪₩₽½⅓⅔¼¾⅕⅛]+")
@@ -1165,6 +1190,7 @@ def find_figures(text: str) -> list[dict]:
         figure = _read_candidate(text, m)
         if figure is not None:
             figures.append(figure)
+    _share_suspended_hyphens(text, figures)
     figures = [f for f in _merge_ranges(text, figures) if not f.weak]
     for a, b in zip(figures, figures[1:]):
         _lend_unit(text, a, b)
