@@ -441,3 +441,9 @@ def test_a_number_after_now_or_then_and_a_hyphen_is_read():
     figure = only("She moved in with her now-7 month-old son.")
     assert (figure["value"], figure["unit"], figure["kind"]) == (7, "month", "age")
     assert only("The then-41-year-old mayor resigned.")["value"] == 41
+
+
+def test_a_count_of_a_named_model_in_the_plural():
+    figure = only("The carrier retired 14 Airbus A340s this spring.")
+    assert (figure["value"], figure["object"]) == (14, "Airbus A340s")
+    assert find_figures("The lab sits at 12 Mercer Street.") == []

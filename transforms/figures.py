@@ -564,6 +564,8 @@ def _is_reference_word(word: str) -> bool:
 
 
 _NAMED_COUNT_RE = re.compile(r"(?:[ \t]+[A-Z0-9][\w-]*){1,2}[ \t]+([a-z]+)")
+# "63,150 Model 3s", "12 Airbus A380s": a maker or line name, then a model code in the plural.
+_NAMED_PLURAL_RE = re.compile(r"[ \t]+[A-Z][\w-]*[ \t]+[A-Z0-9](?:[\w-]*[0-9A-Z])?s(?![\w'’-])")
 
 
 def _is_name_part(text: str, end: int) -> bool:
@@ -572,7 +574,7 @@ def _is_name_part(text: str, end: int) -> bool:
     if not after or _is_plural(after.group(1)):
         return False
     named = _NAMED_COUNT_RE.match(text, end)      # "150 Airbus A321neo jets": a count of a named model
-    return not (named and _is_plural(named.group(1)))
+    return not (named and _is_plural(named.group(1)) or _NAMED_PLURAL_RE.match(text, end))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:
@@ -923,6 +925,9 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     if named and _is_plural(named.group(1)):
         gap = text[end:named.end()]
         found = (end + len(gap) - len(gap.lstrip()), named.end())     # "150 Airbus A321neo jets"
+    elif not plural and _NAMED_PLURAL_RE.match(text, end):
+        named = _NAMED_PLURAL_RE.match(text, end)
+        found = (end + len(named.group()) - len(named.group().lstrip()), named.end())   # "40 Boeing 737s"
     if found:
         noun_unit = _noun_unit(text[found[0]:found[1]])
         if noun_unit:
