@@ -447,3 +447,10 @@ def test_a_count_of_a_named_model_in_the_plural():
     figure = only("The carrier retired 14 Airbus A340s this spring.")
     assert (figure["value"], figure["object"]) == (14, "Airbus A340s")
     assert find_figures("The lab sits at 12 Mercer Street.") == []
+
+
+def test_a_number_in_a_compound_is_about_the_compound():
+    figure = only("A 9-member jury heard the case.")
+    assert (figure["value"], figure["object"], figure["raw"]) == (9, "member jury", "9-member jury")
+    assert only("The 6 nation defence pact, signed in May, expires soon.")["object"] == "nation defence pact"
+    assert only("He was 35 when he left.")["object"] is None      # one word after a space is not a compound

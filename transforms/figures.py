@@ -928,6 +928,8 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     elif not plural and _NAMED_PLURAL_RE.match(text, end):
         named = _NAMED_PLURAL_RE.match(text, end)
         found = (end + len(named.group()) - len(named.group().lstrip()), named.end())   # "40 Boeing 737s"
+    if not found and bare_digits and "." not in num:
+        found = _compound_after(text, end)
     if found:
         noun_unit = _noun_unit(text[found[0]:found[1]])
         if noun_unit:
@@ -948,6 +950,26 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
         figure.kind, figure.unit = "age", "year"
     figure.bare = bare_digits
     return True
+
+
+_COMPOUND_RE = re.compile(r"(-|[ \t]+)([a-z]+(?:[ \t]+[a-z]+){0,3})(?![\w'’-])")
+
+
+def _compound_after(text: str, end: int) -> tuple[int, int] | None:
+    """ "an 11-member panel", "the 57-lap race", "the 11 member trade agreement": a number that modifies a
+    noun as part of a compound; what it is about runs from the counted word to the compound's head."""
+    m = _COMPOUND_RE.match(text, end)
+    if not m:
+        return None
+    words = []
+    for w in _TOKEN_RE.finditer(m.group(2)):
+        low = w.group()
+        if low in _STOP or low.endswith("ly") and len(low) > 4 or low.endswith("ing") and words:
+            break
+        words.append(m.start(2) + w.end())
+    if not words or m.group(1) != "-" and len(words) < 2 or _UNIT_RE.match(text, end):
+        return None                         # "12 people" has its own rule; a lone word after a space is too loose
+    return m.start(2), words[-1]
 
 
 def _is_year(num: str, qualifier: str) -> bool:
