@@ -14,7 +14,7 @@ scores and vote tallies).
 
 import re
 
-from transforms.figure_objects import attach_objects
+from transforms.figure_objects import _VERBS, attach_objects
 from transforms.text import Sentences
 
 # ---------------------------------------------------------------- number words
@@ -964,12 +964,13 @@ def _compound_after(text: str, end: int) -> tuple[int, int] | None:
     words = []
     for w in _TOKEN_RE.finditer(m.group(2)):
         low = w.group()
-        if low in _STOP or low.endswith("ly") and len(low) > 4 or low.endswith("ing") and words:
-            break
+        if low in _STOP or low.endswith("ly") and len(low) > 4 \
+                or words and (low in _VERBS or low.endswith(("ing", "ed"))):
+            break                           # "a 9-member jury heard": the compound ends before the verb
         words.append(m.start(2) + w.end())
     if not words or m.group(1) != "-" and len(words) < 2 or _UNIT_RE.match(text, end):
         return None                         # "12 people" has its own rule; a lone word after a space is too loose
-    return m.start(2), words[-1]
+    return m.start(2), words[min(len(words), 2) - 1 if m.group(1) == "-" else -1]   # "9-member jury" + its head
 
 
 def _is_year(num: str, qualifier: str) -> bool:
