@@ -454,3 +454,10 @@ def test_a_number_in_a_compound_is_about_the_compound():
     assert (figure["value"], figure["object"], figure["raw"]) == (9, "member jury", "9-member jury")
     assert only("The 6 nation defence pact, signed in May, expires soon.")["object"] == "nation defence pact"
     assert only("He was 35 when he left.")["object"] is None      # one word after a space is not a compound
+
+
+def test_a_noun_or_two_counts_two_of_that_noun():
+    figure = only("The repairs should take a month or two.")
+    assert (figure["value"], figure["unit"], figure["kind"], figure["object"]) == (2, "month", "duration", "month")
+    figure = only("The club hopes to sign another striker or two.")
+    assert (figure["value"], figure["kind"], figure["object"]) == (2, "count", "striker")

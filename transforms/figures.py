@@ -940,6 +940,13 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     if of:
         figure.object = of
         return True
+    one_or_two = _ONE_OR_RE.search(text, max(0, start - 30), start)
+    if one_or_two and figure.value in (2, 3) and one_or_two.group(1).lower() not in _STOP:
+        figure.object = one_or_two.span(1)  # "a week or two", "another pick or two": two of that noun
+        unit = _noun_unit(one_or_two.group(1))
+        if unit:
+            figure.unit, figure.kind = unit
+        return True
     if words:
         figure.weak = True
         return True
@@ -952,6 +959,7 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     return True
 
 
+_ONE_OR_RE = re.compile(r"\b(?:[Aa]n?|[Aa]nother|[Oo]ne)[ \t]+([a-z]+)[ \t]+or[ \t]+$")
 _COMPOUND_RE = re.compile(r"(-|[ \t]+)([a-z]+(?:[ \t]+[a-z]+){0,3})(?![\w'’-])")
 
 
