@@ -461,3 +461,12 @@ def test_a_noun_or_two_counts_two_of_that_noun():
     assert (figure["value"], figure["unit"], figure["kind"], figure["object"]) == (2, "month", "duration", "month")
     figure = only("The club hopes to sign another striker or two.")
     assert (figure["value"], figure["kind"], figure["object"]) == (2, "count", "striker")
+
+
+def test_a_bare_number_in_a_parallel_clause_takes_the_share_or_points_of_its_counterpart():
+    figures = find_figures("Copper climbed 3 percent, while zinc slipped 2.")
+    assert [(f["value"], f["unit"]) for f in figures] == [(3, "%"), (2, "%")]
+    figures = find_figures("The Hang Seng closed at 18,204.5 points and the Straits Times finished at 3,210.8.")
+    assert [(f["value"], f["unit"]) for f in figures] == [(18204.5, "point"), (3210.8, "point")]
+    figures = find_figures("Revenue grew 4% and the chain added 250 to its payroll.")
+    assert [(f["value"], f["unit"]) for f in figures] == [(4, "%"), (250, None)]

@@ -1166,6 +1166,32 @@ def _share_suspended_hyphens(text: str, figures: list[_Figure]) -> None:
         i = j + 1
 
 
+# ---------------------------------------------------------------- parallel clauses
+
+_PARALLEL_UNITS = frozenset(["%", "pp", "bp", "point"])
+
+
+def _share_parallel_units(text: str, figures: list[_Figure]) -> None:
+    """A bare number that repeats the role of an earlier figure of the sentence takes its unit: a second
+    change ("the DAX rose 2 percent but the Nasdaq fell 1"), a second index level ("closed at 1,463.78
+    points, while the TA-125 ended at 1,334.20"). Only shares and points: the units news text leaves out."""
+    for i, figure in enumerate(figures):
+        if not figure.bare or figure.unit is not None or figure.object is not None \
+                or not _CLAUSE_END_RE.match(text, figure.end):
+            continue
+        level = _last_words(text, figure.start, 1, lower=True) == ["at"]
+        for earlier in reversed(figures[:i]):
+            if earlier.unit not in _PARALLEL_UNITS:
+                continue
+            if level and earlier.unit == "point" and _last_words(text, earlier.start, 1, lower=True) == ["at"] \
+                    or figure.change and earlier.change and not level and abs(figure.value) <= 100:
+                figure.unit, figure.kind, figure.bare = earlier.unit, earlier.kind, False
+                break
+
+
+_CLAUSE_END_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\d)|$)")
+
+
 # ---------------------------------------------------------------- entry point
 
 _DIGIT_ANCHOR_RE = re.compile(r"[0-9$€£¥₹₪₩₽½⅓⅔¼¾⅕⅛]+")
@@ -1241,6 +1267,7 @@ def find_figures(text: str) -> list[dict]:
         by_sentence.setdefault(_sentence_span(text, figure.start, lines), []).append(figure)
     out = []
     for (start, end), in_sentence in by_sentence.items():
+        _share_parallel_units(text, in_sentence)
         attach_objects(text, (start, end), in_sentence)
         out.extend(figure.as_dict(text, text[start:end]) for figure in in_sentence)
     return out
