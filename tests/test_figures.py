@@ -470,3 +470,8 @@ def test_a_bare_number_in_a_parallel_clause_takes_the_share_or_points_of_its_cou
     assert [(f["value"], f["unit"]) for f in figures] == [(18204.5, "point"), (3210.8, "point")]
     figures = find_figures("Revenue grew 4% and the chain added 250 to its payroll.")
     assert [(f["value"], f["unit"]) for f in figures] == [(4, "%"), (250, None)]
+
+
+def test_an_age_after_turned_or_after_he_or_she_is():
+    assert (only("The founder turned 60 on Friday.")["kind"], only("She will be 19 next month.")["kind"]) == ("age", "age")
+    assert only("He was 2 under par.")["kind"] == "count"
