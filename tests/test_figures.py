@@ -475,3 +475,9 @@ def test_a_bare_number_in_a_parallel_clause_takes_the_share_or_points_of_its_cou
 def test_an_age_after_turned_or_after_he_or_she_is():
     assert (only("The founder turned 60 on Friday.")["kind"], only("She will be 19 next month.")["kind"]) == ("age", "age")
     assert only("He was 2 under par.")["kind"] == "count"
+
+
+def test_a_life_expectancy_is_an_age():
+    figures = find_figures("Life expectancy for women there is now 84, up from 79.")
+    assert [(f["value"], f["kind"], f["unit"]) for f in figures] == [(84, "age", "year"), (79, "age", "year")]
+    assert find_figures("Life expectancy fell in 9 of the 30 wards.")[0]["kind"] == "count"

@@ -953,7 +953,8 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     if _BYLINE_RE.search(text[max(0, start - 60):start]):
         return False                        # "By Jane Doe, 41": an age in a byline
     if (_APPOSITION_BEFORE_RE.search(text[max(0, start - 40):start]) and _APPOSITION_AFTER_RE.match(text, end)
-            or _AGE_VERB_RE.search(text, max(0, start - 30), start) and _AGE_AFTER_RE.match(text, end)) \
+            or _AGE_VERB_RE.search(text, max(0, start - 30), start) and _AGE_AFTER_RE.match(text, end)
+            or _LIFE_EXPECTANCY_RE.search(text, max(0, start - 60), start) and _AGE_AFTER_RE.match(text, end)) \
             and 0 < figure.value < 120 and figure.value == int(figure.value):
         figure.kind, figure.unit = "age", "year"   # "Mr Okafor, 61,"; "she turned 40 on Monday", "he will be 35"
     figure.bare = bare_digits
@@ -1190,9 +1191,10 @@ def _share_parallel_units(text: str, figures: list[_Figure]) -> None:
                 break
 
 
+_LIFE_EXPECTANCY_RE = re.compile(r"(?i:life[ \t]+expectancy)[^.;:!?]*$")   # "life expectancy for men is 73"
 _AGE_VERB_RE = re.compile(r"(?:\b(?:turns|turned|turning|turn)|\b(?:[Hh]e|[Ss]he)[ \t]+(?:is|was|will[ \t]+be|would[ \t]+be"
                           r"|would[ \t]+have[ \t]+been|had[ \t]+just[ \t]+turned))[ \t]+$")
-_AGE_AFTER_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\d)|$|[ \t]+(?:by|next|this|last|on|in|when|and|but)\b)")
+_AGE_AFTER_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\d)|$|[ \t]+(?:by|next|this|last|on|in|when|and|but|[a-z]{3,}ing)\b)")
 _CLAUSE_END_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\d)|$)")
 
 
