@@ -481,3 +481,9 @@ def test_a_life_expectancy_is_an_age():
     figures = find_figures("Life expectancy for women there is now 84, up from 79.")
     assert [(f["value"], f["kind"], f["unit"]) for f in figures] == [(84, "age", "year"), (79, "age", "year")]
     assert find_figures("Life expectancy fell in 9 of the 30 wards.")[0]["kind"] == "count"
+
+
+def test_baseball_statistics_have_units_and_the_words_do_not():
+    assert only("The closer was worth 1.8 WAR last season.")["unit"] == "wins above replacement"
+    assert only("She finished with a 2.91 ERA.")["unit"] == "earned run average"
+    assert only("The town lost 40 war veterans.")["unit"] is None

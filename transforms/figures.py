@@ -114,6 +114,8 @@ _UNIT_TABLE = [
     (r"(?i:points?\s+(?:per|a)\s+game|ppg)", "point/game", "measure"),
     (r"(?i:rebounds?\s+(?:per|a)\s+game|rpg)", "rebound/game", "measure"),
     (r"(?i:assists?\s+(?:per|a)\s+game|apg)", "assist/game", "measure"),
+    # baseball: "2.3 WAR", "a 3.45 ERA" (upper case only: "war" and "era" are words)
+    (r"WAR", "wins above replacement", "measure"), (r"ERA", "earned run average", "measure"),
     (r"(?i:points?|pts)", "point", "measure"),
     # speed, economy, flow
     (r"(?i:kilomet(?:re|er)s?\s+(?:per|an|a)\s+hour|km/hr?|kph|kmh|kmph)", "km/h", "measure"),
