@@ -967,6 +967,9 @@ _ONE_OR_RE = re.compile(r"\b(?:[Aa]n?|[Aa]nother|[Oo]ne)[ \t]+([a-z]+)[ \t]+or[ 
 _COMPOUND_RE = re.compile(r"(-|[ \t]+)([a-z]+(?:[ \t]+[a-z]+){0,3})(?![\w'’-])")
 
 
+_COMPOUND_END_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\w))")
+
+
 def _compound_after(text: str, end: int) -> tuple[int, int] | None:
     """ "an 11-member panel", "the 57-lap race", "the 11 member trade agreement": a number that modifies a
     noun as part of a compound; what it is about runs from the counted word to the compound's head."""
@@ -980,9 +983,14 @@ def _compound_after(text: str, end: int) -> tuple[int, int] | None:
                 or words and (low in _VERBS or low.endswith(("ing", "ed"))):
             break                           # "a 9-member jury heard": the compound ends before the verb
         words.append(m.start(2) + w.end())
-    if not words or m.group(1) != "-" and len(words) < 2 or _UNIT_RE.match(text, end):
-        return None                         # "12 people" has its own rule; a lone word after a space is too loose
-    return m.start(2), words[min(len(words), 2) - 1 if m.group(1) == "-" else -1]   # "9-member jury" + its head
+    if m.group(1) == "-":
+        return (m.start(2), words[min(len(words), 2) - 1]) if words else None      # "9-member jury" + its head
+    # Without the hyphen only a whole compound of two words or more that ends its clause: "the 11 member
+    # trade agreement, dubbed ..." (not "22 de outubro de 2010", nor a lone word: "35 when").
+    if len(words) < 2 or words[-1] != m.end(2) or not _COMPOUND_END_RE.match(text, m.end(2)) \
+            or _UNIT_RE.match(text, end):
+        return None
+    return m.start(2), words[-1]
 
 
 def _is_year(num: str, qualifier: str) -> bool:
