@@ -488,3 +488,10 @@ def test_baseball_statistics_have_units_and_the_words_do_not():
     assert only("The closer was worth 1.8 WAR last season.")["unit"] == "wins above replacement"
     assert only("She finished with a 2.91 ERA.")["unit"] == "earned run average"
     assert only("The town lost 40 war veterans.")["unit"] is None
+
+
+def test_a_counted_noun_may_carry_a_number_and_a_model_code_is_not_a_unit():
+    figure = only("Clinics ran thousands of MERS-12 swabs last week.")
+    assert figure["object"] == "MERS-12 swabs"
+    figure = only("The navy bought three F-18 aircraft.")
+    assert (figure["value"], figure["unit"], figure["object"]) == (3, None, "F-18 aircraft")

@@ -194,7 +194,7 @@ _UNIT_TABLE = [
 # trying the entries in order. A capturing group per entry would stop the regex engine from skipping
 # alternatives on their first character and made unit look-up the slowest step of the extractor.
 _UNIT_RE = re.compile(r"[\s-]?(?P<unit>" + "|".join(f"(?:{pattern})" for pattern, _, _ in _UNIT_TABLE)
-                      + r")(?![A-Za-z0-9])")
+                      + r")(?![A-Za-z0-9]|-\d)")   # not "two F-35 jets"
 _UNIT_ENTRIES = [(re.compile(pattern), canon, kind) for pattern, canon, kind in _UNIT_TABLE]
 _UNIT_SYMBOLS = frozenset("%$€£¢°º″μµ")
 # Single-letter units that are accepted only attached to the number ("5h", "2L").
@@ -312,8 +312,8 @@ _FRACTION_UNIT_RE = re.compile(r"(?:\s+of)?\s+an?(?:\s+(?:US|U\.S\.|UK|imperial|
 
 # ---------------------------------------------------------------- counted noun phrases
 
-_NP_RE = re.compile(r"(?:[ \t]+|-)?((?:[A-Za-z][A-Za-z'’.-]*|\d+[A-Za-z][\w-]*)(?:[ \t]+(?:[A-Za-z][A-Za-z'’-]*"
-                    r"|\d+[A-Za-z]?[\w-]*)){0,5})")
+_NP_RE = re.compile(r"(?:[ \t]+|-)?((?:[A-Za-z][A-Za-z'’.-]*(?:(?<=-)\d+)?|\d+[A-Za-z][\w-]*)(?:[ \t]+"
+                    r"(?:[A-Za-z][A-Za-z'’-]*(?:(?<=-)\d+)?|\d+[A-Za-z]?[\w-]*)){0,5})")   # "COVID-19 tests"
 _OF_NP_RE = re.compile(r"\s+of\s+(?:the\s+|an?\s+|its\s+|their\s+|his\s+|her\s+|our\s+|your\s+|those\s+|these\s+"
                        r"|all\s+|which\b|whom\b)?")
 _STOP = frozenset("""
