@@ -425,3 +425,73 @@ def test_and_joins_number_words_only_after_a_scale_word():
 
 def test_bil_and_bln_are_billions():
     assert values("The deal values the firm at RM2.3bil.") == [2.3e9]
+
+
+# ---------------------------------------------------------------- suspended hyphens, "now-" before a number
+
+def test_numbers_left_on_a_hyphen_share_the_unit_or_noun_of_the_last_one():
+    figures = find_figures("The range offers two-, three- and four-door bodies.")
+    assert [(f["value"], f["object"]) for f in figures] == [(2, "door bodies"), (3, "door bodies"), (4, "door bodies")]
+    figures = find_figures("Trainees pick a 10- or 14-week course.")
+    assert [(f["value"], f["unit"], f["kind"]) for f in figures] == [(10, "week", "duration"), (14, "week", "duration")]
+    assert [f["raw"] for f in figures] == ["10-", "14-week"]
+
+
+def test_a_number_after_now_or_then_and_a_hyphen_is_read():
+    figure = only("She moved in with her now-7 month-old son.")
+    assert (figure["value"], figure["unit"], figure["kind"]) == (7, "month", "age")
+    assert only("The then-41-year-old mayor resigned.")["value"] == 41
+
+
+def test_a_count_of_a_named_model_in_the_plural():
+    figure = only("The carrier retired 14 Airbus A340s this spring.")
+    assert (figure["value"], figure["object"]) == (14, "Airbus A340s")
+    assert find_figures("The lab sits at 12 Mercer Street.") == []
+
+
+def test_a_number_in_a_compound_is_about_the_compound():
+    figure = only("A 9-member jury heard the case.")
+    assert (figure["value"], figure["object"], figure["raw"]) == (9, "member jury", "9-member jury")
+    assert only("The 6 nation defence pact, signed in May, expires soon.")["object"] == "nation defence pact"
+    assert only("He was 35 when he left.")["object"] is None      # one word after a space is not a compound
+    assert only("Stir in 4 tbsp brown sugar syrup and serve.")["raw"] == "4"   # not the end of its clause
+
+
+def test_a_noun_or_two_counts_two_of_that_noun():
+    figure = only("The repairs should take a month or two.")
+    assert (figure["value"], figure["unit"], figure["kind"], figure["object"]) == (2, "month", "duration", "month")
+    figure = only("The club hopes to sign another striker or two.")
+    assert (figure["value"], figure["kind"], figure["object"]) == (2, "count", "striker")
+
+
+def test_a_bare_number_in_a_parallel_clause_takes_the_share_or_points_of_its_counterpart():
+    figures = find_figures("Copper climbed 3 percent, while zinc slipped 2.")
+    assert [(f["value"], f["unit"]) for f in figures] == [(3, "%"), (2, "%")]
+    figures = find_figures("The Hang Seng closed at 18,204.5 points and the Straits Times finished at 3,210.8.")
+    assert [(f["value"], f["unit"]) for f in figures] == [(18204.5, "point"), (3210.8, "point")]
+    figures = find_figures("Revenue grew 4% and the chain added 250 to its payroll.")
+    assert [(f["value"], f["unit"]) for f in figures] == [(4, "%"), (250, None)]
+
+
+def test_an_age_after_turned_or_after_he_or_she_is():
+    assert (only("The founder turned 60 on Friday.")["kind"], only("She will be 19 next month.")["kind"]) == ("age", "age")
+    assert only("He was 2 under par.")["kind"] == "count"
+
+
+def test_a_life_expectancy_is_an_age():
+    figures = find_figures("Life expectancy for women there is now 84, up from 79.")
+    assert [(f["value"], f["kind"], f["unit"]) for f in figures] == [(84, "age", "year"), (79, "age", "year")]
+    assert find_figures("Life expectancy fell in 9 of the 30 wards.")[0]["kind"] == "count"
+
+
+def test_baseball_statistics_have_units_and_the_words_do_not():
+    assert only("The closer was worth 1.8 WAR last season.")["unit"] == "wins above replacement"
+    assert only("She finished with a 2.91 ERA.")["unit"] == "earned run average"
+    assert only("The town lost 40 war veterans.")["unit"] is None
+
+
+def test_a_counted_noun_may_carry_a_number_and_a_model_code_is_not_a_unit():
+    figure = only("Clinics ran thousands of MERS-12 swabs last week.")
+    assert figure["object"] == "MERS-12 swabs"
+    figure = only("The navy bought three F-18 aircraft.")
+    assert (figure["value"], figure["unit"], figure["object"]) == (3, None, "F-18 aircraft")

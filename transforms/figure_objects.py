@@ -110,8 +110,8 @@ def attach_objects(text: str, sentence: tuple[int, int], figures: list) -> None:
         return
     finder = _Finder(text, sentence, tokens, figures)
     for i, figure in enumerate(figures):
-        if figure.object is None or figure.kind == "duration":
-            figure.object = finder.object_of(i)
+        if figure.object is None or figure.kind == "duration" and figure.object[1] > figure.start:
+            figure.object = finder.object_of(i)     # but "a week or two" keeps the unit noun named before it
 
 
 class _Finder:

@@ -14,7 +14,7 @@ scores and vote tallies).
 
 import re
 
-from transforms.figure_objects import attach_objects
+from transforms.figure_objects import _VERBS, attach_objects
 from transforms.text import Sentences
 
 # ---------------------------------------------------------------- number words
@@ -114,6 +114,8 @@ _UNIT_TABLE = [
     (r"(?i:points?\s+(?:per|a)\s+game|ppg)", "point/game", "measure"),
     (r"(?i:rebounds?\s+(?:per|a)\s+game|rpg)", "rebound/game", "measure"),
     (r"(?i:assists?\s+(?:per|a)\s+game|apg)", "assist/game", "measure"),
+    # baseball: "2.3 WAR", "a 3.45 ERA" (upper case only: "war" and "era" are words)
+    (r"WAR", "wins above replacement", "measure"), (r"ERA", "earned run average", "measure"),
     (r"(?i:points?|pts)", "point", "measure"),
     # speed, economy, flow
     (r"(?i:kilomet(?:re|er)s?\s+(?:per|an|a)\s+hour|km/hr?|kph|kmh|kmph)", "km/h", "measure"),
@@ -192,7 +194,7 @@ _UNIT_TABLE = [
 # trying the entries in order. A capturing group per entry would stop the regex engine from skipping
 # alternatives on their first character and made unit look-up the slowest step of the extractor.
 _UNIT_RE = re.compile(r"[\s-]?(?P<unit>" + "|".join(f"(?:{pattern})" for pattern, _, _ in _UNIT_TABLE)
-                      + r")(?![A-Za-z0-9])")
+                      + r")(?![A-Za-z0-9]|-\d)")   # not "two F-35 jets"
 _UNIT_ENTRIES = [(re.compile(pattern), canon, kind) for pattern, canon, kind in _UNIT_TABLE]
 _UNIT_SYMBOLS = frozenset("%$€£¢°º″μµ")
 # Single-letter units that are accepted only attached to the number ("5h", "2L").
@@ -310,8 +312,8 @@ _FRACTION_UNIT_RE = re.compile(r"(?:\s+of)?\s+an?(?:\s+(?:US|U\.S\.|UK|imperial|
 
 # ---------------------------------------------------------------- counted noun phrases
 
-_NP_RE = re.compile(r"(?:[ \t]+|-)?((?:[A-Za-z][A-Za-z'’.-]*|\d+[A-Za-z][\w-]*)(?:[ \t]+(?:[A-Za-z][A-Za-z'’-]*"
-                    r"|\d+[A-Za-z]?[\w-]*)){0,5})")
+_NP_RE = re.compile(r"(?:[ \t]+|-)?((?:[A-Za-z][A-Za-z'’.-]*(?:(?<=-)\d+)?|\d+[A-Za-z][\w-]*)(?:[ \t]+"
+                    r"(?:[A-Za-z][A-Za-z'’-]*(?:(?<=-)\d+)?|\d+[A-Za-z]?[\w-]*)){0,5})")   # "COVID-19 tests"
 _OF_NP_RE = re.compile(r"\s+of\s+(?:the\s+|an?\s+|its\s+|their\s+|his\s+|her\s+|our\s+|your\s+|those\s+|these\s+"
                        r"|all\s+|which\b|whom\b)?")
 _STOP = frozenset("""
@@ -564,6 +566,8 @@ def _is_reference_word(word: str) -> bool:
 
 
 _NAMED_COUNT_RE = re.compile(r"(?:[ \t]+[A-Z0-9][\w-]*){1,2}[ \t]+([a-z]+)")
+# "63,150 Model 3s", "12 Airbus A380s": a maker or line name, then a model code in the plural.
+_NAMED_PLURAL_RE = re.compile(r"[ \t]+[A-Z][\w-]*[ \t]+[A-Z0-9](?:[\w-]*[0-9A-Z])?s(?![\w'’-])")
 
 
 def _is_name_part(text: str, end: int) -> bool:
@@ -572,7 +576,7 @@ def _is_name_part(text: str, end: int) -> bool:
     if not after or _is_plural(after.group(1)):
         return False
     named = _NAMED_COUNT_RE.match(text, end)      # "150 Airbus A321neo jets": a count of a named model
-    return not (named and _is_plural(named.group(1)))
+    return not (named and _is_plural(named.group(1)) or _NAMED_PLURAL_RE.match(text, end))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:
@@ -839,8 +843,8 @@ def _clean_left_edge(text: str, start: int) -> bool:
         return True
     word = _WORD_END_RE.search(text[max(0, start - 12):start - 1])
     if text[start - 1] == "-" and (text[start - 2].isdigit()
-                                   or word and word.group().lower() in ("minus", "sub", "to")):
-        return True                         # "15-22", "minus-5", "sub-7", "200,000 to-260,000"
+                                   or word and word.group().lower() in ("minus", "sub", "to", "now", "then")):
+        return True                         # "15-22", "minus-5", "sub-7", "200,000 to-260,000", "her now-18"
     return not text[start - 2].isalnum()
 
 
@@ -923,6 +927,11 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     if named and _is_plural(named.group(1)):
         gap = text[end:named.end()]
         found = (end + len(gap) - len(gap.lstrip()), named.end())     # "150 Airbus A321neo jets"
+    elif not plural and _NAMED_PLURAL_RE.match(text, end):
+        named = _NAMED_PLURAL_RE.match(text, end)
+        found = (end + len(named.group()) - len(named.group().lstrip()), named.end())   # "40 Boeing 737s"
+    if not found and bare_digits and "." not in num:
+        found = _compound_after(text, end)
     if found:
         noun_unit = _noun_unit(text[found[0]:found[1]])
         if noun_unit:
@@ -933,16 +942,55 @@ def _read_counted(text: str, figure: _Figure, words: bool, num: str) -> bool:
     if of:
         figure.object = of
         return True
+    one_or_two = _ONE_OR_RE.search(text, max(0, start - 30), start)
+    if one_or_two and figure.value in (2, 3) and one_or_two.group(1).lower() not in _STOP:
+        figure.object = one_or_two.span(1)  # "a week or two", "another pick or two": two of that noun
+        unit = _noun_unit(one_or_two.group(1))
+        if unit:
+            figure.unit, figure.kind = unit
+        return True
     if words:
         figure.weak = True
         return True
     if _BYLINE_RE.search(text[max(0, start - 60):start]):
         return False                        # "By Jane Doe, 41": an age in a byline
-    if _APPOSITION_BEFORE_RE.search(text[max(0, start - 40):start]) and _APPOSITION_AFTER_RE.match(text, end) \
+    if (_APPOSITION_BEFORE_RE.search(text[max(0, start - 40):start]) and _APPOSITION_AFTER_RE.match(text, end)
+            or _AGE_VERB_RE.search(text, max(0, start - 30), start) and _AGE_AFTER_RE.match(text, end)
+            or _LIFE_EXPECTANCY_RE.search(text, max(0, start - 60), start) and _AGE_AFTER_RE.match(text, end)) \
             and 0 < figure.value < 120 and figure.value == int(figure.value):
-        figure.kind, figure.unit = "age", "year"
+        figure.kind, figure.unit = "age", "year"   # "Mr Okafor, 61,"; "she turned 40 on Monday", "he will be 35"
     figure.bare = bare_digits
     return True
+
+
+_ONE_OR_RE = re.compile(r"\b(?:[Aa]n?|[Aa]nother|[Oo]ne)[ \t]+([a-z]+)[ \t]+or[ \t]+$")
+_COMPOUND_RE = re.compile(r"(-|[ \t]+)([a-z]+(?:[ \t]+[a-z]+){0,3})(?![\w'’-])")
+
+
+_COMPOUND_END_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\w))")
+
+
+def _compound_after(text: str, end: int) -> tuple[int, int] | None:
+    """ "an 11-member panel", "the 57-lap race", "the 11 member trade agreement": a number that modifies a
+    noun as part of a compound; what it is about runs from the counted word to the compound's head."""
+    m = _COMPOUND_RE.match(text, end)
+    if not m:
+        return None
+    words = []
+    for w in _TOKEN_RE.finditer(m.group(2)):
+        low = w.group()
+        if low in _STOP or low.endswith("ly") and len(low) > 4 \
+                or words and (low in _VERBS or low.endswith(("ing", "ed"))):
+            break                           # "a 9-member jury heard": the compound ends before the verb
+        words.append(m.start(2) + w.end())
+    if m.group(1) == "-":
+        return (m.start(2), words[min(len(words), 2) - 1]) if words else None      # "9-member jury" + its head
+    # Without the hyphen only a whole compound of two words or more that ends its clause: "the 11 member
+    # trade agreement, dubbed ..." (not "22 de outubro de 2010", nor a lone word: "35 when").
+    if len(words) < 2 or words[-1] != m.end(2) or not _COMPOUND_END_RE.match(text, m.end(2)) \
+            or _UNIT_RE.match(text, end):
+        return None
+    return m.start(2), words[-1]
 
 
 def _is_year(num: str, qualifier: str) -> bool:
@@ -1105,6 +1153,61 @@ def _as_range(text: str, a: _Figure, b: _Figure) -> _Figure | None:
     return fig
 
 
+# ---------------------------------------------------------------- suspended hyphens
+
+_SUSPENDED_RE = re.compile(r"-[ \t]*(?:,[ \t]*(?:(?:and|or|to)[ \t]+)?|(?:and|or|to|&)[ \t]+)$")
+_HYPHENED_NUMBER_RE = re.compile(r"(?:[\d.,]+|[A-Za-z]+)-[A-Za-z]")
+
+
+def _share_suspended_hyphens(text: str, figures: list[_Figure]) -> None:
+    """ "four-, five- and six-cylinder engines", "a 12- or 16-week course": a number left hanging on a
+    hyphen takes the unit, kind and counted noun of the last number of the list."""
+    i = 0
+    while i < len(figures):
+        j = i
+        while j + 1 < len(figures) and figures[j].unit is None and figures[j].object is None \
+                and _SUSPENDED_RE.match(text[figures[j].end:figures[j + 1].start]):
+            j += 1
+        last = figures[j]
+        if j > i and (last.unit or last.object) \
+                and _HYPHENED_NUMBER_RE.match(text, last.number_start, last.end):
+            for figure in figures[i:j]:
+                figure.kind, figure.unit, figure.object = last.kind, last.unit, last.object
+                figure.end += 1             # the hyphen
+                figure.weak = figure.bare = False
+        i = j + 1
+
+
+# ---------------------------------------------------------------- parallel clauses
+
+_PARALLEL_UNITS = frozenset(["%", "pp", "bp", "point"])
+
+
+def _share_parallel_units(text: str, figures: list[_Figure]) -> None:
+    """A bare number that repeats the role of an earlier figure of the sentence takes its unit: a second
+    change ("the DAX rose 2 percent but the Nasdaq fell 1"), a second index level ("closed at 1,463.78
+    points, while the TA-125 ended at 1,334.20"). Only shares and points: the units news text leaves out."""
+    for i, figure in enumerate(figures):
+        if not figure.bare or figure.unit is not None or figure.object is not None \
+                or not _CLAUSE_END_RE.match(text, figure.end):
+            continue
+        level = _last_words(text, figure.start, 1, lower=True) == ["at"]
+        for earlier in reversed(figures[:i]):
+            if earlier.unit not in _PARALLEL_UNITS:
+                continue
+            if level and earlier.unit == "point" and _last_words(text, earlier.start, 1, lower=True) == ["at"] \
+                    or figure.change and earlier.change and not level and abs(figure.value) <= 100:
+                figure.unit, figure.kind, figure.bare = earlier.unit, earlier.kind, False
+                break
+
+
+_LIFE_EXPECTANCY_RE = re.compile(r"(?i:life[ \t]+expectancy)[^.;:!?]*$")   # "life expectancy for men is 73"
+_AGE_VERB_RE = re.compile(r"(?:\b(?:turns|turned|turning|turn)|\b(?:[Hh]e|[Ss]he)[ \t]+(?:is|was|will[ \t]+be|would[ \t]+be"
+                          r"|would[ \t]+have[ \t]+been|had[ \t]+just[ \t]+turned))[ \t]+$")
+_AGE_AFTER_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\d)|$|[ \t]+(?:by|next|this|last|on|in|when|and|but|[a-z]{3,}ing)\b)")
+_CLAUSE_END_RE = re.compile(r"[ \t]*(?:[,;:)]|\.(?!\d)|$)")
+
+
 # ---------------------------------------------------------------- entry point
 
 _DIGIT_ANCHOR_RE = re.compile(r"[0-9$€£¥₹₪₩₽½⅓⅔¼¾⅕⅛]+")
@@ -1165,6 +1268,7 @@ def find_figures(text: str) -> list[dict]:
         figure = _read_candidate(text, m)
         if figure is not None:
             figures.append(figure)
+    _share_suspended_hyphens(text, figures)
     figures = [f for f in _merge_ranges(text, figures) if not f.weak]
     for a, b in zip(figures, figures[1:]):
         _lend_unit(text, a, b)
@@ -1179,6 +1283,7 @@ def find_figures(text: str) -> list[dict]:
         by_sentence.setdefault(_sentence_span(text, figure.start, lines), []).append(figure)
     out = []
     for (start, end), in_sentence in by_sentence.items():
+        _share_parallel_units(text, in_sentence)
         attach_objects(text, (start, end), in_sentence)
         out.extend(figure.as_dict(text, text[start:end]) for figure in in_sentence)
     return out
