@@ -1,14 +1,17 @@
 """The live progress of a run on stderr: the counts of every worker process summed
 (transforms/progress.py), redrawn in place on a terminal, a plain line every few seconds elsewhere."""
 
+import base64
 import collections
 import dataclasses
+import json
 import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 from transforms import progress
 
@@ -23,6 +26,7 @@ class Plan:
     retried: int = 0                # entries of earlier runs tried again (they come from no feed)
     duration: float | None = None   # a stream's --duration
     workers_here: bool = True       # False on a cluster runner: its workers cannot reach the spool
+    flink_master: str | None = None  # on Flink, the REST address its running job's counts are read from
 
 
 def pages_done(counts: dict) -> int:
@@ -48,6 +52,8 @@ def describe(counts: dict, plan: Plan, elapsed: float, rate: float | None) -> st
     """One line: feeds polled of total, pages done of the known total, rows found, errors, pages/s,
     elapsed and the time left once the total is known."""
     if not counts:   # nothing counted yet: the runner is starting its workers
+        if plan.flink_master:
+            return f"{clock(elapsed)} elapsed | the cluster reports counts as its stages finish"
         if not plan.workers_here:
             return f"{clock(elapsed)} elapsed | the cluster's workers report their counts when the run ends"
         return f"starting | {clock(elapsed)} elapsed"
@@ -96,7 +102,7 @@ class LiveProgress:
         self.spool = tempfile.mkdtemp(prefix="newsbeam-progress-")
         self._previous = os.environ.get(progress.SPOOL_ENV)
         os.environ[progress.SPOOL_ENV] = self.spool   # inherited by the worker processes the runner starts
-        self.started = time.monotonic()
+        self.started, self.started_at = time.monotonic(), time.time()
         self._thread = threading.Thread(target=self._draw_until_stopped, daemon=True, name="newsbeam-display")
         self._thread.start()
         return self
@@ -114,9 +120,16 @@ class LiveProgress:
         shutil.rmtree(self.spool, ignore_errors=True)
         return False
 
+    def counts(self) -> dict:
+        if self.plan.workers_here:
+            return progress.read_totals(self.spool)
+        if self.plan.flink_master:
+            return flink_counts(self.plan.flink_master, self.started_at)
+        return {}
+
     def line(self) -> str:
         now = time.monotonic()
-        counts = progress.read_totals(self.spool)
+        counts = self.counts()
         self._samples.append((now, pages_done(counts)))
         while now - self._samples[0][0] > RATE_WINDOW:
             self._samples.popleft()
@@ -144,3 +157,53 @@ def _columns(stream) -> int:
     except (OSError, ValueError, AttributeError):
         columns = 0
     return columns or shutil.get_terminal_size().columns   # a terminal that doesn't say: $COLUMNS, or 80
+
+
+# --- Counts from a Flink cluster ---------------------------------------------------------------
+# Beam's Flink runner keeps the job's metrics in one Flink accumulator, `__metricscontainers`: JSON
+# of Beam monitoring infos, updated as bundles finish (a batch stage's bundle is a whole partition,
+# so counts arrive stage by stage) and readable from Flink's REST API while the job runs.
+
+USER_COUNTER = "beam:metric:user:sum_int64:v1"
+
+
+def metric_totals(accumulator: str) -> dict[str, int]:
+    """newsbeam's counters in a `__metricscontainers` accumulator, summed over steps (attempted)."""
+    totals: dict[str, int] = {}
+    for info in json.loads(accumulator).get("metrics", {}).get("attempted", []):
+        labels = info.get("labels", {})
+        if info.get("urn") == USER_COUNTER and labels.get("NAMESPACE") == progress.NAMESPACE:
+            name = labels.get("NAME", "")
+            totals[name] = totals.get(name, 0) + _varint(base64.b64decode(info.get("payload", "")))
+    return totals
+
+
+def _varint(data: bytes) -> int:
+    value = shift = 0
+    for byte in data:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return value
+
+
+def flink_counts(master: str, since: float) -> dict[str, int]:
+    """The counts of the newest job the Flink cluster at `master` started after `since` (epoch
+    seconds): ours, unless another launcher submitted one at the same time. {} when the job has not
+    started yet or the REST API does not answer."""
+    base = master if master.startswith(("http://", "https://")) else f"http://{master}"
+    try:
+        jobs = [job for job in _rest_json(f"{base}/jobs/overview")["jobs"] if job["start-time"] >= since * 1000]
+        if not jobs:
+            return {}
+        job = max(jobs, key=lambda j: j["start-time"])
+        accumulators = _rest_json(f"{base}/jobs/{job['jid']}/accumulators").get("user-task-accumulators", [])
+    except (OSError, ValueError, KeyError):
+        return {}
+    return next((metric_totals(a["value"]) for a in accumulators if a.get("name") == "__metricscontainers"), {})
+
+
+def _rest_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)

@@ -1,8 +1,10 @@
 """Live progress as a person sees it: one display whose counts are summed across worker processes,
 redrawn in place on a terminal (a real pty), a plain line every few seconds elsewhere."""
 
+import base64
 import fcntl
 import io
+import json
 import os
 import pty
 import re
@@ -15,7 +17,7 @@ import time
 
 import pytest
 
-from pipelines.display import LiveProgress, Plan, describe, fit, pages_total
+from pipelines.display import USER_COUNTER, LiveProgress, Plan, describe, fit, metric_totals, pages_total
 from pipelines.site import BASE_TOKEN, demo_site_dir, serve
 from transforms import progress
 
@@ -91,6 +93,32 @@ def test_on_a_cluster_runner_the_launcher_says_what_it_knows():
     assert workers_here(PipelineOptions(["--runner=FlinkRunner", "--environment_type=LOOPBACK"]))
     line = describe({}, Plan(feeds=3, workers_here=False), elapsed=62, rate=None)
     assert line == "1:02 elapsed | the cluster's workers report their counts when the run ends"
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def test_a_flink_jobs_counts_are_read_from_its_beam_metrics_accumulator():
+    """Flink keeps Beam's metrics in the accumulator `__metricscontainers` (monitoring infos with
+    varint payloads); newsbeam's counters are summed over the steps that count them."""
+    def info(name, value, namespace="newsbeam", urn=USER_COUNTER, step="s1"):
+        return {"urn": urn, "type": "beam:metrics:sum_int64:v1",
+                "payload": base64.b64encode(_varint(value)).decode(),
+                "labels": {"NAMESPACE": namespace, "NAME": name, "PTRANSFORM": step}}
+    accumulator = json.dumps({"metrics": {"attempted": [
+        info("pages_read", 300, step="a"), info("pages_read", 62, step="b"), info("articles", 1_000_000),
+        info("pages_read", 5, namespace="somebody_else"),
+        info("pages_read", 7, urn="beam:metric:pardo_execution_time:process_bundle_msecs:v1"),
+    ], "committed": [info("articles", 1)]}})
+    assert metric_totals(accumulator) == {"pages_read": 362, "articles": 1_000_000}
+    waiting = describe({}, Plan(feeds=1, workers_here=False, flink_master="127.0.0.1:8081"), elapsed=5, rate=None)
+    assert waiting == "0:05 elapsed | the cluster reports counts as its stages finish"
 
 
 def test_counts_of_several_processes_are_summed_and_a_new_run_starts_from_zero(tmp_path, monkeypatch):

@@ -162,7 +162,7 @@ def flink():
 
 
 def run_on_flink(site, output, master, options):
-    """`newsbeam run` on Flink; returns (manifest, the Flink job that ran it). Jobs it started
+    """`newsbeam run` on Flink; returns (manifest, the Flink job that ran it, stderr). Jobs it started
     are cancelled if it fails or hangs."""
     before = set(_flink_jobs(master))
 
@@ -178,19 +178,19 @@ def run_on_flink(site, output, master, options):
             time.sleep(1)
 
     try:
-        manifest, _ = newsbeam_run(site, output, *options, timeout=FLINK_TIMEOUT)
+        manifest, stderr = newsbeam_run(site, output, *options, timeout=FLINK_TIMEOUT)
     except BaseException:
         cancel_new_jobs()
         raise
     new = [job for jid, job in _flink_jobs(master).items() if jid not in before]
     assert len(new) == 1, f"expected one new Flink job, got {new}"
-    return manifest, new[0]
+    return manifest, new[0], stderr
 
 
 def test_flink_writes_the_same_rows_as_the_direct_runner(flink, site, reference, tmp_path):
     master, options = flink
     started = time.monotonic()
-    manifest, job = run_on_flink(site, tmp_path / "flink", master, options)
+    manifest, job, stderr = run_on_flink(site, tmp_path / "flink", master, options)
     assert job["state"] == "FINISHED" and job["name"].startswith("BeamApp"), job
     assert manifest["runner"] == "FlinkRunner"
     recorded = manifest["options"]  # as `newsbeam run` handed them to Beam
@@ -202,13 +202,26 @@ def test_flink_writes_the_same_rows_as_the_direct_runner(flink, site, reference,
           f"{time.monotonic() - started:.1f}s in all")
 
 
+def test_progress_on_flink_shows_the_clusters_counts_while_the_job_runs(flink, site, tmp_path):
+    """Not a terminal: a plain line every second. The counts come from the running Flink job's
+    Beam metrics (its REST API), stage by stage: the feeds' before the job ends."""
+    master, options = flink
+    manifest, job, stderr = run_on_flink(site, tmp_path / "flink", master, [*options, "--progress_interval=1"])
+    assert job["state"] == "FINISHED", job
+    lines = [line for line in stderr.splitlines() if line.startswith("newsbeam: ")]
+    assert lines and "the cluster reports counts as its stages finish" in lines[0], lines[:3]
+    feeds = len(FEEDS)
+    assert any(line.startswith(f"newsbeam: feeds {feeds}/{feeds} |") for line in lines), lines[-5:]
+    assert "\x1b" not in stderr
+
+
 def test_flink_rerun_is_incremental(flink, site, reference, tmp_path):
     """The second run on Flink reads the dataset the first wrote: nothing is fetched or written twice."""
     master, options = flink
     output = tmp_path / "dataset"
     first = snapshot(output, newsbeam_run(site, output, "--runner=FnApiRunner")[0])
     seen_before = len(site.requests)
-    manifest, job = run_on_flink(site, output, master, options)
+    manifest, job, stderr = run_on_flink(site, output, master, options)
     assert job["state"] == "FINISHED", job
     assert manifest["totals"]["articles"] == 0
     assert manifest["totals"]["duplicates"] == reference["totals"]["articles"] + reference["totals"]["duplicates"]
@@ -228,7 +241,7 @@ def test_flink_retries_a_bundle_lost_after_writing_its_files_and_commits_each_ro
     master, options = flink
     marker, output = tmp_path / "lost-once", tmp_path / "flink"
     monkeypatch.setenv(LOSE_BUNDLE_ONCE, str(marker))
-    manifest, job = run_on_flink(site, output, master, options)
+    manifest, job, stderr = run_on_flink(site, output, master, options)
     assert marker.exists(), "no bundle was lost"
     assert job["state"] == "FINISHED", job
     history = _rest(master, f"/jobs/{job['jid']}/exceptions")["exceptionHistory"]["entries"]

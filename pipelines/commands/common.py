@@ -282,8 +282,19 @@ def with_progress(options, plan_fields: dict, run):
     nb = options.view_as(NewsbeamOptions)
     if nb.quiet:
         return run()
-    with LiveProgress(Plan(**plan_fields, workers_here=workers_here(options)), interval=nb.progress_interval):
+    plan = Plan(**plan_fields, workers_here=workers_here(options), flink_master=flink_master(options))
+    with LiveProgress(plan, interval=nb.progress_interval):
         return run()
+
+
+def flink_master(options) -> str | None:
+    """The Flink cluster's REST address when the run goes to one (its counts are read from there)."""
+    from apache_beam.options.pipeline_options import FlinkRunnerOptions, StandardOptions
+    runner = (options.view_as(StandardOptions).runner or "").split(".")[-1]
+    master = options.view_as(FlinkRunnerOptions).flink_master
+    if runner != "FlinkRunner" or workers_here(options) or not master or master.startswith("["):
+        return None   # [local] and [auto] start a cluster inside the job server: no address to ask
+    return master
 
 
 def run_pipeline(options, run, what: str = "the run"):
