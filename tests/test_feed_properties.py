@@ -3,15 +3,17 @@ raises FeedError, never anything else (random bytes, and RSS/Atom skeletons with
 entities, nesting and truncation)."""
 
 import datetime as dt
+import re
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from transforms.articles import NoBody, article_from_entry
 from transforms.feeds import FeedError, discover_feed_links, html_to_text, parse_feed
 from transforms.fetch import FetchConfig, FetchError, Response
 from transforms.ingest import BadLink, feed_request, key_entry, poll_feed
+from transforms.records import partition_date, utc_iso
 
 FEED_URL = "https://herald.example/feeds/news.xml"
 ENTRY_KEYS = {"link", "guid", "title", "summary", "content", "published_at", "authors", "tags", "feed_url",
@@ -246,3 +248,21 @@ def test_feed_discovery_and_html_to_text_never_raise(body):
     assert isinstance(links, list) and len(links) <= 3
     text = html_to_text(body.decode("utf-8", "replace"))
     assert isinstance(text, str)
+
+
+_OFFSETS = st.timedeltas(min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23, minutes=59))
+_TIMESTAMPS = st.builds(lambda when, offset: when.replace(tzinfo=dt.timezone(offset)).isoformat(),
+                        st.datetimes(), _OFFSETS)
+
+
+@example("0001-01-01T00:00:00+05:00")
+@example("9999-12-31T23:59:59-12:00")
+@given(st.one_of(_TIMESTAMPS, st.datetimes().map(dt.datetime.isoformat), st.dates().map(str), DATES))
+def test_any_date_is_read_as_a_utc_timestamp_or_none_and_always_gives_a_partition(value):
+    """Feeds, sitemaps, pages and archives all give dates as strings: the edges of the calendar,
+    where moving to UTC leaves the years datetime holds, are unreadable, never a crash."""
+    iso = utc_iso(value)
+    if iso is not None:
+        assert dt.datetime.fromisoformat(iso).utcoffset() == dt.timedelta(0)
+        assert iso[:10] == partition_date(value)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", partition_date(value, "2026-11-20T10:00:00+00:00"))

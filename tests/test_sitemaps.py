@@ -13,7 +13,8 @@ from pipelines.query import connect
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
 from transforms.feeds import FeedError
-from transforms.sitemaps import gunzip, is_sitemap, parse_sitemap, robots_sitemaps, w3c_datetime
+from transforms.records import utc_iso
+from transforms.sitemaps import gunzip, is_sitemap, parse_sitemap, robots_sitemaps
 
 SOURCE = "https://courier.example/sitemap.xml"
 GUARDED_LOCAL = ["--allow_private_network=127.0.0.1/32", "--per_host_delay=0", "--retry_base_delay=0.01"]
@@ -89,9 +90,9 @@ def test_robots_txt_names_its_sitemaps_and_dates_read_as_w3c_datetimes():
     robots = "User-agent: *\nDisallow: /private\nSitemap: https://courier.example/news.xml\nsitemap: /s.xml.gz\n"
     assert robots_sitemaps(robots, "https://courier.example") == [
         "https://courier.example/news.xml", "https://courier.example/s.xml.gz"]
-    assert w3c_datetime("2026-11-20") == "2026-11-20T00:00:00+00:00"
-    assert w3c_datetime("2026-11-20T10:00Z") == "2026-11-20T10:00:00+00:00"
-    assert w3c_datetime("last Tuesday") is None
+    assert utc_iso("2026-11-20") == "2026-11-20T00:00:00+00:00"
+    assert utc_iso("2026-11-20T10:00Z") == "2026-11-20T10:00:00+00:00"
+    assert utc_iso("last Tuesday") is None
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """Article pages to text and metadata (trafilatura), and the feed-content fallback."""
 
 import codecs
-import datetime as dt
 import hashlib
 import re
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ import charset_normalizer
 import trafilatura
 
 from transforms.feeds import html_to_text
+from transforms.records import utc_iso
 
 # Measured on the 181 pages of ../shared/data/extraction/aeb (bench/throughput.py prints the table):
 # token F1 0.958 default, 0.960 comments off, 0.964 comments off + favor_precision, at the same
@@ -103,7 +103,7 @@ def extract_article(html: str, url: str) -> dict:
     return {
         "title": doc.title,
         "authors": _split_authors(doc.author),
-        "published_at": _date_iso(doc.date),
+        "published_at": utc_iso(doc.date),
         "language": _language(html, doc.language),
         "description": doc.description,
         "source": doc.sitename or urlsplit(url).hostname,
@@ -152,18 +152,6 @@ def _split_authors(author: str | None) -> list[str]:
     if not author:
         return []
     return [a.strip() for a in re.split(r";|\band\b|,(?![^()]*\))", author) if a.strip()]
-
-
-def _date_iso(date: str | None) -> str | None:
-    if not date:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(date)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc).isoformat()
 
 
 _HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)

@@ -32,14 +32,27 @@ class DateWindow:
         return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
 
+def utc_iso(value: str | None) -> str | None:
+    """An ISO 8601 date or timestamp as a UTC ISO 8601 timestamp (one without a zone is taken as
+    UTC); None when it is not one, or when moving it to UTC leaves the years datetime can hold
+    ("0001-01-01T00:00+05:00")."""
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return when.astimezone(dt.timezone.utc).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
 def partition_date(*timestamps: str | None) -> str:
-    """YYYY-MM-DD of the first usable ISO timestamp (published, then fetched)."""
+    """YYYY-MM-DD of the first usable ISO timestamp (published, then fetched), in UTC."""
     for ts in timestamps:
-        if ts:
-            try:
-                return dt.datetime.fromisoformat(ts).astimezone(dt.timezone.utc).date().isoformat()
-            except ValueError:
-                continue
+        iso = utc_iso(ts)
+        if iso:
+            return iso[:10]
     return dt.datetime.now(dt.timezone.utc).date().isoformat()
 
 

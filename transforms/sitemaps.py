@@ -4,7 +4,6 @@
 Pure functions over bytes; fetching and following the children is poll_feed's (transforms.ingest).
 """
 
-import datetime as dt
 import gzip
 import io
 import zlib
@@ -12,6 +11,7 @@ import zlib
 from lxml import etree
 
 from transforms.feeds import FeedError, absolute_link
+from transforms.records import utc_iso
 
 MAX_DEPTH = 3          # an index of indexes of urlsets is the deepest that real sites nest
 MAX_SITEMAPS = 1000    # child sitemaps followed from one source, per poll
@@ -73,7 +73,7 @@ def parse_sitemap(body: bytes, sitemap_url: str, source_url: str) -> tuple[list[
             "link": absolute_link(sitemap_url, loc), "guid": None,
             "title": _child_text(news, f"{_NEWS}title") if news is not None else None,
             "summary": None, "content": None,
-            "published_at": w3c_datetime(published) or w3c_datetime(_child_text(url, "lastmod")),
+            "published_at": utc_iso(published) or utc_iso(_child_text(url, "lastmod")),  # W3C Datetime
             "authors": [], "tags": [k.strip() for k in (keywords or "").split(",") if k.strip()],
             "feed_url": source_url, "feed_title": None,
         })
@@ -88,19 +88,6 @@ def robots_sitemaps(robots_txt: str, origin: str) -> list[str]:
         if name.strip().lower() == "sitemap" and value.strip():
             found.append(absolute_link(origin + "/", value.strip()))
     return list(dict.fromkeys(found))
-
-
-def w3c_datetime(value: str | None) -> str | None:
-    """A sitemap date (W3C Datetime: a date, or a date and time with a zone) as UTC ISO 8601; None if unreadable."""
-    if not value:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).isoformat()
 
 
 def _texts(root, *path: str) -> list[str]:
