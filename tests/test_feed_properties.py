@@ -2,6 +2,7 @@
 raises FeedError, never anything else (random bytes, and RSS/Atom skeletons with random text,
 entities, nesting and truncation)."""
 
+import codecs
 import datetime as dt
 import re
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from transforms.articles import NoBody, article_from_entry
+from transforms.articles import NoBody, article_from_entry, decode_html
 from transforms.feeds import FeedError, discover_feed_links, html_to_text, parse_feed
 from transforms.fetch import FetchConfig, FetchError, Response
 from transforms.ingest import BadLink, feed_request, key_entry, poll_feed
@@ -266,3 +267,25 @@ def test_any_date_is_read_as_a_utc_timestamp_or_none_and_always_gives_a_partitio
         assert dt.datetime.fromisoformat(iso).utcoffset() == dt.timedelta(0)
         assert iso[:10] == partition_date(value)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", partition_date(value, "2026-11-20T10:00:00+00:00"))
+
+
+_LABELS = st.one_of(st.sampled_from(["utf-8", "UTF8", "iso-8859-1", "windows-1252", "shift_jis", "utf-16", "utf-32",
+                                     "idna", "punycode", "utf-7", "unicode_escape", "base64", "rot13", "zlib",
+                                     "x-user-defined", "koi8-r", "gb18030", "", "\x00", "utf-8\"; q=1"]), TEXT)
+
+
+@given(st.binary(max_size=2000), _LABELS, st.sampled_from(["http", "meta", "both"]))
+def test_any_page_bytes_under_any_charset_label_decode_to_text(body, label, where):
+    """Pages arrive with every label and none, right or wrong: decoding gives text, and bytes that
+    are valid UTF-8 (without a BOM) read as UTF-8 whatever the label says."""
+    content_type = f"text/html; charset={label}" if where in ("http", "both") else "text/html"
+    if where in ("meta", "both"):
+        body = f'<meta charset="{label}">'.encode("utf-8", "replace") + body
+    text = decode_html(body, content_type)
+    assert isinstance(text, str)
+    try:
+        as_utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        as_utf8 = None   # not UTF-8: any reading is fine, as long as it is text
+    if as_utf8 is not None and not body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        assert text == as_utf8
