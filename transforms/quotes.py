@@ -255,11 +255,16 @@ class _Entities:
         self.roles: list[tuple[int, str, str]] = []   # (position, role head noun, name)
         self.gender: dict[str, str] = {}
         self.persons: list[tuple[int, str]] = []      # (position, canonical name), text order
+        # Persons in subject position, text order: (start, end, canonical name, subject of a cue verb).
+        self.subjects: list[tuple[int, int, str, bool]] = []
         for m in _NAME_RUN.finditer(text):
             run = m.group()
+            if " " not in run and run.rstrip(".").lower() not in self.by_surname and _single_name(text, m.start(), m.end()):
+                self.by_surname[run.lower()] = run   # a one-word name: "Chief Na'moks said", "Mateo, 12, said"
             if " " in run or run.rstrip(".").lower() in self.by_surname:   # else a lone word naming nobody yet
                 self._add_run(text, m.start(), m.end())
         self._person_pos = [p for p, _ in self.persons]
+        self._subject_pos = [p for p, *_ in self.subjects]
 
     def _add_run(self, text: str, s: int, e: int) -> None:
         if text[e - 1] == "." and e - s > 2 and text[e - 3] != ".":
@@ -279,6 +284,7 @@ class _Entities:
                 elif low_title & _MALE_TITLES:
                     self.gender[full] = "m"
             self.persons.append((s, full))
+            self._add_subject(text, s, e, full)
             if title:
                 self._add_role(s, title, full)
             # An apposition right after the name gives a role: "David Swanson, spokesman for the U.N."
@@ -289,8 +295,28 @@ class _Entities:
             full = self.by_surname.get(_surname(toks))
             if full:
                 self.persons.append((s, full))
+                self._add_subject(text, s, e, full)
                 if title:
                     self._add_role(s, title, full)
+
+    def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
+        m = _SUBJECT_VERB.match(text, e, e + 220)
+        if m and m.group("verb").lower() not in _NOT_VERBS:
+            self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
+        elif _ACCORDING_TAIL.search(text, max(0, s - 14), s):
+            self.subjects.append((s, e, name, True))   # "according to Jane Roe": she is the one speaking
+
+    def subject_before(self, pos: int, gender: str = "", cue_only: bool = False, after: int = -1):
+        """The most recent person in subject position before pos (and after `after`) whose known gender
+        does not contradict `gender`: the salient referent of a pronoun or of a quote without a cue."""
+        k = bisect.bisect_left(self._subject_pos, pos)
+        for i in range(k - 1, max(-1, k - 40), -1):
+            s, e, name, cued = self.subjects[i]
+            if s <= after:
+                return None
+            if (cued or not cue_only) and self.gender.get(name, gender) == gender or (not gender and (cued or not cue_only)):
+                return s, e, name
+        return None
 
     def _add_role(self, pos: int, role: str, name: str) -> None:
         words = [w.lower().strip(".,’'") for w in role.split()]
@@ -332,6 +358,28 @@ class _Entities:
             if rhead == head and rp < pos:
                 best = name
         return best
+
+
+# A person's verb after the name, maybe past an apposition or a party tag: "Jane Roe, a nurse, said".
+_SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:\s*,\s*[^,;:\"“”\n]{1,150}?,)?(?:\s*\([^()]{1,20}\))?"
+                           r"\s+(?:(?:also|later|then|again|still|now|previously|first|\w+ly)\s+){0,2}(?P<verb>\p{Ll}[\w’']*)\b")
+# Lower-case words after a name that are not its verb.
+_NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
+onto about over under after before during while between among against without within via per nor""".split())
+_ACCORDING_TAIL = re.compile(r"according\s+to\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)
+_SINGLE_NAME = re.compile(r"\s*,\s*(?:an?|the|\d{1,3})\b[^,;:\"“”\n]{0,120},\s+(?:\w+\s+)?\p{Ll}+|\s+(?:said|says|told|tells)\b")
+
+
+def _single_name(text: str, s: int, e: int) -> bool:
+    """A one-word capitalised run that names a person: after a title ("Chief Na'moks said") or with an
+    apposition ("Yuni, a resident of the town, was ...", "Mateo, 12, said")."""
+    word = text[s:e]
+    if word.lower() in _NOT_NAMES or word.lower() in _TITLE_WORDS or _is_org(word) or not word[1:].islower():
+        return False
+    before = text[max(0, s - 20):s].split()
+    titled = bool(before) and before[-1].lower().strip(".") in _TITLE_WORDS
+    m = _SINGLE_NAME.match(text, e, e + 200)
+    return bool(m) and (titled or not m.group().lstrip().startswith(("said", "says", "told", "tells")))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -407,7 +455,12 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
     if low in _PRONOUNS:
         gender = _PRONOUNS[low]
         if gender in ("m", "f"):
-            if last and last.gender in ("", gender) and last.name.lower() not in _PRONOUNS:
+            # Salience: the most recent compatible subject or speaker, whichever came last.
+            subject = ents.subject_before(s, gender)
+            last_ok = last and last.gender in ("", gender) and last.name.lower() not in _PRONOUNS
+            if subject and (not last_ok or subject[0] > last.start):
+                return _Speaker(s, e, subject[2], None, gender)
+            if last_ok:
                 return _Speaker(s, e, last.name, last.title, gender)
             name = ents.person_before(s, gender)
             return _Speaker(s, e, name or mention, None, gender)
@@ -721,8 +774,11 @@ def _extract(text: str) -> list[dict]:
                 elif split:
                     spk = last
                 elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open):
-                    # No cue: the quote continues the previous speaker ("But we'll see.").
-                    spk = last
+                    # No cue: the quote continues the previous speaker ("But we'll see."), unless someone
+                    # was reported speaking since ("Jane Roe says she agrees. ¶ "Q."").
+                    spk = _continuing_speaker(ents, last, qs)
+                elif last is None and not prev_para_open:
+                    spk = _continuing_speaker(ents, None, qs)
                 if spk is None and not closed:
                     # A paragraph left open is attributed by the paragraph that continues it.
                     pending.append(_quote_dict(text, sents, qs, qe, None, None, "direct:open"))
@@ -759,6 +815,17 @@ def _extract(text: str) -> list[dict]:
     out.sort(key=lambda q: (q["start"], q["end"]))
     _name_indefinite_speakers(out)
     return out
+
+
+def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int) -> _Speaker | None:
+    """The speaker of a quote paragraph without a cue: the person reported speaking since the last quote
+    (in the paragraphs just before), else the last quote's speaker."""
+    lo = last.end if last else max(-1, qs - 600)
+    subject = ents.subject_before(qs, cue_only=True, after=max(lo, qs - 1200))
+    if subject:
+        s, e, name = subject
+        return _Speaker(s, e, name, None, ents.gender.get(name, ""))
+    return last
 
 
 def _name_indefinite_speakers(quotes: list[dict]) -> None:
