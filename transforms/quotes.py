@@ -776,9 +776,9 @@ def _extract(text: str) -> list[dict]:
                 elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open):
                     # No cue: the quote continues the previous speaker ("But we'll see."), unless someone
                     # was reported speaking since ("Jane Roe says she agrees. ¶ "Q."").
-                    spk = _continuing_speaker(ents, last, qs)
-                elif last is None and not prev_para_open:
-                    spk = _continuing_speaker(ents, None, qs)
+                    spk = _continuing_speaker(ents, last, qs, ps)
+                elif last is None and not prev_para_open and qs == ps:
+                    spk = _continuing_speaker(ents, None, qs, ps)
                 if spk is None and not closed:
                     # A paragraph left open is attributed by the paragraph that continues it.
                     pending.append(_quote_dict(text, sents, qs, qe, None, None, "direct:open"))
@@ -817,11 +817,11 @@ def _extract(text: str) -> list[dict]:
     return out
 
 
-def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int) -> _Speaker | None:
-    """The speaker of a quote paragraph without a cue: the person reported speaking since the last quote
-    (in the paragraphs just before), else the last quote's speaker."""
+def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int, ps: int) -> _Speaker | None:
+    """The speaker of a quote without a cue: the person reported speaking since the last quote in the
+    paragraphs just before (never in the quote's own paragraph), else the last quote's speaker."""
     lo = last.end if last else max(-1, qs - 600)
-    subject = ents.subject_before(qs, cue_only=True, after=max(lo, qs - 1200))
+    subject = ents.subject_before(ps, cue_only=True, after=max(lo, qs - 1200))
     if subject:
         s, e, name = subject
         return _Speaker(s, e, name, None, ents.gender.get(name, ""))
