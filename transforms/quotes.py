@@ -301,7 +301,10 @@ class _Entities:
 
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
         m = _SUBJECT_VERB.match(text, e, e + 220)
-        if m and m.group("verb").lower() not in _NOT_VERBS:
+        before = text[max(0, s - 8):s].split()
+        if before and before[-1].lower() in _DETERMINERS:
+            return   # "the Acme Corp injunction": a modifier, not a subject
+        if m and _looks_like_verb(m.group("verb")):
             self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
         elif _ACCORDING_TAIL.search(text, max(0, s - 14), s):
             self.subjects.append((s, e, name, True))   # "according to Jane Roe": she is the one speaking
@@ -366,6 +369,20 @@ _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:\s*,\s*[^,;:\"“”\n]{1
 # Lower-case words after a name that are not its verb.
 _NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
 onto about over under after before during while between among against without within via per nor""".split())
+_AUX_VERBS = frozenset("""is was are were has had have will would can could may might must shall should did does do
+went made took gave got came saw knew felt thought began became kept left met ran sat spoke stood won lost led
+brought bought held heard paid sent spent told wrote said""".split())
+
+
+def _looks_like_verb(word: str) -> bool:
+    """A finite verb after a name ("Roe said", "Roe expressed", "Roe has"), not a noun it modifies
+    ("Roe campaign")."""
+    low = word.lower()
+    if low in _NOT_VERBS:
+        return False
+    return low in _CLAUSE_CUE_WORDS or low in _AUX_VERBS or (low.endswith(("ed", "es", "s")) and not low.endswith("ss"))
+
+
 _ACCORDING_TAIL = re.compile(r"according\s+to\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)
 _SINGLE_NAME = re.compile(r"\s*,\s*(?:an?|the|\d{1,3})\b[^,;:\"“”\n]{0,120},\s+(?:\w+\s+)?\p{Ll}+|\s+(?:said|says|told|tells)\b")
 
