@@ -302,8 +302,11 @@ class _Entities:
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
         m = _SUBJECT_VERB.match(text, e, e + 220)
         before = text[max(0, s - 8):s].split()
-        if before and before[-1].lower() in _DETERMINERS:
+        if before and before[-1].lower() in _ARTICLES:
             return   # "the Acme Corp injunction": a modifier, not a subject
+        line_start = text.rfind("\n", 0, s) + 1
+        if _LABEL_LINE.match(text, line_start, s + 1):
+            return   # "WATCH: Jane Roe explains ...": a link to another story
         if m and _looks_like_verb(m.group("verb")):
             self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
         elif _ACCORDING_TAIL.search(text, max(0, s - 14), s):
@@ -364,11 +367,13 @@ class _Entities:
 
 
 # A person's verb after the name, maybe past an apposition or a party tag: "Jane Roe, a nurse, said".
-_SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:\s*,\s*[^,;:\"“”\n]{1,150}?,)?(?:\s*\([^()]{1,20}\))?"
+_SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n]{1,150}?){1,4},)?(?:\s*\([^()]{1,20}\))?"
                            r"\s+(?:(?:also|later|then|again|still|now|previously|first|\w+ly)\s+){0,2}(?P<verb>\p{Ll}[\w’']*)\b")
 # Lower-case words after a name that are not its verb.
 _NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
 onto about over under after before during while between among against without within via per nor""".split())
+_ARTICLES = frozenset("the a an his her their its our my your".split())
+_LABEL_LINE = re.compile(r"[\p{Lu}\d ]{3,30}:")
 _AUX_VERBS = frozenset("""is was are were has had have will would can could may might must shall should did does do
 went made took gave got came saw knew felt thought began became kept left met ran sat spoke stood won lost led
 brought bought held heard paid sent spent told wrote said""".split())
@@ -412,7 +417,7 @@ def _parse_run(run: str) -> tuple[str, tuple[str, ...], frozenset] | None:
             break
     title, name, _ = _split_title(run)
     toks = name.split()
-    while toks and toks[0].lower() in _NOT_NAMES:
+    while toks and (toks[0].lower() in _NOT_NAMES or toks[0].lower() in _DETERMINERS):
         toks.pop(0)
     if not toks or _is_org(" ".join(toks)):
         return None
