@@ -106,6 +106,15 @@ joan evelyn lauren judith olga martha cheryl megan andrea hannah jacqueline ann 
 sara janice doris madison julia grace judy abigail marie denise beverly amber theresa marilyn danielle diana
 brittany natalie sophia rose isabella alexis kayla charlotte hillary kellyanne nikki condoleezza madeleine
 ivanka melania chelsea hope kate anne claire jill debbie loretta valerie tammy elaine karen""".split())
+_MALE_FIRST = frozenset("""james john robert michael william david richard joseph thomas charles christopher daniel
+matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey
+ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank
+patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy
+walter christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan jesse bryan billy
+bruce gabriel joe logan albert willie alan eugene russell vincent philip bobby johnny bradley roy ralph randy
+wayne howard louis harry bill jim tom tim mike bob dave steve chris jeff greg doug ben sam dan matt tony ron ted
+barack bernie mitch marco rand ted newt justin stephen jagmeet doug jason pierre francois jean-yves maxime andrew
+rob jim ralph ahmed mohammad mohammed muhammad ali omar hassan ibrahim tareq""".split())
 _MALE_TITLES = frozenset("mr sir lord king prince father brother".split())
 _FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess sister".split())
 _PARTICLES = frozenset("de del della da das dos van von der den al el bin ibn la le du di".split())
@@ -278,10 +287,12 @@ class _Entities:
         name = " ".join(toks)
         if len(toks) >= 2 and all(t[0].isupper() or t.lower() in _PARTICLES for t in toks) and "(" not in name:
             full = self.by_surname.setdefault(_surname(toks), name)
+            if full != name and full.split()[0] != toks[0] and toks[0][-1] != "." and not name.endswith(full):
+                full = name   # another person of the same surname: "her husband Michael Roe"
             if full not in self.gender:
                 if toks[0].lower() in _FEMALE_FIRST or low_title & _FEMALE_TITLES:
                     self.gender[full] = "f"
-                elif low_title & _MALE_TITLES:
+                elif low_title & _MALE_TITLES or toks[0].lower() in _MALE_FIRST:
                     self.gender[full] = "m"
             self.persons.append((s, full))
             self._add_subject(text, s, e, full)
@@ -292,6 +303,10 @@ class _Entities:
             if m:
                 self._add_role(s, m.group(1), full)
         elif len(toks) == 1:
+            if title and _surname(toks) not in self.by_surname and not text[s].islower():
+                m = _SUBJECT_VERB.match(text, e, e + 220)
+                if m and _looks_like_verb(m.group("verb")):
+                    self.by_surname[_surname(toks)] = toks[0]   # a titled one-word name: "Chief Na'moks said"
             full = self.by_surname.get(_surname(toks))
             if full:
                 self.persons.append((s, full))
@@ -302,8 +317,8 @@ class _Entities:
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
         m = _SUBJECT_VERB.match(text, e, e + 220)
         before = text[max(0, s - 8):s].split()
-        if before and before[-1].lower() in _ARTICLES:
-            return   # "the Acme Corp injunction": a modifier, not a subject
+        if (before and before[-1].lower() in _ARTICLES) or text[e - 2:e] in ("’s", "'s") or text[e:e + 2] in ("’s", "'s"):
+            return   # "the Acme Corp injunction", "Roe's phone": a modifier, not a subject
         line_start = text.rfind("\n", 0, s) + 1
         if _LABEL_LINE.match(text, line_start, s + 1):
             return   # "WATCH: Jane Roe explains ...": a link to another story
