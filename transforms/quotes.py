@@ -85,7 +85,9 @@ director professor pope king queen prince princess chairman chairwoman chair spe
 general spokesman spokeswoman spokesperson candidate nominee sheriff detective representative congressman
 congresswoman councilman councilwoman delegate deputy former acting interim press host anchor reporter
 correspondent editor columnist analyst strategist adviser advisor manager aide envoy commander executive ceo
-founder pastor rabbi principal inspector engineer farmer economist democrat republican democratic republican candidate presidential""".split())
+founder pastor rabbi principal inspector engineer farmer economist democrat republican democratic republican candidate presidential
+author writer lawyer researcher activist historian scientist doctor nurse teacher student resident artist musician
+singer actor actress chef owner councillor constable""".split())
 _ORG_WORDS = frozenset("""times post journal news press tribune herald globe network channel magazine agency
 association committee council department ministry office party campaign administration house senate congress
 court commission bureau foundation institute university college center centre group coalition union company
@@ -114,7 +116,7 @@ walter christian keith roger terry austin sean gerald carl harold dylan arthur l
 bruce gabriel joe logan albert willie alan eugene russell vincent philip bobby johnny bradley roy ralph randy
 wayne howard louis harry bill jim tom tim mike bob dave steve chris jeff greg doug ben sam dan matt tony ron ted
 barack bernie mitch marco rand ted newt justin stephen jagmeet doug jason pierre francois jean-yves maxime andrew
-rob jim ralph ahmed mohammad mohammed muhammad ali omar hassan ibrahim tareq""".split())
+rob jim ralph ahmed mohammad mohammed muhammad ali omar hassan ibrahim""".split())
 _MALE_TITLES = frozenset("mr sir lord king prince father brother".split())
 _FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess sister".split())
 _PARTICLES = frozenset("de del della da das dos van von der den al el bin ibn la le du di".split())
@@ -316,6 +318,8 @@ class _Entities:
 
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
         m = _SUBJECT_VERB.match(text, e, e + 220)
+        if m and text[e:e + 1] == "," and text[s:e].split()[-1].isupper() and m.group("verb") in _CUE_WORDS:
+            m = None   # "Jane Roe, Ohio MP, said": the acronym ends a role, not a name
         before = text[max(0, s - 8):s].split()
         if (before and before[-1].lower() in _ARTICLES) or text[e - 2:e] in ("’s", "'s") or text[e:e + 2] in ("’s", "'s"):
             return   # "the Acme Corp injunction", "Roe's phone": a modifier, not a subject
@@ -382,7 +386,9 @@ class _Entities:
 
 
 # A person's verb after the name, maybe past an apposition or a party tag: "Jane Roe, a nurse, said".
-_SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n]{1,150}?){1,4},)?(?:\s*\([^()]{1,20}\))?"
+_SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n]{1,150}?){1,4},"
+                           r"|\s+(?:with|of|from|at)\s+(?:the\s+)?\p{Lu}[\w.’'&-]*(?:\s+(?:of\s+)?\p{Lu}[\w.’'&-]*){0,5}"
+                           rf"|,(?=\s+(?:{_CUE_ALT})\b))?(?:\s*\([^()]{1,20}\))?"
                            r"\s+(?:(?:also|later|then|again|still|now|previously|first|\w+ly)\s+){0,2}(?P<verb>\p{Ll}[\w’']*)\b")
 # Lower-case words after a name that are not its verb.
 _NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
@@ -432,6 +438,10 @@ def _parse_run(run: str) -> tuple[str, tuple[str, ...], frozenset] | None:
             break
     title, name, _ = _split_title(run)
     toks = name.split()
+    for i in range(len(toks) - 2, -1, -1):
+        if toks[i].endswith(("’s", "'s")):
+            toks = toks[i + 1:]   # a place or an employer before the name: "Vancouver's Bo Horvat"
+            break
     while toks and (toks[0].lower() in _NOT_NAMES or toks[0].lower() in _DETERMINERS):
         toks.pop(0)
     if not toks or _is_org(" ".join(toks)):
@@ -513,6 +523,7 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
     if m and not _is_org(mention) and m.group(1).lower() not in _TITLE_WORDS:
         mention = mention[:m.start() + len(m.group(1))]   # "Jane Roe of Ohio" is Jane Roe
     t, name, _ = _split_title(mention)
+    name = _POSSESSIVE_PREFIX.sub("", name)   # "Vancouver's Bo Horvat", "the agency's Jane Roe"
     if _is_org(name):
         return _Speaker(s, e, mention[4:] if low.startswith("the ") else mention, title)
     name = _PARENTHETICAL.sub("", name)
@@ -640,6 +651,7 @@ _PARTICIPLE_LEAD = re.compile(r"(?:,|\bby|\bbefore|\bafter|\bwhile)\s+\w+\s*$")
 _COORDINATED = re.compile(r"\band\s+(?:(?:later|then|also|\w+ly)\s+)?\w+\s*$")
 _SENTENCE_SUBJECT = re.compile(
     rf"(?:[^,.;:\"“”]{{1,60}},\s+)?(?P<spk>{_SPEAKER})\s+(?:(?:{'|'.join(_ADVERBS)}|\w+ly)\s+){{0,2}}\p{{Ll}}")
+_POSSESSIVE_PREFIX = re.compile(r"^(?:the\s+)?(?:[\w.&-]+\s+){0,3}[\w.&-]+[’']s\s+(?=\p{Lu}[\w.’'-]*\s+\p{Lu})")
 _OF_PLACE = re.compile(r"(\p{Lu}[\w’'.-]*)\s+(?:of|from|at)\s+\p{Lu}")
 # A party and state tag or a state abbreviation: "Sen. Jane Roe, D-Calif., said", "of Cary, N.C., who".
 _PARTY_STATE = re.compile(r"[RDI]-[\w.]+|\p{Lu}[\w.]{0,5}\.")
