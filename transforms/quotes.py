@@ -318,8 +318,11 @@ class _Entities:
 
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
         m = _SUBJECT_VERB.match(text, e, e + 220)
-        if m and text[e:e + 1] == "," and text[s:e].split()[-1].isupper() and m.group("verb") in _CUE_WORDS:
-            m = None   # "Jane Roe, Ohio MP, said": the acronym ends a role, not a name
+        if m and text[e:m.start("verb")].strip() == "," \
+                and (text[s:e].split()[-1].isupper() or not text[max(0, s - 2):s].startswith(",")):
+            # ", says" right after a name only when the name is itself set off: "the director, Jane Roe, says";
+            # not "Jane Roe, Ohio MP, said" (an acronym ends a role) nor "..., who runs Acme Corp, said".
+            m = None
         before = text[max(0, s - 8):s].split()
         if (before and before[-1].lower() in _ARTICLES) or text[e - 2:e] in ("’s", "'s") or text[e:e + 2] in ("’s", "'s"):
             return   # "the Acme Corp injunction", "Roe's phone": a modifier, not a subject
@@ -495,6 +498,11 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
     while e > s and text[e - 1] in " ,.;:\n":
         e -= 1
     mention = text[s:e]
+    if mention.endswith(("’s", "'s")):
+        m = _NAME_RUN.match(text, e + 1)
+        if m and text[e:e + 1] == " ":
+            s, e = m.start(), m.end()   # "the agency's Jane Roe": Jane Roe speaks
+            mention = text[s:e]
     if not mention or len(mention) > 120:
         return None
     low = mention.lower()
