@@ -146,7 +146,8 @@ _POST_SPK_FIRST = re.compile(
     rf"\s+(?:(?:{'|'.join(_ADVERBS)}|\w+ly)\s+){{0,3}}(?P<cue>{_CUE}|{_CUE_BASE})\b")
 _POST_DASH = re.compile(rf"\s*[―—]\s*(?P<spk>{_NAME})")
 _APPOSITION = re.compile(r"\s*,\s*(?P<app>[^,;:\"“”]{2,120}?)(?=,|\.\s|\.?$|;)")
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<spk>[^,.;:\"“”]{1,60})")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<spk>(?:(?:Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov|Rev|St|Lt|Gen|Capt|Sgt|Insp|Supt|Const|Cpl)\.\s+)?"
+                        r"[^,.;:\"“”]{1,60})")
 # What may follow a cue before the quote and still make it a direct quote ("said in a statement:").
 _INTRO_TAIL = re.compile(
     r"(?:\s+(?:to|in|on|at|during|of|from|after|before|via|through|over|while|with|outside|into|last|this|earlier|"
@@ -553,14 +554,19 @@ def _after_cue(text: str, pos: int, limit: int) -> tuple[int, int, str | None] |
 
 
 _SPEAKER_RE = re.compile(_SPEAKER)
+_ROLE_THEN_NAME = re.compile(rf"\s+(?P<role>(?:[a-z]+\s+){{1,3}}){_NAME}")
 
 
 def _post_attribution(text: str, qe: int, limit: int):
     """Attribution after a quote: ', said Smith' / ', Smith said' / ', according to X' / '― Smith'."""
     m = _POST_CUE_FIRST.match(text, qe, limit)
     if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
-        app = _APPOSITION.match(text, m.end("spk"), limit)
-        return m.start("spk"), m.end("spk"), app.group("app") if app else None, m.group("cue")
+        end = m.end("spk")
+        role = _ROLE_THEN_NAME.match(text, end, limit)
+        if role and all(w.lower() in _TITLE_WORDS for w in role.group("role").split()):
+            end = role.end()   # "said Acme director Jane Roe": the name after the role
+        app = _APPOSITION.match(text, end, limit)
+        return m.start("spk"), end, app.group("app") if app else None, m.group("cue")
     m = _POST_SPK_FIRST.match(text, qe, limit)
     if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
         return m.start("spk"), m.end("spk"), m.group("app"), m.group("cue")
@@ -833,9 +839,9 @@ def _extract(text: str) -> list[dict]:
                 elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open):
                     # No cue: the quote continues the previous speaker ("But we'll see."), unless someone
                     # was reported speaking since ("Jane Roe says she agrees. ¶ "Q."").
-                    spk = _continuing_speaker(ents, last, qs, ps)
+                    spk = _continuing_speaker(ents, last, qs, ss)
                 elif last is None and not prev_para_open and qs == ps:
-                    spk = _continuing_speaker(ents, None, qs, ps)
+                    spk = _continuing_speaker(ents, None, qs, ss)
                 if spk is None and not closed:
                     # A paragraph left open is attributed by the paragraph that continues it.
                     pending.append(_quote_dict(text, sents, qs, qe, None, None, "direct:open"))
@@ -874,11 +880,11 @@ def _extract(text: str) -> list[dict]:
     return out
 
 
-def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int, ps: int) -> _Speaker | None:
+def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int, ss: int) -> _Speaker | None:
     """The speaker of a quote without a cue: the person reported speaking since the last quote in the
-    paragraphs just before (never in the quote's own paragraph), else the last quote's speaker."""
+    sentences just before (never in the quote's own sentence), else the last quote's speaker."""
     lo = last.end if last else max(-1, qs - 600)
-    subject = ents.subject_before(ps, cue_only=True, after=max(lo, qs - 1200))
+    subject = ents.subject_before(ss, cue_only=True, after=max(lo, qs - 1200))
     if subject:
         s, e, name = subject
         return _Speaker(s, e, name, None, ents.gender.get(name, ""))
