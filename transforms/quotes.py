@@ -269,14 +269,34 @@ class _Entities:
         self.persons: list[tuple[int, str]] = []      # (position, canonical name), text order
         # Persons in subject position, text order: (start, end, canonical name, subject of a cue verb).
         self.subjects: list[tuple[int, int, str, bool]] = []
+        self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
         for m in _NAME_RUN.finditer(text):
             run = m.group()
+            self._add_org(text, m.start(), m.end(), run)
             if " " not in run and run.rstrip(".").lower() not in self.by_surname and _single_name(text, m.start(), m.end()):
                 self.by_surname[run.lower()] = run   # a one-word name: "Chief Na'moks said", "Mateo, 12, said"
             if " " in run or run.rstrip(".").lower() in self.by_surname:   # else a lone word naming nobody yet
                 self._add_run(text, m.start(), m.end())
         self._person_pos = [p for p, _ in self.persons]
         self._subject_pos = [p for p, *_ in self.subjects]
+        self._org_pos = [p for p, *_ in self.orgs]
+
+    def _add_org(self, text: str, s: int, e: int, run: str) -> None:
+        words = run.split()
+        while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _DETERMINERS):
+            words.pop(0)
+        if not words or not (_is_org(" ".join(words)) or len(words) == 1 and words[0].lower() not in self.by_surname):
+            return
+        m = _SUBJECT_VERB.match(text, e, e + 220)
+        before = text[max(0, s - 8):s].split()
+        if m and m.group("verb") in _CLAUSE_CUE_WORDS and not (before and before[-1].lower() in _ARTICLES) \
+                and not text[e - 2:e] in ("’s", "'s") and not _LABEL_LINE.match(text, text.rfind("\n", 0, s) + 1, s + 1):
+            self.orgs.append((s, e, " ".join(words)))
+
+    def org_before(self, pos: int, window: int = 1500):
+        """The organisation most recently reported speaking before pos."""
+        k = bisect.bisect_left(self._org_pos, pos)
+        return self.orgs[k - 1] if k and pos - self.orgs[k - 1][0] < window else None
 
     def _add_run(self, text: str, s: int, e: int) -> None:
         if text[e - 1] == "." and e - s > 2 and text[e - 3] != ".":
@@ -522,11 +542,15 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
             return _Speaker(s, e, name or mention, None, gender)
         if gender == "p" and last and _is_org(last.name):
             return _Speaker(s, e, last.name, last.title)
+        if low == "it":
+            org = ents.org_before(s)   # "it said in a statement": the organisation named before
+            return _Speaker(s, e, org[2] if org else mention, None)
         return _Speaker(s, e, mention, None)
     first = low.split()[0]
-    if first in _DETERMINERS and not mention.split()[-1][:1].isupper():
+    last_word = mention.split()[-1]
+    if first in _DETERMINERS and (not last_word[:1].isupper() or last_word.lower() in _TITLE_WORDS):
         # A role noun phrase: "the spokesman" is the person introduced with that role.
-        holder = ents.role_holder(mention, s)
+        holder = ents.role_holder(mention, s) or _description_holder(ents, low, s)
         return _Speaker(s, e, holder or mention, mention, ents.gender.get(holder or "", ""))
     m = _OF_PLACE.search(mention)
     if m and not _is_org(mention) and m.group(1).lower() not in _TITLE_WORDS:
@@ -540,6 +564,37 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
     if t and not title:
         title = t
     return _Speaker(s, e, canon, title, ents.gender.get(canon, ""))
+
+
+# What speaks for its owner: "his office said", "the statement read", "the post said".
+_DOCUMENT_NOUNS = frozenset("""statement statements post release office letter report tweet tweets email website
+blog note memo post message notice submission news""".split())
+# Organisations referred to by kind: "the company said", "the agency told ...".
+_ORG_NOUNS = frozenset("""company firm agency group organization organisation department ministry government union
+party board council association service corporation business airline bank school university hospital city town
+province state band nation team club league network commission authority office police""".split())
+
+
+def _description_holder(ents: _Entities, low: str, pos: int) -> str | None:
+    """Who a definite description without a known role refers to: a document or office its owner
+    ("her statement" -> the last woman named as a subject), an organisation noun the organisation named
+    before ("the company"), "the retired teacher" the person last named as a subject."""
+    words = low.replace("’s", "").replace("'s", "").split()
+    first, head = words[0], words[-1].strip(".,")
+    gender = {"his": "m", "her": "f"}.get(first, "")
+    person = ents.subject_before(pos, gender)
+    org = ents.org_before(pos)
+    if head in _DOCUMENT_NOUNS:
+        if first in ("its", "their") or not person:
+            return org[2] if org else None
+        if gender or not org or person[0] > org[0]:
+            return person[2]
+        return org[2]
+    if head in _ORG_NOUNS:
+        return org[2] if org else None
+    if first == "the" and person:
+        return person[2]
+    return None
 
 
 # ---------------------------------------------------------------- attribution
