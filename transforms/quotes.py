@@ -26,6 +26,7 @@ import functools
 
 import regex as re
 
+from transforms.speakers import speaker_id
 from transforms.text import Sentences
 
 __all__ = ["find_quotes"]
@@ -1132,7 +1133,7 @@ def find_quotes(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE, mixed
     quotes = _extract(text)
     if mixed_spans == "quoted":
         quotes = sorted(_quoted_words(text, quotes), key=lambda q: (q["start"], q["end"]))
-    return [{k: v for k, v in q.items() if k != "pattern"} for q in quotes
+    return [{**{k: v for k, v in q.items() if k != "pattern"}, "speaker_id": speaker_id(q["speaker"])} for q in quotes
             if q["confidence"] is not None and q["confidence"] >= min_confidence]
 
 
