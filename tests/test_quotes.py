@@ -7,7 +7,7 @@ import pytest
 from transforms.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
 
 KEYS = {"start", "end", "text", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
-        "sentence", "confidence"}
+        "sentence", "confidence", "speaker_id"}
 
 
 def quote_with(quotes, fragment):
