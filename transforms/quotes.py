@@ -267,6 +267,7 @@ class _Entities:
         self.by_surname: dict[str, str] = {}
         self.roles: list[tuple[int, str, str]] = []   # (position, role head noun, name)
         self.gender: dict[str, str] = {}
+        self.titles: dict[str, str] = {}              # canonical name -> the title it was introduced with
         self.persons: list[tuple[int, str]] = []      # (position, canonical name), text order
         # Persons in subject position, text order: (start, end, canonical name, subject of a cue verb).
         self.subjects: list[tuple[int, int, str, bool]] = []
@@ -322,6 +323,7 @@ class _Entities:
             self._add_subject(text, s, e, full)
             if title:
                 self._add_role(s, title, full)
+                self.titles.setdefault(full, title)
             # An apposition right after the name gives a role: "David Swanson, spokesman for the U.N."
             m = _ROLE_APPOSITION.match(text, e, e + 100)
             if m:
@@ -933,6 +935,9 @@ def _extract(text: str) -> list[dict]:
     out.extend(_indirect_quotes(text, sents, ents, quoted, out))
     out.sort(key=lambda q: (q["start"], q["end"]))
     _name_indefinite_speakers(out)
+    for q in out:
+        if not q["speaker_title"] and q["speaker"] in ents.titles:
+            q["speaker_title"] = ents.titles[q["speaker"]]   # "Kerry said": the title he was introduced with
     return out
 
 
