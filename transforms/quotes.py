@@ -575,7 +575,11 @@ blog note memo post message notice submission news""".split())
 # Organisations referred to by kind: "the company said", "the agency told ...".
 _ORG_NOUNS = frozenset("""company firm agency group organization organisation department ministry government union
 party board council association service corporation business airline bank school university hospital city town
-province state band nation team club league network commission authority office police""".split())
+province state band nation team club league network commission authority office police institute laboratory lab
+observatory centre center museum inspectorate paper newspaper broadcaster regulator operator retailer manufacturer
+insurer lender provider carrier developer publisher charity""".split())
+# Heads of descriptions that name a person ("the retired teacher", "the Kentucky Republican").
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person")
 
 
 def _description_holder(ents: _Entities, low: str, pos: int) -> str | None:
@@ -593,9 +597,9 @@ def _description_holder(ents: _Entities, low: str, pos: int) -> str | None:
         if gender or not org or person[0] > org[0]:
             return person[2]
         return org[2]
-    if head in _ORG_NOUNS:
+    if head in _ORG_NOUNS or head in _ORG_WORDS:
         return org[2] if org else None
-    if first == "the" and person:
+    if first == "the" and person and (head in _TITLE_WORDS or head.endswith(_PERSON_SUFFIXES)):
         return person[2]
     return None
 
