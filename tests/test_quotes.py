@@ -422,3 +422,71 @@ def test_quoted_words_inside_two_clauses_are_reported_once_for_the_inner_speaker
             'Okafor called the plan "a disaster" and said that Jones called it "dire".')
     quoted = find_quotes(text, 0.6, mixed_spans="quoted")
     assert [(q["text"], q["speaker"]) for q in quoted] == [('"a disaster"', "Lena Okafor"), ('"dire"', "Dan Jones")]
+
+
+# ---------------------------------------------------------------- canonical speakers (salience, roles, owners)
+
+def speaker_of(text, fragment):
+    return quote_with(find_quotes(text), fragment)["speaker"]
+
+
+def test_a_pronoun_follows_the_subject_just_named_not_the_last_quoted_speaker():
+    text = ('"The harbour needs dredging," said Mayor Lena Okafor.\n\n'
+            'Mr. Tomas Ferreira, who runs the ferry, said the delays cost him customers every week.\n\n'
+            '"We lose a sailing a day when the tide is low," he said.')
+    assert speaker_of(text, "sailing") == "Tomas Ferreira"
+
+
+def test_a_pronoun_skips_a_subject_of_the_other_gender():
+    text = ('Councillor Grace Mbeki opened the hearing.\n\n'
+            'Ferreira told the panel the ferry would stop in winter.\n\n'
+            '"We cannot plan a season like this," she said.')
+    assert speaker_of(text, "season") == "Grace Mbeki"
+
+
+def test_a_quote_paragraph_without_a_cue_belongs_to_the_person_just_reported_speaking():
+    text = ('"Rents keep rising," said tenant organiser Ravi Menon.\n\n'
+            'Housing Minister Carla Duarte says her office is drafting new rules.\n\n'
+            '"We expect to publish them before the summer."')
+    assert speaker_of(text, "publish them") == "Carla Duarte"
+
+
+def test_a_description_is_the_person_just_named():
+    text = ('Arlo Finch has taught in the valley for forty years.\n\n'
+            '"Every child here learns to swim," says the retired teacher.')
+    assert speaker_of(text, "swim") == "Arlo Finch"
+
+
+def test_an_organisation_noun_and_it_are_the_organisation_reported_before():
+    text = ('Brightwell Energy said on Monday that it would close two plants.\n\n'
+            '"The decision was not taken lightly," the company said in a statement.\n\n'
+            '"We will support every worker," it said.')
+    assert speaker_of(text, "lightly") == "Brightwell Energy"
+    assert speaker_of(text, "every worker") == "Brightwell Energy"
+
+
+def test_a_statement_speaks_for_its_owner():
+    text = ('Health Minister Carla Duarte announced the closure of two clinics on Friday.\n\n'
+            '"This was a difficult choice," her statement read.')
+    assert speaker_of(text, "difficult") == "Carla Duarte"
+
+
+def test_a_place_or_employer_before_a_name_is_not_part_of_it():
+    text = '"We will be back next season," said Harlow\'s Bo Lindqvist after the match.'
+    assert speaker_of(text, "next season") == "Bo Lindqvist"
+
+
+def test_a_titled_one_word_name_is_a_person():
+    text = ('Hereditary Chief Tenaks said the camp would stay.\n\n'
+            '"We are not going anywhere," he said.')
+    assert speaker_of(text, "anywhere") == "Tenaks"
+
+
+def test_two_people_of_one_surname_keep_their_own_names():
+    text = ('Dana Oduya and her husband Felix Oduya run the bakery.\n\n'
+            '"We open at five," Felix Oduya said.\n\n'
+            '"And we close when the bread runs out," Dana Oduya said.')
+    quotes = find_quotes(text)
+    assert quote_with(quotes, "five")["speaker"] == "Felix Oduya"
+    assert quote_with(quotes, "bread")["speaker"] == "Dana Oduya"
+    assert quote_with(quotes, "five")["speaker_id"] != quote_with(quotes, "bread")["speaker_id"]

@@ -287,9 +287,12 @@ class _Entities:
         words = run.split()
         while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _DETERMINERS):
             words.pop(0)
-        if not words or not (_is_org(" ".join(words)) or len(words) == 1 and words[0].lower() not in self.by_surname):
-            return
         m = _SUBJECT_VERB.match(text, e, e + 220)
+        # An organisation by its words ("Acme Corp"), or a name the sentence goes on to call "it".
+        it_follows = bool(m) and _IT_FOLLOWS.match(text, m.end(), m.end() + 80) is not None
+        if not words or not (_is_org(" ".join(words)) or it_follows
+                             or len(words) == 1 and words[0].lower() not in self.by_surname):
+            return
         before = text[max(0, s - 8):s].split()
         if m and m.group("verb") in _CLAUSE_CUE_WORDS and not (before and before[-1].lower() in _ARTICLES) \
                 and not text[e - 2:e] in ("’s", "'s") and not _LABEL_LINE.match(text, text.rfind("\n", 0, s) + 1, s + 1):
@@ -420,6 +423,7 @@ _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n
 # Lower-case words after a name that are not its verb.
 _NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
 onto about over under after before during while between among against without within via per nor""".split())
+_IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,60}?\b(?:it|its)\b")
 _ARTICLES = frozenset("the a an his her their its our my your".split())
 _LABEL_LINE = re.compile(r"[\p{Lu}\d ]{3,30}:")
 _AUX_VERBS = frozenset("""is was are were has had have will would can could may might must shall should did does do
@@ -616,6 +620,22 @@ def _after_cue(text: str, pos: int, limit: int) -> tuple[int, int, str | None] |
 
 
 _SPEAKER_RE = re.compile(_SPEAKER)
+_NEXT_CAPWORD = re.compile(r"[ \u00a0]+\p{Lu}[\w.’'-]*")
+_NEXT_LOWER_WORD = re.compile(r"[ \u00a0]+\p{Ll}[\w’'-]*")
+
+
+def _extend_speaker(text: str, s: int, e: int, limit: int) -> int:
+    """The end of a speaker the lazy pattern cut short: the rest of a name ("said Harlow's Bo| Lindqvist") or
+    of a description ("says the retired| teacher")."""
+    words = text[s:e].split()
+    if words[-1][:1].isupper():
+        while (m := _NEXT_CAPWORD.match(text, e, limit)) and m.group().strip().lower() not in _NOT_NAMES:
+            e = m.end()
+    elif words[0].lower() in _DETERMINERS:
+        while (m := _NEXT_LOWER_WORD.match(text, e, limit)) and m.group().strip() not in _CLAUSE_WORDS \
+                and m.group().strip() not in _CUE_WORDS and m.group().strip() not in _PREPOSITIONS:
+            e = m.end()
+    return e
 _ROLE_THEN_NAME = re.compile(rf"\s+(?P<role>(?:[a-z]+\s+){{1,3}}){_NAME}")
 
 
@@ -623,7 +643,7 @@ def _post_attribution(text: str, qe: int, limit: int):
     """Attribution after a quote: ', said Smith' / ', Smith said' / ', according to X' / '― Smith'."""
     m = _POST_CUE_FIRST.match(text, qe, limit)
     if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
-        end = m.end("spk")
+        end = _extend_speaker(text, m.start("spk"), m.end("spk"), limit)
         role = _ROLE_THEN_NAME.match(text, end, limit)
         if role and all(w.lower() in _TITLE_WORDS for w in role.group("role").split()):
             end = role.end()   # "said Acme director Jane Roe": the name after the role
