@@ -918,7 +918,9 @@ def _extract(text: str) -> list[dict]:
                     cue = pre_attr[3]
                 elif split:
                     spk = last
-                elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open):
+                elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open) \
+                        and (len(inner.split()) > 2 or not closed or inner[-1:] in ".!?…"):
+                    # (a word or two in quotes without a cue is a term being discussed: "optics," "yeet,")
                     # No cue: the quote continues the previous speaker ("But we'll see."), unless someone
                     # was reported speaking since ("Jane Roe says she agrees. ¶ "Q."").
                     spk = _continuing_speaker(ents, last, qs, ss)
@@ -957,12 +959,26 @@ def _extract(text: str) -> list[dict]:
             pending = []   # the open quote ended without a speaker: nothing to attribute it to
         prev_para = (ps, pe)
     out.extend(_indirect_quotes(text, sents, ents, quoted, out))
+    out = [q for q in out if not _link_or_caption(text, q["start"])]
     out.sort(key=lambda q: (q["start"], q["end"]))
     _name_indefinite_speakers(out)
     for q in out:
         if not q["speaker_title"] and q["speaker"] in ents.titles:
             q["speaker_title"] = ents.titles[q["speaker"]]   # "Kerry said": the title he was introduced with
     return out
+
+
+# A photo credit closing a caption: "(Jane Roe/CBC)", "Jane Roe/THE CANADIAN PRESS".
+_CREDIT = re.compile(r"(?:\([^()\n]{2,60}/[^()\n]{2,60}\)|\p{Lu}[\w.’' -]{1,40}/\p{Lu}[\p{Lu}\w.’' -]{1,40})\s*$")
+
+
+def _link_or_caption(text: str, pos: int) -> bool:
+    """True in a paragraph that is a link to another story ("READ MORE: Roe says ...") or a photo caption
+    (ending with its credit): the article's furniture, not its reporting."""
+    ps = text.rfind("\n", 0, pos) + 1
+    pe = text.find("\n", pos)
+    pe = len(text) if pe < 0 else pe
+    return _LABEL_LINE.match(text, ps, pe) is not None or _CREDIT.search(text, ps, pe) is not None
 
 
 def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int, ss: int) -> _Speaker | None:
