@@ -490,3 +490,17 @@ def test_two_people_of_one_surname_keep_their_own_names():
     assert quote_with(quotes, "five")["speaker"] == "Felix Oduya"
     assert quote_with(quotes, "bread")["speaker"] == "Dana Oduya"
     assert quote_with(quotes, "five")["speaker_id"] != quote_with(quotes, "bread")["speaker_id"]
+
+
+def test_link_lines_and_photo_captions_hold_no_quotes():
+    text = ('The council met on Tuesday.\n\n'
+            'READ MORE: Mayor Lena Okafor says the ferry will run all winter\n\n'
+            'Mayor Lena Okafor said the budget would be balanced by spring. (Ivo Marsh/Harlow Gazette)\n\n'
+            '"We kept our promise," Okafor said.')
+    assert [q["text"] for q in find_quotes(text, 0.6)] == ['"We kept our promise,"']
+
+
+def test_single_words_in_quotes_without_a_cue_are_terms_not_quotes():
+    text = ('"We kept our promise," Okafor said.\n\n'
+            'Other words on the list are "synergy," "pivot," "circle back" and "bandwidth."')
+    assert [q["text"] for q in find_quotes(text)] == ['"We kept our promise,"']

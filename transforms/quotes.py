@@ -978,7 +978,8 @@ def _link_or_caption(text: str, pos: int) -> bool:
     ps = text.rfind("\n", 0, pos) + 1
     pe = text.find("\n", pos)
     pe = len(text) if pe < 0 else pe
-    return _LABEL_LINE.match(text, ps, pe) is not None or _CREDIT.search(text, ps, pe) is not None
+    link = pe - ps < 250 and _LABEL_LINE.match(text, ps, pe) is not None   # a headline, not "ANALYSIS: ..." prose
+    return link or _CREDIT.search(text, ps, pe) is not None
 
 
 def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int, ss: int) -> _Speaker | None:
