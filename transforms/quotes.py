@@ -924,8 +924,6 @@ def _extract(text: str) -> list[dict]:
                     # No cue: the quote continues the previous speaker ("But we'll see."), unless someone
                     # was reported speaking since ("Jane Roe says she agrees. ¶ "Q."").
                     spk = _continuing_speaker(ents, last, qs, ss)
-                elif last is None and not prev_para_open and qs == ps:
-                    spk = _continuing_speaker(ents, None, qs, ss)
                 if spk is None and not closed:
                     # A paragraph left open is attributed by the paragraph that continues it.
                     pending.append(_quote_dict(text, sents, qs, qe, None, None, "direct:open"))
