@@ -272,6 +272,7 @@ class _Entities:
         # Persons in subject position, text order: (start, end, canonical name, subject of a cue verb).
         self.subjects: list[tuple[int, int, str, bool]] = []
         self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
+        self._verbs: dict = {}
         for m in _NAME_RUN.finditer(text):
             run = m.group()
             self._add_org(text, m.start(), m.end(), run)
@@ -287,7 +288,7 @@ class _Entities:
         words = run.split()
         while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _DETERMINERS):
             words.pop(0)
-        m = _SUBJECT_VERB.match(text, e, e + 220)
+        m = self._verb_after(text, e)
         # An organisation by its words ("Acme Corp"), or a name the sentence goes on to call "it".
         it_follows = bool(m) and _IT_FOLLOWS.match(text, m.end(), m.end() + 80) is not None
         if not words or not (_is_org(" ".join(words)) or it_follows
@@ -333,7 +334,7 @@ class _Entities:
                 self._add_role(s, m.group(1), full)
         elif len(toks) == 1:
             if title and _surname(toks) not in self.by_surname and not text[s].islower():
-                m = _SUBJECT_VERB.match(text, e, e + 220)
+                m = self._verb_after(text, e)
                 if m and _looks_like_verb(m.group("verb")):
                     self.by_surname[_surname(toks)] = toks[0]   # a titled one-word name: "Chief Na'moks said"
             full = self.by_surname.get(_surname(toks))
@@ -343,8 +344,14 @@ class _Entities:
                 if title:
                     self._add_role(s, title, full)
 
+    def _verb_after(self, text: str, e: int):
+        """The verb a name at [.., e) is the subject of, if any (cached: a run is looked at twice)."""
+        if e not in self._verbs:
+            self._verbs[e] = _SUBJECT_VERB.match(text, e, e + 220) if text[e:e + 1] in " ,(\u00a0" else None
+        return self._verbs[e]
+
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
-        m = _SUBJECT_VERB.match(text, e, e + 220)
+        m = self._verb_after(text, e)
         if m and text[e:m.start("verb")].strip() == "," \
                 and (text[s:e].split()[-1].isupper() or not text[max(0, s - 2):s].startswith(",")):
             # ", says" right after a name only when the name is itself set off: "the director, Jane Roe, says";
