@@ -285,18 +285,19 @@ class _Entities:
         self._org_pos = [p for p, *_ in self.orgs]
 
     def _add_org(self, text: str, s: int, e: int, run: str) -> None:
+        m = self._verb_after(text, e)
+        if not m or m.group("verb") not in _CLAUSE_CUE_WORDS or text[e - 2:e] in ("’s", "'s"):
+            return   # an organisation counts here only when reported speaking
         words = run.split()
         while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _DETERMINERS):
             words.pop(0)
-        m = self._verb_after(text, e)
         # An organisation by its words ("Acme Corp"), or a name the sentence goes on to call "it".
-        it_follows = bool(m) and _IT_FOLLOWS.match(text, m.end(), m.end() + 80) is not None
-        if not words or not (_is_org(" ".join(words)) or it_follows
+        if not words or not (_is_org(" ".join(words)) or _IT_FOLLOWS.match(text, m.end(), m.end() + 80)
                              or len(words) == 1 and words[0].lower() not in self.by_surname):
             return
         before = text[max(0, s - 8):s].split()
-        if m and m.group("verb") in _CLAUSE_CUE_WORDS and not (before and before[-1].lower() in _ARTICLES) \
-                and not text[e - 2:e] in ("’s", "'s") and not _LABEL_LINE.match(text, text.rfind("\n", 0, s) + 1, s + 1):
+        if not (before and before[-1].lower() in _ARTICLES) \
+                and not _LABEL_LINE.match(text, text.rfind("\n", 0, s) + 1, s + 1):
             self.orgs.append((s, e, " ".join(words)))
 
     def org_before(self, pos: int, window: int = 1500):
