@@ -504,3 +504,10 @@ def test_single_words_in_quotes_without_a_cue_are_terms_not_quotes():
     text = ('"We kept our promise," Okafor said.\n\n'
             'Other words on the list are "synergy," "pivot," "circle back" and "bandwidth."')
     assert [q["text"] for q in find_quotes(text)] == ['"We kept our promise,"']
+
+
+def test_a_place_is_never_what_he_or_she_refers_to():
+    text = ('Ravi Menon has farmed in Upper Vale for thirty years.\n\n'
+            'Upper Vale lost half its orchards to the frost.\n\n'
+            '"I have never seen a spring like it," he said.')
+    assert speaker_of(text, "spring like it") == "Ravi Menon"

@@ -273,8 +273,12 @@ class _Entities:
         self.subjects: list[tuple[int, int, str, bool]] = []
         self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
         self._verbs: dict = {}
+        # Names written after "in", "at", "across": places and institutions, never a "he" or "she".
+        self.places: set[str] = set()
         for m in _NAME_RUN.finditer(text):
             run = m.group()
+            if _LOCATIVE.search(text, max(0, m.start() - 12), m.start()):
+                self.places.add(run.rstrip(".,"))
             self._add_org(text, m.start(), m.end(), run)
             if " " not in run and run.rstrip(".").lower() not in self.by_surname and _single_name(text, m.start(), m.end()):
                 self.by_surname[run.lower()] = run   # a one-word name: "Chief Na'moks said", "Mateo, 12, said"
@@ -377,6 +381,8 @@ class _Entities:
             s, e, name, cued = self.subjects[i]
             if s <= after:
                 return None
+            if gender and name not in self.gender and name in self.places:
+                continue
             if (cued or not cue_only) and self.gender.get(name, gender) == gender or (not gender and (cued or not cue_only)):
                 return s, e, name
         return None
@@ -432,6 +438,7 @@ _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n
 _NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
 onto about over under after before during while between among against without within via per nor""".split())
 _IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,60}?\b(?:it|its)\b")
+_LOCATIVE = re.compile(r"\b(?:in|at|across|throughout|inside|outside|near)\s+(?:the\s+)?$")
 _ARTICLES = frozenset("the a an his her their its our my your".split())
 _LABEL_LINE = re.compile(r"[\p{Lu}\d ]{3,30}:")
 _AUX_VERBS = frozenset("""is was are were has had have will would can could may might must shall should did does do
