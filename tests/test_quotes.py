@@ -511,3 +511,22 @@ def test_a_place_is_never_what_he_or_she_refers_to():
             'Upper Vale lost half its orchards to the frost.\n\n'
             '"I have never seen a spring like it," he said.')
     assert speaker_of(text, "spring like it") == "Ravi Menon"
+
+
+def test_a_name_inside_a_quotation_is_not_the_article_subject():
+    text = ('Dana Oduya, who runs the bakery, said the flour price had doubled.\n\n'
+            '"Felix Oduya warned us in March," her statement read.')
+    assert speaker_of(text, "warned us") == "Dana Oduya"
+
+
+def test_a_pronoun_after_according_to_a_long_role_and_name_is_that_person():
+    text = ('"The numbers are wrong," said Mayor Lena Okafor.\n\n'
+            'The plan may have been sold on the wrong grounds, according to former Harlow Port Authority '
+            'chair Ivo Brandt.\n\n'
+            '"We promised jobs and built car parks," he said.')
+    assert speaker_of(text, "car parks") == "Ivo Brandt"
+
+
+def test_a_phrase_after_a_preposition_before_a_colon_is_not_a_speaker():
+    text = ('"We will reopen in May," Arlo Finch said. Then, after a pause: "Maybe June."')
+    assert speaker_of(text, "June") == "Arlo Finch"

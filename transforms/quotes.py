@@ -368,9 +368,12 @@ class _Entities:
         line_start = text.rfind("\n", 0, s) + 1
         if _LABEL_LINE.match(text, line_start, s + 1):
             return   # "WATCH: Jane Roe explains ...": a link to another story
+        before_in_paragraph = text[line_start:s]
+        if before_in_paragraph.count('"') % 2 or before_in_paragraph.count("“") > before_in_paragraph.count("”"):
+            return   # inside a quotation: the speaker's words, not the article's subject
         if m and _looks_like_verb(m.group("verb")):
             self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
-        elif _ACCORDING_TAIL.search(text, max(0, s - 14), s):
+        elif _ACCORDING_TAIL.search(text, max(0, s - 80), s):
             self.subjects.append((s, e, name, True))   # "according to Jane Roe": she is the one speaking
 
     def subject_before(self, pos: int, gender: str = "", cue_only: bool = False, after: int = -1):
@@ -443,7 +446,8 @@ _ARTICLES = frozenset("the a an his her their its our my your".split())
 _LABEL_LINE = re.compile(r"[\p{Lu}\d ]{3,30}:")
 _AUX_VERBS = frozenset("""is was are were has had have will would can could may might must shall should did does do
 went made took gave got came saw knew felt thought began became kept left met ran sat spoke stood won lost led
-brought bought held heard paid sent spent told wrote said""".split())
+brought bought held heard paid sent spent told wrote said found put set let read sold built chose drew drove fell
+fought grew meant rose taught threw understood woke wore""".split())
 
 
 def _looks_like_verb(word: str) -> bool:
@@ -811,6 +815,8 @@ def _pre_attribution(text: str, lo: int, qs: int, ents: _Entities):
             return lo + m.start(1), lo + m.end(1), None, "according to", True
         if text[seg_end - 1] == ":":
             sub = _subject_before(text, seg_end - 1, lo)
+            if sub and text[max(lo, sub[0] - 12):sub[0]].split()[-1:] in (["after"], ["before"], ["with"], ["in"], ["on"]):
+                sub = None   # "Then, after a pause: "Q"": a phrase after a preposition is not a speaker
             return (sub[0], sub[1], sub[2], ":", True) if sub else (None, None, None, ":", True)
         return None
     cs, ce = cue
