@@ -530,3 +530,16 @@ def test_a_pronoun_after_according_to_a_long_role_and_name_is_that_person():
 def test_a_phrase_after_a_preposition_before_a_colon_is_not_a_speaker():
     text = ('"We will reopen in May," Arlo Finch said. Then, after a pause: "Maybe June."')
     assert speaker_of(text, "June") == "Arlo Finch"
+
+
+def test_a_name_inside_an_apposition_is_not_a_subject():
+    text = ('Ravi Menon, who founded Blue Heron Works, a boat builder in the harbour, says orders have doubled.\n\n'
+            '"We cannot hire fast enough," he said.')
+    assert speaker_of(text, "hire fast") == "Ravi Menon"
+
+
+def test_a_person_in_a_photo_caption_is_not_what_a_pronoun_refers_to():
+    text = ('Arlo Finch says the harbour wall will not survive another winter.\n\n'
+            'Ivo Brandt, a retired engineer, looks at the wall in March. ( HARLOW GAZETTE FILE PHOTO )\n\n'
+            '"It is older than the town hall," he says.')
+    assert speaker_of(text, "town hall") == "Arlo Finch"

@@ -273,6 +273,7 @@ class _Entities:
         self.subjects: list[tuple[int, int, str, bool]] = []
         self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
         self._verbs: dict = {}
+        self._covered_until = -1
         # Names written after "in", "at", "across": places and institutions, never a "he" or "she".
         self.places: set[str] = set()
         for m in _NAME_RUN.finditer(text):
@@ -356,6 +357,8 @@ class _Entities:
         return self._verbs[e]
 
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
+        if s < self._covered_until or _link_or_caption(text, s):
+            return   # a name inside another subject's apposition, or in a caption or a link line
         m = self._verb_after(text, e)
         if m and text[e:m.start("verb")].strip() == "," \
                 and (text[s:e].split()[-1].isupper() or not text[max(0, s - 2):s].startswith(",")):
@@ -373,6 +376,7 @@ class _Entities:
             return   # inside a quotation: the speaker's words, not the article's subject
         if m and _looks_like_verb(m.group("verb")):
             self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
+            self._covered_until = m.start("verb")
         elif _ACCORDING_TAIL.search(text, max(0, s - 80), s):
             self.subjects.append((s, e, name, True))   # "according to Jane Roe": she is the one speaking
 
@@ -988,7 +992,7 @@ def _extract(text: str) -> list[dict]:
 
 
 # A photo credit closing a caption: "(Jane Roe/CBC)", "Jane Roe/THE CANADIAN PRESS".
-_CREDIT = re.compile(r"(?:\([^()\n]{2,60}/[^()\n]{2,60}\)|\p{Lu}[\w.’' -]{1,40}/\p{Lu}[\p{Lu}\w.’' -]{1,40})\s*$")
+_CREDIT = re.compile(r"(?:\([^()\n]{2,60}/[^()\n]{2,60}\)|\(\s*\p{Lu}[\p{Lu}\s/.’'-]{2,60}\)|\p{Lu}[\w.’' -]{1,40}/\p{Lu}[\p{Lu}\w.’' -]{1,40})\s*$")
 
 
 def _link_or_caption(text: str, pos: int) -> bool:
