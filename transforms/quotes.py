@@ -438,7 +438,7 @@ class _Entities:
 
 # A person's verb after the name, maybe past an apposition or a party tag: "Jane Roe, a nurse, said".
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n]{1,150}?){1,4},"
-                           r"|\s+(?:with|of|from|at)\s+(?:the\s+)?\p{Lu}[\w.’'&-]*(?:\s+(?:of\s+)?\p{Lu}[\w.’'&-]*){0,5}"
+                           r"|\s+(?:with|of|from|at)\s+(?:the\s+)?\p{Lu}[\w.’'&-]*(?:\s+(?:(?:of|to|and|for|the|on)\s+)?\p{Lu}[\w.’'&-]*){0,5}"
                            rf"|,(?=\s+(?:{_CUE_ALT})\b))?(?:\s*\([^()]{1,20}\))?"
                            r"\s+(?:(?:also|later|then|again|still|now|previously|first|\w+ly)\s+){0,2}(?P<verb>\p{Ll}[\w’']*)\b")
 # Lower-case words after a name that are not its verb.
