@@ -543,3 +543,9 @@ def test_a_person_in_a_photo_caption_is_not_what_a_pronoun_refers_to():
             'Ivo Brandt, a retired engineer, looks at the wall in March. ( HARLOW GAZETTE FILE PHOTO )\n\n'
             '"It is older than the town hall," he says.')
     assert speaker_of(text, "town hall") == "Arlo Finch"
+
+
+def test_his_office_speaks_for_him():
+    text = ('Premier Tomas Ferreira did not attend the vote on Thursday.\n\n'
+            '"The premier was meeting flood victims," his office said in a statement.')
+    assert speaker_of(text, "flood victims") == "Tomas Ferreira"
