@@ -3,8 +3,13 @@
 Rule-based and linear. Per paragraph, one pass pairs the quote marks; each quoted span is then attributed
 from the words next to it (``"Q," Smith said`` / ``said Smith, TITLE`` / ``Smith said: "Q"``) and
 classified; a last pass finds reported clauses without quote marks (``Smith said (that) CLAUSE``).
-Speakers are resolved to the canonical full name the article uses ("Earnest" -> "Josh Earnest", "he" ->
-the last compatible speaker, "the spokesman" -> the person introduced with that role).
+Speakers are resolved to the canonical full name the article uses ("Earnest" -> "Josh Earnest", "the
+spokesman" -> the person introduced with that role). Pronouns follow salience: "he"/"she" is the most
+recent person in subject position (a name followed by its verb, outside quotations, captions and link
+lines) or quoted speaker whose gender (titles, first names) does not clash; a quote without a cue takes the
+person reported speaking since the last quote; "his office", "the statement" speak for their owner, "the
+company", "it" for the organisation last reported speaking. `speaker_id` (transforms.speakers) names the
+same speaker across articles.
 
 Span conventions (those of the gold data the extractor is measured on):
 - one span per contiguous quote: a quote interrupted by "he said" gives two spans, and a quote running
