@@ -549,3 +549,12 @@ def test_his_office_speaks_for_him():
     text = ('Premier Tomas Ferreira did not attend the vote on Thursday.\n\n'
             '"The premier was meeting flood victims," his office said in a statement.')
     assert speaker_of(text, "flood victims") == "Tomas Ferreira"
+
+
+def test_an_inverted_attribution_makes_its_speaker_salient_but_a_written_title_does_not():
+    text = ('"We will rebuild," said Mayor Lena Okafor.\n\n'
+            'The bakery will reopen in a month, adds Dana Oduya. "We can borrow the money," she says.\n\n'
+            'Dana Oduya also co-wrote Baking With Lena, a book of harbour recipes. "It sold out twice," she says.')
+    quotes = find_quotes(text)
+    assert quote_with(quotes, "borrow")["speaker"] == "Dana Oduya"
+    assert quote_with(quotes, "sold out")["speaker"] == "Dana Oduya"

@@ -382,6 +382,11 @@ class _Entities:
         if m and _looks_like_verb(m.group("verb")):
             self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
             self._covered_until = m.start("verb")
+            return
+        cue = _CUE_BEFORE_NAME.search(text, max(0, s - 50), s)
+        if cue and cue.group("cue").lower() not in _TELL_ASK:
+            self.subjects.append((s, e, name, True))   # inverted after a comma or quote: "..., adds Jane Roe."
+            return
         elif _ACCORDING_TAIL.search(text, max(0, s - 80), s):
             self.subjects.append((s, e, name, True))   # "according to Jane Roe": she is the one speaking
 
@@ -451,6 +456,7 @@ _NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as
 onto about over under after before during while between among against without within via per nor""".split())
 _IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,60}?\b(?:it|its)\b")
 _LOCATIVE = re.compile(r"\b(?:in|at|across|throughout|inside|outside|near)\s+(?:the\s+)?$")
+_CUE_BEFORE_NAME = re.compile(rf"[,\"”’—–]\s*(?P<cue>{_CUE_ALT})\s+(?:\p{{Lu}}[\w.’'-]*\s+|(?:{'|'.join(sorted(_TITLE_WORDS))})\s+){{0,4}}$")
 _ARTICLES = frozenset("the a an his her their its our my your".split())
 _LABEL_LINE = re.compile(r"[\p{Lu}\d ]{3,30}:")
 _AUX_VERBS = frozenset("""is was are were has had have will would can could may might must shall should did does do
