@@ -558,3 +558,10 @@ def test_an_inverted_attribution_makes_its_speaker_salient_but_a_written_title_d
     quotes = find_quotes(text)
     assert quote_with(quotes, "borrow")["speaker"] == "Dana Oduya"
     assert quote_with(quotes, "sold out")["speaker"] == "Dana Oduya"
+
+
+def test_they_after_two_people_named_together_is_both():
+    text = ('"The pier is safe," said Mayor Lena Okafor.\n\n'
+            'Ana Ruiz and Tom Lee said they had watched the pier crack all summer.\n\n'
+            '"Nobody came to look at it," they said.')
+    assert speaker_of(text, "Nobody came") == "Ana Ruiz and Tom Lee"

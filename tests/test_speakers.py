@@ -90,3 +90,8 @@ def test_a_pronoun_quote_counts_for_the_person_it_refers_to(dataset):
 
 def test_the_view_binds_on_an_empty_dataset(tmp_path):
     assert connect(str(tmp_path)).execute("SELECT count(*) FROM speakers").fetchall() == [(0,)]
+
+
+def test_a_pair_quoted_together_is_neither_person_alone():
+    assert speaker_id("Ana Ruiz and Tom Lee") is None
+    assert speaker_id("Harlow Bread and Butter Company") is not None

@@ -278,6 +278,7 @@ class _Entities:
         self.subjects: list[tuple[int, int, str, bool]] = []
         self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
         self._verbs: dict = {}
+        self.groups: list[tuple[int, int, str]] = []   # two people in subject position together, text order
         self._covered_until = -1
         # Names written after "in", "at", "across": places and institutions, never a "he" or "she".
         self.places: set[str] = set()
@@ -382,6 +383,10 @@ class _Entities:
         if m and _looks_like_verb(m.group("verb")):
             self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
             self._covered_until = m.start("verb")
+            partner = self.persons[-2] if len(self.persons) > 1 and self.persons[-1][0] == s else None
+            if partner and partner[1] != name and re.fullmatch(r"[\w.’' -]*?\s+and\s+(?:\p{Lu}[\w.]*\s+)?",
+                                                              text[partner[0]:s]) and s - partner[0] < 80:
+                self.groups.append((partner[0], e, f"{partner[1]} and {name}"))   # "Ana Ruiz and Tom Lee said"
             return
         cue = _CUE_BEFORE_NAME.search(text, max(0, s - 50), s)
         if cue and cue.group("cue").lower() not in _TELL_ASK:
@@ -581,6 +586,10 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
                 return _Speaker(s, e, last.name, last.title, gender)
             name = ents.person_before(s, gender)
             return _Speaker(s, e, name or mention, None, gender)
+        if gender == "p" and low == "they":
+            group = next((g for g in reversed(ents.groups) if g[0] < s), None)
+            if group and s - group[0] < 600 and (not last or group[0] > last.start):
+                return _Speaker(s, e, group[2], None)   # "Ana Ruiz and Tom Lee ... "Q," they said"
         if gender == "p" and last and _is_org(last.name):
             return _Speaker(s, e, last.name, last.title)
         if low == "it":

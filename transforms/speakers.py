@@ -3,7 +3,8 @@
 Quote extraction gives each quote the full name the article introduced ("Kerry" -> "John Kerry"), so the
 same person quoted in several articles carries one name; its normalised form (no titles, accents, case or
 punctuation) hashed gives `quotes.speaker_id`, which the DuckDB view `speakers` groups on. Organisations get
-one the same way. Unresolved speakers ("he", "a spokesperson", "the post") get none: they name nobody.
+one the same way. Unresolved speakers ("he", "a spokesperson", "the post") get none: they name nobody; nor does a pair quoted
+together ("Ana Ruiz and Tom Lee").
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def normalise_speaker(name: str | None) -> str | None:
     first = name.strip()[0]
     if not first.isupper() and not first.isdigit():
         return None   # a description, not a name
+    parts = name.split(" and ")
+    if len(parts) == 2 and all(len(p.split()) >= 2 and p.split()[0][:1].isupper() for p in parts):
+        return None   # two people quoted together ("Ana Ruiz and Tom Lee"): neither one alone
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.split(r"[,(;]|\s[-–—]\s", text, maxsplit=1)[0]   # an apposition is not the name
