@@ -23,6 +23,9 @@ commissioner director professor pope king queen prince princess chairman chairwo
 attorney general spokesman spokeswoman spokesperson candidate nominee sheriff detective representative congressman
 congresswoman councillor councilman councilwoman delegate deputy former acting interim mp mpp const constable insp
 supt cpl""".split())
+# Last words that make "X and Y" one organisation ("Harlow Bread and Butter Company").
+_ORG_TAILS = frozenset("""company co corp corporation inc ltd llc group association society council institute
+foundation partners sons brothers bank trust union party club""".split())
 _SUFFIXES = frozenset("jr sr ii iii iv".split())
 _PRONOUNS = frozenset("he she they it we i you".split())
 _TOKEN = re.compile(r"[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*")
@@ -37,7 +40,8 @@ def normalise_speaker(name: str | None) -> str | None:
     if not first.isupper() and not first.isdigit():
         return None   # a description, not a name
     parts = name.split(" and ")
-    if len(parts) == 2 and all(len(p.split()) >= 2 and p.split()[0][:1].isupper() for p in parts):
+    if len(parts) == 2 and all(len(p.split()) >= 2 and p.split()[0][:1].isupper() for p in parts) \
+            and parts[1].split()[-1].lower().strip(".") not in _ORG_TAILS:
         return None   # two people quoted together ("Ana Ruiz and Tom Lee"): neither one alone
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c))
