@@ -565,3 +565,9 @@ def test_they_after_two_people_named_together_is_both():
             'Ana Ruiz and Tom Lee said they had watched the pier crack all summer.\n\n'
             '"Nobody came to look at it," they said.')
     assert speaker_of(text, "Nobody came") == "Ana Ruiz and Tom Lee"
+
+
+def test_it_as_an_object_does_not_make_a_person_an_organisation():
+    text = ('Olive grower Beatriz Sola said she would try it on more of her land next year.\n\n'
+            'The centre said the microbes were harmless to people and animals.')
+    assert [q["speaker"] for q in find_quotes(text) if "microbes" in q["text"]] in ([], ["centre"], ["The centre"])

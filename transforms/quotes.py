@@ -459,7 +459,9 @@ _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n
 # Lower-case words after a name that are not its verb.
 _NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
 onto about over under after before during while between among against without within via per nor""".split())
-_IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,60}?\b(?:it|its)\b")
+# "Acme said on Monday that it would ...": "it" as the subject of the reported clause, not an object.
+_IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,40}?\b(?:that\s+)?its?\s+(?:\w+\s+)?(?:would|will|is|was|has|had|could|"
+                         r"can|plans|planned|expects|expected|did|does|wants|wanted|intends|hopes)\b")
 _LOCATIVE = re.compile(r"\b(?:in|at|across|throughout|inside|outside|near)\s+(?:the\s+)?$")
 _CUE_BEFORE_NAME = re.compile(rf"[,\"”’—–]\s*(?P<cue>{_CUE_ALT})\s+(?:\p{{Lu}}[\w.’'-]*\s+|(?:{'|'.join(sorted(_TITLE_WORDS))})\s+){{0,4}}$")
 _ARTICLES = frozenset("the a an his her their its our my your".split())
