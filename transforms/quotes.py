@@ -296,12 +296,14 @@ class _Entities:
         self._org_pos = [p for p, *_ in self.orgs]
 
     def _add_org(self, text: str, s: int, e: int, run: str) -> None:
-        m = self._verb_after(text, e)
-        if not m or m.group("verb") not in _CLAUSE_CUE_WORDS or text[e - 2:e] in ("’s", "'s"):
-            return   # an organisation counts here only when reported speaking
         words = run.split()
         while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _DETERMINERS):
             words.pop(0)
+        if not words or text[e - 2:e] in ("’s", "'s"):
+            return
+        m = self._verb_after(text, e)
+        if not m or m.group("verb") not in _CLAUSE_CUE_WORDS:
+            return   # an organisation counts here only when reported speaking
         # An organisation by its words ("Acme Corp"), or a name the sentence goes on to call "it".
         if not words or not (_is_org(" ".join(words)) or _IT_FOLLOWS.match(text, m.end(), m.end() + 80)
                              or len(words) == 1 and words[0].lower() not in self.by_surname):
