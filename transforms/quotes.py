@@ -284,7 +284,8 @@ class _Entities:
         self.places: set[str] = set()
         for m in _NAME_RUN.finditer(text):
             run = m.group()
-            if _LOCATIVE.search(text, max(0, m.start() - 12), m.start()):
+            before = text[max(0, m.start() - 12):m.start()].split()[-2:]
+            if before and (before[-1] in _LOCATIVES or before[-1] == "the" and before[0] in _LOCATIVES):
                 self.places.add(run.rstrip(".,"))
             self._add_org(text, m.start(), m.end(), run)
             if " " not in run and run.rstrip(".").lower() not in self.by_surname and _single_name(text, m.start(), m.end()):
@@ -464,7 +465,7 @@ onto about over under after before during while between among against without wi
 # "Acme said on Monday that it would ...": "it" as the subject of the reported clause, not an object.
 _IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,40}?\b(?:that\s+)?its?\s+(?:\w+\s+)?(?:would|will|is|was|has|had|could|"
                          r"can|plans|planned|expects|expected|did|does|wants|wanted|intends|hopes)\b")
-_LOCATIVE = re.compile(r"\b(?:in|at|across|throughout|inside|outside|near)\s+(?:the\s+)?$")
+_LOCATIVES = frozenset("in at across throughout inside outside near".split())
 _CUE_BEFORE_NAME = re.compile(rf"[,\"”’—–]\s*(?P<cue>{_CUE_ALT})\s+(?:\p{{Lu}}[\w.’'-]*\s+|(?:{'|'.join(sorted(_TITLE_WORDS))})\s+){{0,4}}$")
 _ARTICLES = frozenset("the a an his her their its our my your".split())
 _LABEL_LINE = re.compile(r"[\p{Lu}\d ]{3,30}:")
@@ -1026,7 +1027,7 @@ def _link_or_caption(text: str, pos: int) -> bool:
     pe = text.find("\n", pos)
     pe = len(text) if pe < 0 else pe
     link = pe - ps < 250 and _LABEL_LINE.match(text, ps, pe) is not None   # a headline, not "ANALYSIS: ..." prose
-    return link or _CREDIT.search(text, ps, pe) is not None
+    return link or _CREDIT.search(text, max(ps, pe - 130), pe) is not None   # the credit ends the paragraph
 
 
 def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int, ss: int) -> _Speaker | None:
