@@ -362,7 +362,13 @@ class _Entities:
     def _verb_after(self, text: str, e: int):
         """The verb a name at [.., e) is the subject of, if any (cached: a run is looked at twice)."""
         if e not in self._verbs:
-            self._verbs[e] = _SUBJECT_VERB.match(text, e, e + 220) if text[e:e + 1] in " ,(\u00a0" else None
+            m = None
+            if text[e:e + 1] in " ,(\u00a0":
+                # Fast path, the common case: a plain lower-case word right after the name ("Roe said").
+                m = _NEXT_WORD.match(text, e, e + 40)
+                if m is None or m.group("verb") in _POST_NAME_WORDS or m.group("verb").endswith("ly"):
+                    m = _SUBJECT_VERB.match(text, e, e + 220)
+            self._verbs[e] = m
         return self._verbs[e]
 
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
@@ -465,6 +471,9 @@ onto about over under after before during while between among against without wi
 # "Acme said on Monday that it would ...": "it" as the subject of the reported clause, not an object.
 _IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,40}?\b(?:that\s+)?its?\s+(?:\w+\s+)?(?:would|will|is|was|has|had|could|"
                          r"can|plans|planned|expects|expected|did|does|wants|wanted|intends|hopes)\b")
+_NEXT_WORD = re.compile(r"[ \u00a0]+(?P<verb>\p{Ll}[\w’']*)\b")
+# Words after a name that need the full pattern: post-modifiers and the adverbs it skips.
+_POST_NAME_WORDS = frozenset("with of from at also later then again still now previously first".split())
 _LOCATIVES = frozenset("in at across throughout inside outside near".split())
 _CUE_BEFORE_NAME = re.compile(rf"[,\"”’—–]\s*(?P<cue>{_CUE_ALT})\s+(?:\p{{Lu}}[\w.’'-]*\s+|(?:{'|'.join(sorted(_TITLE_WORDS))})\s+){{0,4}}$")
 _ARTICLES = frozenset("the a an his her their its our my your".split())
