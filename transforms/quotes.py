@@ -278,6 +278,7 @@ class _Entities:
         self.subjects: list[tuple[int, int, str, bool]] = []
         self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
         self._verbs: dict = {}
+        self._furniture: dict[int, bool] = {}   # paragraph start -> a caption or link line
         self.groups: list[tuple[int, int, str]] = []   # two people in subject position together, text order
         self._covered_until = -1
         # Names written after "in", "at", "across": places and institutions, never a "he" or "she".
@@ -372,8 +373,13 @@ class _Entities:
         return self._verbs[e]
 
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
-        if s < self._covered_until or _link_or_caption(text, s):
-            return   # a name inside another subject's apposition, or in a caption or a link line
+        if s < self._covered_until:
+            return   # a name inside another subject's apposition
+        ps = text.rfind("\n", 0, s) + 1
+        if ps not in self._furniture:
+            self._furniture[ps] = _link_or_caption(text, s)
+        if self._furniture[ps]:
+            return   # a caption or a link line
         m = self._verb_after(text, e)
         if m and text[e:m.start("verb")].strip() == "," \
                 and (text[s:e].split()[-1].isupper() or not text[max(0, s - 2):s].startswith(",")):
