@@ -277,6 +277,7 @@ class _Entities:
         # Persons in subject position, text order: (start, end, canonical name, subject of a cue verb).
         self.subjects: list[tuple[int, int, str, bool]] = []
         self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
+        self._runs: list[tuple[int, int, str]] = []   # every capitalised run, for the organisations
         self._verbs: dict = {}
         self._furniture: dict[int, bool] = {}   # paragraph start -> a caption or link line
         self.groups: list[tuple[int, int, str]] = []   # two people in subject position together, text order
@@ -288,14 +289,16 @@ class _Entities:
             before = text[max(0, m.start() - 12):m.start()].split()[-2:]
             if before and (before[-1] in _LOCATIVES or before[-1] == "the" and before[0] in _LOCATIVES):
                 self.places.add(run.rstrip(".,"))
-            self._add_org(text, m.start(), m.end(), run)
-            if " " not in run and run.rstrip(".").lower() not in self.by_surname and _single_name(text, m.start(), m.end()):
+            self._runs.append((m.start(), m.end(), run))
+            if " " not in run and text[m.end():m.end() + 1] in ", " and run.rstrip(".").lower() not in self.by_surname \
+                    and _single_name(text, m.start(), m.end()):
                 self.by_surname[run.lower()] = run   # a one-word name: "Chief Na'moks said", "Mateo, 12, said"
             if " " in run or run.rstrip(".").lower() in self.by_surname:   # else a lone word naming nobody yet
                 self._add_run(text, m.start(), m.end())
         self._person_pos = [p for p, _ in self.persons]
         self._subject_pos = [p for p, *_ in self.subjects]
-        self._org_pos = [p for p, *_ in self.orgs]
+        self._text = text
+        self._org_pos = None   # organisations are collected when first asked for: few articles need them
 
     def _add_org(self, text: str, s: int, e: int, run: str) -> None:
         words = run.split()
@@ -317,6 +320,10 @@ class _Entities:
 
     def org_before(self, pos: int, window: int = 1500):
         """The organisation most recently reported speaking before pos."""
+        if self._org_pos is None:
+            for s, e, run in self._runs:
+                self._add_org(self._text, s, e, run)
+            self._org_pos = [p for p, *_ in self.orgs]
         k = bisect.bisect_left(self._org_pos, pos)
         return self.orgs[k - 1] if k and pos - self.orgs[k - 1][0] < window else None
 
