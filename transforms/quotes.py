@@ -286,10 +286,11 @@ class _Entities:
         self.places: set[str] = set()
         for m in _NAME_RUN.finditer(text):
             run = m.group()
-            before = text[max(0, m.start() - 12):m.start()].split()[-2:]
-            if before and (before[-1] in _LOCATIVES or before[-1] == "the" and before[0] in _LOCATIVES):
-                self.places.add(run.rstrip(".,"))
             self._runs.append((m.start(), m.end(), run))
+            if " " in run:
+                before = text[max(0, m.start() - 12):m.start()].split()[-2:]
+                if before and (before[-1] in _LOCATIVES or before[-1] == "the" and before[0] in _LOCATIVES):
+                    self.places.add(run.rstrip(".,"))
             if " " not in run and text[m.end():m.end() + 1] in ", " and run.rstrip(".").lower() not in self.by_surname \
                     and _single_name(text, m.start(), m.end()):
                 self.by_surname[run.lower()] = run   # a one-word name: "Chief Na'moks said", "Mateo, 12, said"
@@ -382,40 +383,44 @@ class _Entities:
     def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
         if s < self._covered_until:
             return   # a name inside another subject's apposition
-        ps = text.rfind("\n", 0, s) + 1
-        if ps not in self._furniture:
-            self._furniture[ps] = _link_or_caption(text, s)
-        if self._furniture[ps]:
-            return   # a caption or a link line
+        if text[e - 2:e] in ("’s", "'s") or text[e:e + 2] in ("’s", "'s"):
+            return   # "Roe's phone": a modifier, not a subject
         m = self._verb_after(text, e)
         if m and text[e:m.start("verb")].strip() == "," \
                 and (text[s:e].split()[-1].isupper() or not text[max(0, s - 2):s].startswith(",")):
             # ", says" right after a name only when the name is itself set off: "the director, Jane Roe, says";
             # not "Jane Roe, Ohio MP, said" (an acronym ends a role) nor "..., who runs Acme Corp, said".
             m = None
+        if m and _looks_like_verb(m.group("verb")):
+            cued = m.group("verb") in _CLAUSE_CUE_WORDS
+        else:
+            m = None
+            lead = text[max(0, s - 80):s]
+            if any(c in lead[-50:] for c in ",\"”’—–") and (cue := _CUE_BEFORE_NAME.search(text, max(0, s - 50), s)) \
+                    and cue.group("cue").lower() not in _TELL_ASK:
+                cued = True   # inverted after a comma or quote: "..., adds Jane Roe."
+            elif "ccording" in lead and _ACCORDING_TAIL.search(text, max(0, s - 80), s):
+                cued = True   # "according to Jane Roe": she is the one speaking
+            else:
+                return
         before = text[max(0, s - 8):s].split()
-        if (before and before[-1].lower() in _ARTICLES) or text[e - 2:e] in ("’s", "'s") or text[e:e + 2] in ("’s", "'s"):
-            return   # "the Acme Corp injunction", "Roe's phone": a modifier, not a subject
-        line_start = text.rfind("\n", 0, s) + 1
-        if _LABEL_LINE.match(text, line_start, s + 1):
-            return   # "WATCH: Jane Roe explains ...": a link to another story
-        before_in_paragraph = text[line_start:s]
+        if m and before and before[-1].lower() in _ARTICLES:
+            return   # "the Acme Corp injunction": a modifier, not a subject
+        ps = text.rfind("\n", 0, s) + 1
+        if ps not in self._furniture:
+            self._furniture[ps] = _link_or_caption(text, s)
+        if self._furniture[ps] or _LABEL_LINE.match(text, ps, s + 1):
+            return   # a caption, or a link line ("WATCH: Jane Roe explains ...")
+        before_in_paragraph = text[ps:s]
         if before_in_paragraph.count('"') % 2 or before_in_paragraph.count("“") > before_in_paragraph.count("”"):
             return   # inside a quotation: the speaker's words, not the article's subject
-        if m and _looks_like_verb(m.group("verb")):
-            self.subjects.append((s, e, name, m.group("verb") in _CLAUSE_CUE_WORDS))
+        self.subjects.append((s, e, name, cued))
+        if m:
             self._covered_until = m.start("verb")
             partner = self.persons[-2] if len(self.persons) > 1 and self.persons[-1][0] == s else None
-            if partner and partner[1] != name and re.fullmatch(r"[\w.’' -]*?\s+and\s+(?:\p{Lu}[\w.]*\s+)?",
-                                                              text[partner[0]:s]) and s - partner[0] < 80:
+            if partner and partner[1] != name and s - partner[0] < 80 and re.fullmatch(
+                    r"[\w.’' -]*?\s+and\s+(?:\p{Lu}[\w.]*\s+)?", text[partner[0]:s]):
                 self.groups.append((partner[0], e, f"{partner[1]} and {name}"))   # "Ana Ruiz and Tom Lee said"
-            return
-        cue = _CUE_BEFORE_NAME.search(text, max(0, s - 50), s)
-        if cue and cue.group("cue").lower() not in _TELL_ASK:
-            self.subjects.append((s, e, name, True))   # inverted after a comma or quote: "..., adds Jane Roe."
-            return
-        elif _ACCORDING_TAIL.search(text, max(0, s - 80), s):
-            self.subjects.append((s, e, name, True))   # "according to Jane Roe": she is the one speaking
 
     def subject_before(self, pos: int, gender: str = "", cue_only: bool = False, after: int = -1):
         """The most recent person in subject position before pos (and after `after`) whose known gender
