@@ -9,6 +9,7 @@ together ("Ana Ruiz and Tom Lee").
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 
@@ -59,6 +60,7 @@ def normalise_speaker(name: str | None) -> str | None:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=8192)   # articles repeat their speakers
 def speaker_id(name: str | None) -> str | None:
     """A short stable id of the speaker (16 hex digits of the sha1 of the normalised name), or None."""
     key = normalise_speaker(name)
