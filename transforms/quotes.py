@@ -291,7 +291,8 @@ class _Entities:
                 before = text[max(0, m.start() - 12):m.start()].split()[-2:]
                 if before and (before[-1] in _LOCATIVES or before[-1] == "the" and before[0] in _LOCATIVES):
                     self.places.add(run.rstrip(".,"))
-            if " " not in run and text[m.end():m.end() + 1] in ", " and run.rstrip(".").lower() not in self.by_surname \
+            if " " not in run and (text[m.end():m.end() + 1] == "," or text[m.end() + 1:m.end() + 5] in _SAY_TELL_HEADS) \
+                    and run.rstrip(".").lower() not in self.by_surname \
                     and _single_name(text, m.start(), m.end()):
                 self.by_surname[run.lower()] = run   # a one-word name: "Chief Na'moks said", "Mateo, 12, said"
             if " " in run or run.rstrip(".").lower() in self.by_surname:   # else a lone word naming nobody yet
@@ -492,6 +493,7 @@ _IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,40}?\b(?:that\s+)?its?\s+(?:\w+\s+
 _NEXT_WORD = re.compile(r"[ \u00a0]+(?P<verb>\p{Ll}[\w’']*)\b")
 # Words after a name that need the full pattern: post-modifiers and the adverbs it skips.
 _POST_NAME_WORDS = frozenset("with of from at also later then again still now previously first".split())
+_SAY_TELL_HEADS = frozenset("said says told tell".split())   # the first four letters after a one-word name
 _LOCATIVES = frozenset("in at across throughout inside outside near".split())
 _CUE_BEFORE_NAME = re.compile(rf"[,\"”’—–]\s*(?P<cue>{_CUE_ALT})\s+(?:\p{{Lu}}[\w.’'-]*\s+|(?:{'|'.join(sorted(_TITLE_WORDS))})\s+){{0,4}}$")
 _ARTICLES = frozenset("the a an his her their its our my your".split())
