@@ -22,6 +22,7 @@ GOLD = [
      "--mixed_quote_spans quoted --min_quote_confidence 0.75"),
     ("seed figures", "data/seed_gold.jsonl", "score_figures.py"),
     ("PolNeAR dev quotes", "data/quotes/polnear_dev.jsonl", "score_quotes.py"),
+    ("ggt_dev quotes", "data/quotes/ggt_dev.jsonl", "score_quotes.py"),
     ("NewsQuant dev figures", "data/figures/newsquant_dev.jsonl", "score_figures.py"),
     ("objects_dev figures", "data/figures/objects_dev.jsonl", "score_figures.py"),
 ]

@@ -10,7 +10,8 @@ stay readable (the commit adds the new column to the Delta schema; older files r
 import pyarrow as pa
 
 # 1: the first layout. 2: errors.traceback; articles.warc_file, warc_offset, warc_record_id.
-# 3: figures.object_start, object_end (where what a figure is about is written).
+# 3: figures.object_start, object_end (where what a figure is about is written); quotes.speaker_id (the same
+#    speaker across articles: a hash of the normalised canonical name, see transforms/speakers.py).
 SCHEMA_VERSION = 3
 PARTITION_COLUMN = "date"
 
@@ -55,6 +56,7 @@ QUOTES = pa.schema([
     ("sentence", pa.string()),
     ("confidence", pa.float32()),
     ("run_id", pa.string()),
+    ("speaker_id", pa.string()),        # one id per person or organisation across articles (v3)
 ])
 
 FIGURES = pa.schema([

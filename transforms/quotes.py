@@ -3,8 +3,13 @@
 Rule-based and linear. Per paragraph, one pass pairs the quote marks; each quoted span is then attributed
 from the words next to it (``"Q," Smith said`` / ``said Smith, TITLE`` / ``Smith said: "Q"``) and
 classified; a last pass finds reported clauses without quote marks (``Smith said (that) CLAUSE``).
-Speakers are resolved to the canonical full name the article uses ("Earnest" -> "Josh Earnest", "he" ->
-the last compatible speaker, "the spokesman" -> the person introduced with that role).
+Speakers are resolved to the canonical full name the article uses ("Earnest" -> "Josh Earnest", "the
+spokesman" -> the person introduced with that role). Pronouns follow salience: "he"/"she" is the most
+recent person in subject position (a name followed by its verb, outside quotations, captions and link
+lines) or quoted speaker whose gender (titles, first names) does not clash; a quote without a cue takes the
+person reported speaking since the last quote; "his office", "the statement" speak for their owner, "the
+company", "it" for the organisation last reported speaking. `speaker_id` (transforms.speakers) names the
+same speaker across articles.
 
 Span conventions (those of the gold data the extractor is measured on):
 - one span per contiguous quote: a quote interrupted by "he said" gives two spans, and a quote running
@@ -26,6 +31,7 @@ import functools
 
 import regex as re
 
+from transforms.speakers import speaker_id
 from transforms.text import Sentences
 
 __all__ = ["find_quotes"]
@@ -85,7 +91,9 @@ director professor pope king queen prince princess chairman chairwoman chair spe
 general spokesman spokeswoman spokesperson candidate nominee sheriff detective representative congressman
 congresswoman councilman councilwoman delegate deputy former acting interim press host anchor reporter
 correspondent editor columnist analyst strategist adviser advisor manager aide envoy commander executive ceo
-founder pastor rabbi principal inspector engineer farmer economist democrat republican democratic republican candidate presidential""".split())
+founder pastor rabbi principal inspector engineer farmer economist democrat republican democratic republican candidate presidential
+author writer lawyer researcher activist historian scientist doctor nurse teacher student resident artist musician
+singer actor actress chef owner councillor constable""".split())
 _ORG_WORDS = frozenset("""times post journal news press tribune herald globe network channel magazine agency
 association committee council department ministry office party campaign administration house senate congress
 court commission bureau foundation institute university college center centre group coalition union company
@@ -106,6 +114,15 @@ joan evelyn lauren judith olga martha cheryl megan andrea hannah jacqueline ann 
 sara janice doris madison julia grace judy abigail marie denise beverly amber theresa marilyn danielle diana
 brittany natalie sophia rose isabella alexis kayla charlotte hillary kellyanne nikki condoleezza madeleine
 ivanka melania chelsea hope kate anne claire jill debbie loretta valerie tammy elaine karen""".split())
+_MALE_FIRST = frozenset("""james john robert michael william david richard joseph thomas charles christopher daniel
+matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey
+ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank
+patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy
+walter christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan jesse bryan billy
+bruce gabriel joe logan albert willie alan eugene russell vincent philip bobby johnny bradley roy ralph randy
+wayne howard louis harry bill jim tom tim mike bob dave steve chris jeff greg doug ben sam dan matt tony ron ted
+barack bernie mitch marco rand ted newt justin stephen jagmeet doug jason pierre francois jean-yves maxime andrew
+rob jim ralph ahmed mohammad mohammed muhammad ali omar hassan ibrahim""".split())
 _MALE_TITLES = frozenset("mr sir lord king prince father brother".split())
 _FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess sister".split())
 _PARTICLES = frozenset("de del della da das dos van von der den al el bin ibn la le du di".split())
@@ -135,7 +152,8 @@ _POST_SPK_FIRST = re.compile(
     rf"\s+(?:(?:{'|'.join(_ADVERBS)}|\w+ly)\s+){{0,3}}(?P<cue>{_CUE}|{_CUE_BASE})\b")
 _POST_DASH = re.compile(rf"\s*[―—]\s*(?P<spk>{_NAME})")
 _APPOSITION = re.compile(r"\s*,\s*(?P<app>[^,;:\"“”]{2,120}?)(?=,|\.\s|\.?$|;)")
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<spk>[^,.;:\"“”]{1,60})")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<spk>(?:(?:Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov|Rev|St|Lt|Gen|Capt|Sgt|Insp|Supt|Const|Cpl)\.\s+)?"
+                        r"[^,.;:\"“”]{1,60})")
 # What may follow a cue before the quote and still make it a direct quote ("said in a statement:").
 _INTRO_TAIL = re.compile(
     r"(?:\s+(?:to|in|on|at|during|of|from|after|before|via|through|over|while|with|outside|into|last|this|earlier|"
@@ -254,12 +272,62 @@ class _Entities:
         self.by_surname: dict[str, str] = {}
         self.roles: list[tuple[int, str, str]] = []   # (position, role head noun, name)
         self.gender: dict[str, str] = {}
+        self.titles: dict[str, str] = {}              # canonical name -> the title it was introduced with
         self.persons: list[tuple[int, str]] = []      # (position, canonical name), text order
+        # Persons in subject position, text order: (start, end, canonical name, subject of a cue verb).
+        self.subjects: list[tuple[int, int, str, bool]] = []
+        self.orgs: list[tuple[int, int, str]] = []   # organisations in subject position, text order
+        self._runs: list[tuple[int, int, str]] = []   # every capitalised run, for the organisations
+        self._verbs: dict = {}
+        self._furniture: dict[int, bool] = {}   # paragraph start -> a caption or link line
+        self.groups: list[tuple[int, int, str]] = []   # two people in subject position together, text order
+        self._covered_until = -1
+        # Names written after "in", "at", "across": places and institutions, never a "he" or "she".
+        self.places: set[str] = set()
         for m in _NAME_RUN.finditer(text):
             run = m.group()
+            self._runs.append((m.start(), m.end(), run))
+            if " " in run:
+                before = text[max(0, m.start() - 12):m.start()].split()[-2:]
+                if before and (before[-1] in _LOCATIVES or before[-1] == "the" and before[0] in _LOCATIVES):
+                    self.places.add(run.rstrip(".,"))
+            if " " not in run and (text[m.end():m.end() + 1] == "," or text[m.end() + 1:m.end() + 5] in _SAY_TELL_HEADS) \
+                    and run.rstrip(".").lower() not in self.by_surname \
+                    and _single_name(text, m.start(), m.end()):
+                self.by_surname[run.lower()] = run   # a one-word name: "Chief Na'moks said", "Mateo, 12, said"
             if " " in run or run.rstrip(".").lower() in self.by_surname:   # else a lone word naming nobody yet
                 self._add_run(text, m.start(), m.end())
         self._person_pos = [p for p, _ in self.persons]
+        self._subject_pos = [p for p, *_ in self.subjects]
+        self._text = text
+        self._org_pos = None   # organisations are collected when first asked for: few articles need them
+
+    def _add_org(self, text: str, s: int, e: int, run: str) -> None:
+        words = run.split()
+        while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _DETERMINERS):
+            words.pop(0)
+        if not words or text[e - 2:e] in ("’s", "'s"):
+            return
+        m = self._verb_after(text, e)
+        if not m or m.group("verb") not in _CLAUSE_CUE_WORDS:
+            return   # an organisation counts here only when reported speaking
+        # An organisation by its words ("Acme Corp"), or a name the sentence goes on to call "it".
+        if not words or not (_is_org(" ".join(words)) or _IT_FOLLOWS.match(text, m.end(), m.end() + 80)
+                             or len(words) == 1 and words[0].lower() not in self.by_surname):
+            return
+        before = text[max(0, s - 8):s].split()
+        if not (before and before[-1].lower() in _ARTICLES) \
+                and not _LABEL_LINE.match(text, text.rfind("\n", 0, s) + 1, s + 1):
+            self.orgs.append((s, e, " ".join(words)))
+
+    def org_before(self, pos: int, window: int = 1500):
+        """The organisation most recently reported speaking before pos."""
+        if self._org_pos is None:
+            for s, e, run in self._runs:
+                self._add_org(self._text, s, e, run)
+            self._org_pos = [p for p, *_ in self.orgs]
+        k = bisect.bisect_left(self._org_pos, pos)
+        return self.orgs[k - 1] if k and pos - self.orgs[k - 1][0] < window else None
 
     def _add_run(self, text: str, s: int, e: int) -> None:
         if text[e - 1] == "." and e - s > 2 and text[e - 3] != ".":
@@ -273,24 +341,101 @@ class _Entities:
         name = " ".join(toks)
         if len(toks) >= 2 and all(t[0].isupper() or t.lower() in _PARTICLES for t in toks) and "(" not in name:
             full = self.by_surname.setdefault(_surname(toks), name)
+            if full != name and full.split()[0] != toks[0] and toks[0][-1] != "." and not name.endswith(full):
+                full = name   # another person of the same surname: "her husband Michael Roe"
             if full not in self.gender:
                 if toks[0].lower() in _FEMALE_FIRST or low_title & _FEMALE_TITLES:
                     self.gender[full] = "f"
-                elif low_title & _MALE_TITLES:
+                elif low_title & _MALE_TITLES or toks[0].lower() in _MALE_FIRST:
                     self.gender[full] = "m"
             self.persons.append((s, full))
+            self._add_subject(text, s, e, full)
             if title:
                 self._add_role(s, title, full)
+                self.titles.setdefault(full, title)
             # An apposition right after the name gives a role: "David Swanson, spokesman for the U.N."
             m = _ROLE_APPOSITION.match(text, e, e + 100)
             if m:
                 self._add_role(s, m.group(1), full)
         elif len(toks) == 1:
+            if title and _surname(toks) not in self.by_surname and not text[s].islower():
+                m = self._verb_after(text, e)
+                if m and _looks_like_verb(m.group("verb")):
+                    self.by_surname[_surname(toks)] = toks[0]   # a titled one-word name: "Chief Na'moks said"
             full = self.by_surname.get(_surname(toks))
             if full:
                 self.persons.append((s, full))
+                self._add_subject(text, s, e, full)
                 if title:
                     self._add_role(s, title, full)
+
+    def _verb_after(self, text: str, e: int):
+        """The verb a name at [.., e) is the subject of, if any (cached: a run is looked at twice)."""
+        if e not in self._verbs:
+            m = None
+            if text[e:e + 1] in " ,(\u00a0":
+                # Fast path, the common case: a plain lower-case word right after the name ("Roe said").
+                m = _NEXT_WORD.match(text, e, e + 40)
+                if m is None or m.group("verb") in _POST_NAME_WORDS or m.group("verb").endswith("ly"):
+                    m = _SUBJECT_VERB.match(text, e, e + 220)
+            self._verbs[e] = m
+        return self._verbs[e]
+
+    def _add_subject(self, text: str, s: int, e: int, name: str) -> None:
+        if s < self._covered_until:
+            return   # a name inside another subject's apposition
+        if text[e - 2:e] in ("’s", "'s") or text[e:e + 2] in ("’s", "'s"):
+            return   # "Roe's phone": a modifier, not a subject
+        m = self._verb_after(text, e)
+        if m and text[e:m.start("verb")].strip() == "," \
+                and (text[s:e].split()[-1].isupper() or not text[max(0, s - 2):s].startswith(",")):
+            # ", says" right after a name only when the name is itself set off: "the director, Jane Roe, says";
+            # not "Jane Roe, Ohio MP, said" (an acronym ends a role) nor "..., who runs Acme Corp, said".
+            m = None
+        if m and _looks_like_verb(m.group("verb")):
+            cued = m.group("verb") in _CLAUSE_CUE_WORDS
+        else:
+            m = None
+            lead = text[max(0, s - 80):s]
+            if any(c in lead[-50:] for c in ",\"”’—–") and (cue := _CUE_BEFORE_NAME.search(text, max(0, s - 50), s)) \
+                    and cue.group("cue").lower() not in _TELL_ASK:
+                cued = True   # inverted after a comma or quote: "..., adds Jane Roe."
+            elif "ccording" in lead and _ACCORDING_TAIL.search(text, max(0, s - 80), s):
+                cued = True   # "according to Jane Roe": she is the one speaking
+            else:
+                return
+        before = text[max(0, s - 8):s].split()
+        if m and before and before[-1].lower() in _ARTICLES:
+            return   # "the Acme Corp injunction": a modifier, not a subject
+        ps = text.rfind("\n", 0, s) + 1
+        if ps not in self._furniture:
+            self._furniture[ps] = _link_or_caption(text, s)
+        if self._furniture[ps] or _LABEL_LINE.match(text, ps, s + 1):
+            return   # a caption, or a link line ("WATCH: Jane Roe explains ...")
+        before_in_paragraph = text[ps:s]
+        if before_in_paragraph.count('"') % 2 or before_in_paragraph.count("“") > before_in_paragraph.count("”"):
+            return   # inside a quotation: the speaker's words, not the article's subject
+        self.subjects.append((s, e, name, cued))
+        if m:
+            self._covered_until = m.start("verb")
+            partner = self.persons[-2] if len(self.persons) > 1 and self.persons[-1][0] == s else None
+            if partner and partner[1] != name and s - partner[0] < 80 and re.fullmatch(
+                    r"[\w.’' -]*?\s+and\s+(?:\p{Lu}[\w.]*\s+)?", text[partner[0]:s]):
+                self.groups.append((partner[0], e, f"{partner[1]} and {name}"))   # "Ana Ruiz and Tom Lee said"
+
+    def subject_before(self, pos: int, gender: str = "", cue_only: bool = False, after: int = -1):
+        """The most recent person in subject position before pos (and after `after`) whose known gender
+        does not contradict `gender`: the salient referent of a pronoun or of a quote without a cue."""
+        k = bisect.bisect_left(self._subject_pos, pos)
+        for i in range(k - 1, max(-1, k - 40), -1):
+            s, e, name, cued = self.subjects[i]
+            if s <= after:
+                return None
+            if gender and name not in self.gender and name in self.places:
+                continue
+            if (cued or not cue_only) and self.gender.get(name, gender) == gender or (not gender and (cued or not cue_only)):
+                return s, e, name
+        return None
 
     def _add_role(self, pos: int, role: str, name: str) -> None:
         words = [w.lower().strip(".,’'") for w in role.split()]
@@ -334,6 +479,56 @@ class _Entities:
         return best
 
 
+# A person's verb after the name, maybe past an apposition or a party tag: "Jane Roe, a nurse, said".
+_SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,20}\))?(?:(?:\s*,\s*[^,;:\"“”\n]{1,150}?){1,4},"
+                           r"|\s+(?:with|of|from|at)\s+(?:the\s+)?\p{Lu}[\w.’'&-]*(?:\s+(?:(?:of|to|and|for|the|on)\s+)?\p{Lu}[\w.’'&-]*){0,5}"
+                           rf"|,(?=\s+(?:{_CUE_ALT})\b))?(?:\s*\([^()]{1,20}\))?"
+                           r"\s+(?:(?:also|later|then|again|still|now|previously|first|\w+ly)\s+){0,2}(?P<verb>\p{Ll}[\w’']*)\b")
+# Lower-case words after a name that are not its verb.
+_NOT_VERBS = frozenset("""and or but of for in on at to with from by the a an as than who whom whose which that into
+onto about over under after before during while between among against without within via per nor""".split())
+# "Acme said on Monday that it would ...": "it" as the subject of the reported clause, not an object.
+_IT_FOLLOWS = re.compile(r"[^.;:\"“”\n]{0,40}?\b(?:that\s+)?its?\s+(?:\w+\s+)?(?:would|will|is|was|has|had|could|"
+                         r"can|plans|planned|expects|expected|did|does|wants|wanted|intends|hopes)\b")
+_NEXT_WORD = re.compile(r"[ \u00a0]+(?P<verb>\p{Ll}[\w’']*)\b")
+# Words after a name that need the full pattern: post-modifiers and the adverbs it skips.
+_POST_NAME_WORDS = frozenset("with of from at also later then again still now previously first".split())
+_SAY_TELL_HEADS = frozenset("said says told tell".split())   # the first four letters after a one-word name
+_LOCATIVES = frozenset("in at across throughout inside outside near".split())
+_CUE_BEFORE_NAME = re.compile(rf"[,\"”’—–]\s*(?P<cue>{_CUE_ALT})\s+(?:\p{{Lu}}[\w.’'-]*\s+|(?:{'|'.join(sorted(_TITLE_WORDS))})\s+){{0,4}}$")
+_ARTICLES = frozenset("the a an his her their its our my your".split())
+_LABEL_LINE = re.compile(r"[\p{Lu}\d ]{3,30}:")
+_AUX_VERBS = frozenset("""is was are were has had have will would can could may might must shall should did does do
+went made took gave got came saw knew felt thought began became kept left met ran sat spoke stood won lost led
+brought bought held heard paid sent spent told wrote said found put set let read sold built chose drew drove fell
+fought grew meant rose taught threw understood woke wore""".split())
+
+
+def _looks_like_verb(word: str) -> bool:
+    """A finite verb after a name ("Roe said", "Roe expressed", "Roe has"), not a noun it modifies
+    ("Roe campaign")."""
+    low = word.lower()
+    if low in _NOT_VERBS:
+        return False
+    return low in _CLAUSE_CUE_WORDS or low in _AUX_VERBS or (low.endswith(("ed", "es", "s")) and not low.endswith("ss"))
+
+
+_ACCORDING_TAIL = re.compile(r"according\s+to\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)
+_SINGLE_NAME = re.compile(r"\s*,\s*(?:an?|the|\d{1,3})\b[^,;:\"“”\n]{0,120},\s+(?:\w+\s+)?\p{Ll}+|\s+(?:said|says|told|tells)\b")
+
+
+def _single_name(text: str, s: int, e: int) -> bool:
+    """A one-word capitalised run that names a person: after a title ("Chief Na'moks said") or with an
+    apposition ("Yuni, a resident of the town, was ...", "Mateo, 12, said")."""
+    word = text[s:e]
+    if word.lower() in _NOT_NAMES or word.lower() in _TITLE_WORDS or _is_org(word) or not word[1:].islower():
+        return False
+    before = text[max(0, s - 20):s].split()
+    titled = bool(before) and before[-1].lower().strip(".") in _TITLE_WORDS
+    m = _SINGLE_NAME.match(text, e, e + 200)
+    return bool(m) and (titled or not m.group().lstrip().startswith(("said", "says", "told", "tells")))
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_run(run: str) -> tuple[str, tuple[str, ...], frozenset] | None:
     """A capitalised run as (title, name tokens, lower-cased title words), or None for organisations.
@@ -347,7 +542,11 @@ def _parse_run(run: str) -> tuple[str, tuple[str, ...], frozenset] | None:
             break
     title, name, _ = _split_title(run)
     toks = name.split()
-    while toks and toks[0].lower() in _NOT_NAMES:
+    for i in range(len(toks) - 2, -1, -1):
+        if toks[i].endswith(("’s", "'s")):
+            toks = toks[i + 1:]   # a place or an employer before the name: "Vancouver's Bo Horvat"
+            break
+    while toks and (toks[0].lower() in _NOT_NAMES or toks[0].lower() in _DETERMINERS):
         toks.pop(0)
     if not toks or _is_org(" ".join(toks)):
         return None
@@ -400,6 +599,11 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
     while e > s and text[e - 1] in " ,.;:\n":
         e -= 1
     mention = text[s:e]
+    if mention.endswith(("’s", "'s")):
+        m = _NAME_RUN.match(text, e + 1)
+        if m and text[e:e + 1] == " ":
+            s, e = m.start(), m.end()   # "the agency's Jane Roe": Jane Roe speaks
+            mention = text[s:e]
     if not mention or len(mention) > 120:
         return None
     low = mention.lower()
@@ -407,22 +611,36 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
     if low in _PRONOUNS:
         gender = _PRONOUNS[low]
         if gender in ("m", "f"):
-            if last and last.gender in ("", gender) and last.name.lower() not in _PRONOUNS:
+            # Salience: the most recent compatible subject or speaker, whichever came last.
+            subject = ents.subject_before(s, gender)
+            last_ok = last and last.gender in ("", gender) and last.name.lower() not in _PRONOUNS
+            if subject and (not last_ok or subject[0] > last.start):
+                return _Speaker(s, e, subject[2], None, gender)
+            if last_ok:
                 return _Speaker(s, e, last.name, last.title, gender)
             name = ents.person_before(s, gender)
             return _Speaker(s, e, name or mention, None, gender)
+        if gender == "p" and low == "they":
+            group = next((g for g in reversed(ents.groups) if g[0] < s), None)
+            if group and s - group[0] < 600 and (not last or group[0] > last.start):
+                return _Speaker(s, e, group[2], None)   # "Ana Ruiz and Tom Lee ... "Q," they said"
         if gender == "p" and last and _is_org(last.name):
             return _Speaker(s, e, last.name, last.title)
+        if low == "it":
+            org = ents.org_before(s)   # "it said in a statement": the organisation named before
+            return _Speaker(s, e, org[2] if org else mention, None)
         return _Speaker(s, e, mention, None)
     first = low.split()[0]
-    if first in _DETERMINERS and not mention.split()[-1][:1].isupper():
+    last_word = mention.split()[-1]
+    if first in _DETERMINERS and (not last_word[:1].isupper() or last_word.lower() in _TITLE_WORDS):
         # A role noun phrase: "the spokesman" is the person introduced with that role.
-        holder = ents.role_holder(mention, s)
+        holder = ents.role_holder(mention, s) or _description_holder(ents, low, s)
         return _Speaker(s, e, holder or mention, mention, ents.gender.get(holder or "", ""))
     m = _OF_PLACE.search(mention)
     if m and not _is_org(mention) and m.group(1).lower() not in _TITLE_WORDS:
         mention = mention[:m.start() + len(m.group(1))]   # "Jane Roe of Ohio" is Jane Roe
     t, name, _ = _split_title(mention)
+    name = _POSSESSIVE_PREFIX.sub("", name)   # "Vancouver's Bo Horvat", "the agency's Jane Roe"
     if _is_org(name):
         return _Speaker(s, e, mention[4:] if low.startswith("the ") else mention, title)
     name = _PARENTHETICAL.sub("", name)
@@ -430,6 +648,41 @@ def _resolve(text: str, ents: _Entities, s: int, e: int, last: _Speaker | None, 
     if t and not title:
         title = t
     return _Speaker(s, e, canon, title, ents.gender.get(canon, ""))
+
+
+# What speaks for its owner: "his office said", "the statement read", "the post said".
+_DOCUMENT_NOUNS = frozenset("""statement statements post release office letter report tweet tweets email website
+blog note memo post message notice submission news""".split())
+# Organisations referred to by kind: "the company said", "the agency told ...".
+_ORG_NOUNS = frozenset("""company firm agency group organization organisation department ministry government union
+party board council association service corporation business airline bank school university hospital city town
+province state band nation team club league network commission authority office police institute laboratory lab
+observatory centre center museum inspectorate paper newspaper broadcaster regulator operator retailer manufacturer
+insurer lender provider carrier developer publisher charity""".split())
+# Heads of descriptions that name a person ("the retired teacher", "the Kentucky Republican").
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person")
+
+
+def _description_holder(ents: _Entities, low: str, pos: int) -> str | None:
+    """Who a definite description without a known role refers to: a document or office its owner
+    ("her statement" -> the last woman named as a subject), an organisation noun the organisation named
+    before ("the company"), "the retired teacher" the person last named as a subject."""
+    words = low.replace("’s", "").replace("'s", "").split()
+    first, head = words[0], words[-1].strip(".,")
+    gender = {"his": "m", "her": "f"}.get(first, "")
+    person = ents.subject_before(pos, gender)
+    org = ents.org_before(pos)
+    if head in _DOCUMENT_NOUNS:
+        if first in ("its", "their") or not person:
+            return org[2] if org else None
+        if gender or not org or person[0] > org[0]:
+            return person[2]
+        return org[2]
+    if head in _ORG_NOUNS or head in _ORG_WORDS:
+        return org[2] if org else None
+    if first == "the" and person and (head in _TITLE_WORDS or head.endswith(_PERSON_SUFFIXES)):
+        return person[2]
+    return None
 
 
 # ---------------------------------------------------------------- attribution
@@ -444,14 +697,35 @@ def _after_cue(text: str, pos: int, limit: int) -> tuple[int, int, str | None] |
 
 
 _SPEAKER_RE = re.compile(_SPEAKER)
+_NEXT_CAPWORD = re.compile(r"[ \u00a0]+\p{Lu}[\w.’'-]*")
+_NEXT_LOWER_WORD = re.compile(r"[ \u00a0]+\p{Ll}[\w’'-]*")
+
+
+def _extend_speaker(text: str, s: int, e: int, limit: int) -> int:
+    """The end of a speaker the lazy pattern cut short: the rest of a name ("said Harlow's Bo| Lindqvist") or
+    of a description ("says the retired| teacher")."""
+    words = text[s:e].split()
+    if words[-1][:1].isupper():
+        while (m := _NEXT_CAPWORD.match(text, e, limit)) and m.group().strip().lower() not in _NOT_NAMES:
+            e = m.end()
+    elif words[0].lower() in _DETERMINERS:
+        while (m := _NEXT_LOWER_WORD.match(text, e, limit)) and m.group().strip() not in _CLAUSE_WORDS \
+                and m.group().strip() not in _CUE_WORDS and m.group().strip() not in _PREPOSITIONS:
+            e = m.end()
+    return e
+_ROLE_THEN_NAME = re.compile(rf"\s+(?P<role>(?:[a-z]+\s+){{1,3}}){_NAME}")
 
 
 def _post_attribution(text: str, qe: int, limit: int):
     """Attribution after a quote: ', said Smith' / ', Smith said' / ', according to X' / '― Smith'."""
     m = _POST_CUE_FIRST.match(text, qe, limit)
     if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
-        app = _APPOSITION.match(text, m.end("spk"), limit)
-        return m.start("spk"), m.end("spk"), app.group("app") if app else None, m.group("cue")
+        end = _extend_speaker(text, m.start("spk"), m.end("spk"), limit)
+        role = _ROLE_THEN_NAME.match(text, end, limit)
+        if role and all(w.lower() in _TITLE_WORDS for w in role.group("role").split()):
+            end = role.end()   # "said Acme director Jane Roe": the name after the role
+        app = _APPOSITION.match(text, end, limit)
+        return m.start("spk"), end, app.group("app") if app else None, m.group("cue")
     m = _POST_SPK_FIRST.match(text, qe, limit)
     if m and m.group("spk").split()[0].lower() not in _CLAUSE_WORDS:
         return m.start("spk"), m.end("spk"), m.group("app"), m.group("cue")
@@ -550,6 +824,7 @@ _PARTICIPLE_LEAD = re.compile(r"(?:,|\bby|\bbefore|\bafter|\bwhile)\s+\w+\s*$")
 _COORDINATED = re.compile(r"\band\s+(?:(?:later|then|also|\w+ly)\s+)?\w+\s*$")
 _SENTENCE_SUBJECT = re.compile(
     rf"(?:[^,.;:\"“”]{{1,60}},\s+)?(?P<spk>{_SPEAKER})\s+(?:(?:{'|'.join(_ADVERBS)}|\w+ly)\s+){{0,2}}\p{{Ll}}")
+_POSSESSIVE_PREFIX = re.compile(r"^(?:the\s+)?(?:[\w.&-]+\s+){0,3}[\w.&-]+[’']s\s+(?=\p{Lu}[\w.’'-]*\s+\p{Lu})")
 _OF_PLACE = re.compile(r"(\p{Lu}[\w’'.-]*)\s+(?:of|from|at)\s+\p{Lu}")
 # A party and state tag or a state abbreviation: "Sen. Jane Roe, D-Calif., said", "of Cary, N.C., who".
 _PARTY_STATE = re.compile(r"[RDI]-[\w.]+|\p{Lu}[\w.]{0,5}\.")
@@ -598,6 +873,8 @@ def _pre_attribution(text: str, lo: int, qs: int, ents: _Entities):
             return lo + m.start(1), lo + m.end(1), None, "according to", True
         if text[seg_end - 1] == ":":
             sub = _subject_before(text, seg_end - 1, lo)
+            if sub and text[max(lo, sub[0] - 12):sub[0]].split()[-1:] in (["after"], ["before"], ["with"], ["in"], ["on"]):
+                sub = None   # "Then, after a pause: "Q"": a phrase after a preposition is not a speaker
             return (sub[0], sub[1], sub[2], ":", True) if sub else (None, None, None, ":", True)
         return None
     cs, ce = cue
@@ -720,9 +997,12 @@ def _extract(text: str) -> list[dict]:
                     cue = pre_attr[3]
                 elif split:
                     spk = last
-                elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open):
-                    # No cue: the quote continues the previous speaker ("But we'll see.").
-                    spk = last
+                elif last and text[qs] not in "'‘" and (qs - last_pos < 1500 or prev_para_open) \
+                        and (len(inner.split()) > 2 or not closed or inner[-1:] in ".!?…"):
+                    # (a word or two in quotes without a cue is a term being discussed: "optics," "yeet,")
+                    # No cue: the quote continues the previous speaker ("But we'll see."), unless someone
+                    # was reported speaking since ("Jane Roe says she agrees. ¶ "Q."").
+                    spk = _continuing_speaker(ents, last, qs, ss)
                 if spk is None and not closed:
                     # A paragraph left open is attributed by the paragraph that continues it.
                     pending.append(_quote_dict(text, sents, qs, qe, None, None, "direct:open"))
@@ -756,9 +1036,38 @@ def _extract(text: str) -> list[dict]:
             pending = []   # the open quote ended without a speaker: nothing to attribute it to
         prev_para = (ps, pe)
     out.extend(_indirect_quotes(text, sents, ents, quoted, out))
+    out = [q for q in out if not _link_or_caption(text, q["start"])]
     out.sort(key=lambda q: (q["start"], q["end"]))
     _name_indefinite_speakers(out)
+    for q in out:
+        if not q["speaker_title"] and q["speaker"] in ents.titles:
+            q["speaker_title"] = ents.titles[q["speaker"]]   # "Kerry said": the title he was introduced with
     return out
+
+
+# A photo credit closing a caption: "(Jane Roe/CBC)", "Jane Roe/THE CANADIAN PRESS".
+_CREDIT = re.compile(r"(?:\([^()\n]{2,60}/[^()\n]{2,60}\)|\(\s*\p{Lu}[\p{Lu}\s/.’'-]{2,60}\)|\p{Lu}[\w.’' -]{1,40}/\p{Lu}[\p{Lu}\w.’' -]{1,40})\s*$")
+
+
+def _link_or_caption(text: str, pos: int) -> bool:
+    """True in a paragraph that is a link to another story ("READ MORE: Roe says ...") or a photo caption
+    (ending with its credit): the article's furniture, not its reporting."""
+    ps = text.rfind("\n", 0, pos) + 1
+    pe = text.find("\n", pos)
+    pe = len(text) if pe < 0 else pe
+    link = pe - ps < 250 and _LABEL_LINE.match(text, ps, pe) is not None   # a headline, not "ANALYSIS: ..." prose
+    return link or _CREDIT.search(text, max(ps, pe - 130), pe) is not None   # the credit ends the paragraph
+
+
+def _continuing_speaker(ents: _Entities, last: _Speaker | None, qs: int, ss: int) -> _Speaker | None:
+    """The speaker of a quote without a cue: the person reported speaking since the last quote in the
+    sentences just before (never in the quote's own sentence), else the last quote's speaker."""
+    lo = last.end if last else max(-1, qs - 600)
+    subject = ents.subject_before(ss, cue_only=True, after=max(lo, qs - 1200))
+    if subject:
+        s, e, name = subject
+        return _Speaker(s, e, name, None, ents.gender.get(name, ""))
+    return last
 
 
 def _name_indefinite_speakers(quotes: list[dict]) -> None:
@@ -947,7 +1256,7 @@ def find_quotes(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE, mixed
     quotes = _extract(text)
     if mixed_spans == "quoted":
         quotes = sorted(_quoted_words(text, quotes), key=lambda q: (q["start"], q["end"]))
-    return [{k: v for k, v in q.items() if k != "pattern"} for q in quotes
+    return [{**{k: v for k, v in q.items() if k != "pattern"}, "speaker_id": speaker_id(q["speaker"])} for q in quotes
             if q["confidence"] is not None and q["confidence"] >= min_confidence]
 
 
