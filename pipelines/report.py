@@ -61,7 +61,8 @@ def gather(con, since: dt.date | None = None) -> dict:
     start = f"DATE '{day.isoformat()}'"   # a view takes no parameters; a date's ISO form is safe SQL
     con.execute("CREATE TEMP VIEW a AS SELECT *, CAST(coalesce(published_at, fetched_at) AS DATE) AS day "
                 f"FROM articles WHERE CAST(coalesce(published_at, fetched_at) AS DATE) >= {start}")
-    con.execute("CREATE TEMP VIEW q AS SELECT quotes.* FROM quotes SEMI JOIN a USING (article_id)")
+    # _speaker_quotes: the quotes with speaker_id, NULL in a dataset written before it existed.
+    con.execute("CREATE TEMP VIEW q AS SELECT * FROM _speaker_quotes SEMI JOIN a USING (article_id)")
     con.execute("CREATE TEMP VIEW f AS SELECT figures.* FROM figures SEMI JOIN a USING (article_id)")
     con.execute(f"CREATE TEMP VIEW e AS SELECT * FROM errors WHERE CAST(occurred_at AS DATE) >= {start}")
     runs = _rows(con, "SELECT run_id, kind, started_at, seconds, manifest FROM runs "
@@ -102,11 +103,12 @@ def per_source(con) -> dict:
 
 
 def top_speakers(con, limit: int) -> list[dict]:
-    """The most quoted speakers: name, the titles given to them, quotes, articles, first and last
-    seen, and their latest quote with its article. Reads `quotes` grouped by `speaker`; the
-    `speakers` view (one row per person across name variants) can take its place here alone."""
+    """The most quoted speakers, one row per person across the forms of their name (speaker_id, as
+    in the `speakers` view): the name most often given, their titles, quotes, articles, first and
+    last seen, and their latest quote with its article. Quotes whose speaker was not resolved to a
+    name (an unresolved "he", "a spokesperson") count for no one."""
     return _rows(con, """
-        SELECT q.speaker AS name,
+        SELECT mode(q.speaker) AS name,
                list(DISTINCT q.speaker_title) FILTER (WHERE q.speaker_title IS NOT NULL) AS titles,
                count(*) AS quotes, count(DISTINCT q.article_id) AS articles,
                min(coalesce(a.published_at, a.fetched_at)) AS first_seen,
@@ -115,8 +117,8 @@ def top_speakers(con, limit: int) -> list[dict]:
                arg_max(a.url, (coalesce(a.published_at, a.fetched_at), -q.start)) AS latest_url,
                arg_max(a.title, (coalesce(a.published_at, a.fetched_at), -q.start)) AS latest_title
         FROM q JOIN a USING (article_id)
-        WHERE q.speaker IS NOT NULL AND q.speaker <> ''
-        GROUP BY q.speaker ORDER BY quotes DESC, articles DESC, name LIMIT ?""", [limit])
+        WHERE q.speaker_id IS NOT NULL
+        GROUP BY q.speaker_id ORDER BY quotes DESC, articles DESC, name LIMIT ?""", [limit])
 
 
 def largest_figures(con) -> list[dict]:
