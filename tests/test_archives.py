@@ -148,6 +148,19 @@ def test_wherever_a_record_is_garbled_it_alone_is_lost_and_said_so():
         assert failures == ([] if "no-body.html" in pages else [start]), (seed, at, outcomes)
 
 
+def test_a_record_over_the_size_limit_is_a_failure_and_the_next_record_still_comes():
+    """A page larger than --max_body_bytes (a compression bomb alike) is one `too_large` failure
+    with its URL and offset, and the record after it still comes."""
+    huge = b"<html><body><p>" + b"flood " * 200_000 + b"</p></body></html>"   # 1.2 MB, a few KB gzipped
+    data, offsets = write_warc([lambda w: response(w, f"{HOST}/news/huge.html", huge),
+                                lambda w: response(w, f"{HOST}/news/ferry-terminal.html", page("ferry-terminal.html"))])
+    outcomes = list(read_archive(io.BytesIO(data), "x.warc.gz", max_bytes=100_000))
+    (failed, failure), (kept, item) = outcomes
+    assert (failed, failure["kind"], failure["url"], failure["offset"]) == \
+        ("failure", "too_large", f"{HOST}/news/huge.html", offsets[0])
+    assert (kept, item["url"], item["warc_offset"]) == ("page", f"{HOST}/news/ferry-terminal.html", offsets[1])
+
+
 def test_filters_by_host_capture_date_and_declared_language(archives):
     data = (archives[0] / "2026-11-a.warc.gz").read_bytes()
 
