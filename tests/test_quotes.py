@@ -571,3 +571,14 @@ def test_it_as_an_object_does_not_make_a_person_an_organisation():
     text = ('Olive grower Beatriz Sola said she would try it on more of her land next year.\n\n'
             'The centre said the microbes were harmless to people and animals.')
     assert [q["speaker"] for q in find_quotes(text) if "microbes" in q["text"]] in ([], ["centre"], ["The centre"])
+
+
+def test_a_reported_clause_closed_by_its_source_is_whole():
+    """', according to the Herald' after a reported clause names where the report comes from, as
+    ', he said' names the speaker: the clause is kept at the default confidence, its speaker the
+    subject of the cue."""
+    text = ('Councillor Mira Osei conceded to colleagues in private that the ferry budget would not balance, '
+            'according to the Harbour Herald. Still, she said she would present it on Monday.')
+    found = {q["text"]: q for q in find_quotes(text)}
+    clause = found["that the ferry budget would not balance"]
+    assert (clause["kind"], clause["speaker"]) == ("indirect", "Mira Osei")

@@ -1196,8 +1196,14 @@ def _end_shape(text: str, a: int, b: int, limit: int) -> str:
     closes it) without a comma, dash, semicolon or coordination inside: nothing there for annotators
     to disagree on. A clause that stops early or runs on past such a joint has an end in doubt, and
     the doubt, not the attribution, is what most of its errors are."""
-    runs_to_limit = not text[b:limit].strip(" .!?…\"”’'\u00a0")
+    tail = text[b:limit]
+    # ", according to the Times." closing the sentence names where the report comes from, as ", he
+    # said" would name the speaker: the clause still runs to its end.
+    runs_to_limit = not tail.strip(" .!?…\"”’'\u00a0") or _SOURCE_TAIL.fullmatch(tail) is not None
     return "clear" if runs_to_limit and not _JOINT.search(text, a, b) else "unclear"
+
+
+_SOURCE_TAIL = re.compile(r",\s*according\s+to\s+[^,;:\"“”]{1,60}?[.!?…]?[\"”’']?\s*")
 
 
 _JOINT = re.compile(r"[,;()—–]|\s(?:-+)\s|\s(?:and|but|or)\s")
