@@ -582,3 +582,15 @@ def test_a_reported_clause_closed_by_its_source_is_whole():
     found = {q["text"]: q for q in find_quotes(text)}
     clause = found["that the ferry budget would not balance"]
     assert (clause["kind"], clause["speaker"]) == ("indirect", "Mira Osei")
+
+
+def test_a_clause_that_opens_its_sentence_and_is_closed_by_its_cue_is_reported_speech():
+    """'CLAUSE, she said.' reports CLAUSE as 'She said CLAUSE.' does; the speaker is resolved as any
+    subject ('she' -> the person just named); a longer tail than a short adverbial is another shape."""
+    text = ('Councillor Mira Osei spent the winter on the ferry question.\n\n'
+            'The crossing will run until March whatever the budget brings, she said on Monday.\n\n'
+            'The harbour is quiet now, she said, and the gulls have gone south for the winter.')
+    found = {q["text"]: q for q in find_quotes(text)}
+    clause = found["The crossing will run until March whatever the budget brings"]
+    assert (clause["kind"], clause["speaker"]) == ("indirect", "Mira Osei")
+    assert not any(t.startswith("The harbour is quiet now") for t in found)

@@ -1137,12 +1137,13 @@ def _indirect_quotes(text, sents, ents, quoted, found):
             q = spk_pos[qk][1]
             last = _Speaker(q["speaker_start"], q["speaker_end"], q["speaker"], q["speaker_title"])
             qk += 1
-        a, b = _clause_bounds(text, ce, se, text[cs:ce])
+        fronted = _fronted_clause(text, ss, se, sub[0], ce)
+        a, b = fronted or _clause_bounds(text, ce, se, text[cs:ce])
         if len(text[a:b].split()) < 4 or not _CLAUSE_START.match(text, a, b):
             continue
         before = text[max(ss, sub[0] - 12):sub[0]].split()
         before = before[-1].lower().strip(",") if before else ""
-        if _adverbial(text[a:b], text[cs:ce].lower() in _PROMISE) or before in _NOT_REPORT \
+        if not fronted and (_adverbial(text[a:b], text[cs:ce].lower() in _PROMISE) or before in _NOT_REPORT) \
                 or text[sub[1] - 2:sub[1]] in ("'s", "’s"):
             continue   # also "Smith's claims that ...": a noun, not a verb
         if before in _SUBORDINATORS and "," in text[a:b]:
@@ -1150,7 +1151,7 @@ def _indirect_quotes(text, sents, ents, quoted, found):
         spk = _resolve(text, ents, sub[0], sub[1], last, sub[2])
         if spk is None:
             continue
-        pattern = _pattern("indirect", text, m.group(), a, b, se)
+        pattern = "indirect:fronted" if fronted else _pattern("indirect", text, m.group(), a, b, se)
         out.append(_quote_dict(text, sents, a, b, spk, text[cs:ce], pattern))
         last = spk
     return out
@@ -1166,6 +1167,21 @@ _INDIRECT_CUES = frozenset("""said says told tells added adds argued argues clai
 conceded concedes insisted insists acknowledged admitted announced explained explains predicted stressed suggested
 suggests contended maintained asserted reported reports wrote writes confirmed recalled estimated promised vowed
 emphasized believes thinks pledged pledges vows promises""".split())
+
+
+# What may follow the cue of "CLAUSE, she said" before the sentence ends: a short adverbial at most.
+_FRONTED_TAIL = re.compile(r"(?:\s+(?:on|in|at|last|this|earlier|later|during|after|before|\p{Lu}\w+day)\b[^,;:\"“”]{0,50}?)?"
+                           r"\s*[.!?]\s*")
+
+
+def _fronted_clause(text: str, ss: int, se: int, subject_start: int, cue_end: int) -> tuple[int, int] | None:
+    """'CLAUSE, she said.' / 'CLAUSE, the company said on Monday.': the clause the sentence opens
+    with, when its subject and cue close the sentence after a comma. None for any other shape."""
+    head = text[ss:subject_start].rstrip()
+    if not head.endswith(",") or not _FRONTED_TAIL.fullmatch(text, cue_end, se):
+        return None
+    end = ss + len(head) - 1
+    return (ss, end) if "," not in text[ss:end] or text[ss:end].count(",") <= 2 else None
 
 
 def _adverbial(clause: str, promise: bool = False) -> bool:
@@ -1221,7 +1237,7 @@ _THINK = frozenset("believes believed thinks thought".split())
 # rare ones lean on their neighbours. Constructions below 0.6 are not listed, hence dropped: mostly
 # clauses with an unclear end after verbs other than "say" without "that", and after "called"-type verbs.
 _CONFIDENCE = {
-    "direct:cued": 0.94, "direct:continued": 0.89, "direct:open": 0.89,
+    "direct:cued": 0.94, "direct:continued": 0.89, "direct:open": 0.89, "indirect:fronted": 0.84,
     "indirect:tell:that:clear": 0.97, "indirect:say:bare:clear": 0.96, "indirect:say:that:clear": 0.96,
     "indirect:other:that:clear": 0.91, "indirect:other:to:clear": 0.89, "indirect:think:that:clear": 0.88,
     "indirect:think:that:unclear": 0.83, "indirect:say:that:unclear": 0.81, "indirect:tell:that:unclear": 0.76,
