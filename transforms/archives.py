@@ -21,7 +21,7 @@ from apache_beam.io.filesystems import FileSystems
 from warcio.archiveiterator import ArchiveIterator
 
 from transforms.fetch import Fetcher
-from transforms.records import DateWindow
+from transforms.records import DateWindow, utc_iso
 
 CC_NEWS_BASE = "https://data.commoncrawl.org"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -241,10 +241,10 @@ def _outcome(record, url: str | None, keep: RecordFilter, max_bytes: int, with_b
     content_type = record.http_headers.get_header("Content-Type") or ""
     if not content_type.split(";")[0].strip().lower() in _HTML_TYPES:
         return "skip", "not HTML"
-    date = record.rec_headers.get_header("WARC-Date")
-    if not keep.host_kept(url) or not keep.window.holds(_iso(date)):
+    date = utc_iso(record.rec_headers.get_header("WARC-Date"))
+    if not keep.host_kept(url) or not keep.window.holds(date):
         return "skip", "filtered"
-    page = {"url": url, "warc_date": _iso(date), "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
+    page = {"url": url, "warc_date": date, "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
             "content_type": content_type}
     if record.length > max_bytes + 64 * 1024:  # the declared length, HTTP headers included
         return "failure", {"url": url, "kind": "too_large", "message": f"payload exceeds {max_bytes} bytes"}
@@ -273,12 +273,6 @@ def _next_record_start(stream, position: int, markers=_RECORD_STARTS) -> int | N
         tail = window[-16:]
         position += len(chunk)
     return None
-
-
-def _iso(warc_date: str | None) -> str | None:
-    if not warc_date:
-        return None
-    return warc_date.replace("Z", "+00:00")
 
 
 def cc_news_months(spec: str) -> list[str]:

@@ -23,12 +23,10 @@ class DateWindow:
     def holds(self, timestamp: str | None) -> bool:
         if self.since is None and self.until is None:
             return True
-        if not timestamp:
+        iso = utc_iso(timestamp)
+        if not iso:
             return False
-        try:
-            day = dt.datetime.fromisoformat(timestamp).astimezone(dt.timezone.utc).date().isoformat()
-        except ValueError:
-            return False
+        day = iso[:10]
         return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
 
