@@ -17,6 +17,7 @@ from transforms import progress
 
 TTY_REFRESH = 0.25   # seconds between redraws on a terminal
 RATE_WINDOW = 10.0   # pages/s is measured over this many recent seconds
+FLINK_POLL = 2.0     # seconds between two readings of a Flink job's counts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +98,7 @@ class LiveProgress:
         self.tty = self.stream.isatty() if tty is None else tty
         self._stop = threading.Event()
         self._samples: collections.deque = collections.deque()
+        self._flink_asked, self._flink_counts = float("-inf"), {}
 
     def __enter__(self):
         self.spool = tempfile.mkdtemp(prefix="newsbeam-progress-")
@@ -124,7 +126,11 @@ class LiveProgress:
         if self.plan.workers_here:
             return progress.read_totals(self.spool)
         if self.plan.flink_master:
-            return flink_counts(self.plan.flink_master, self.started_at)
+            # The terminal redraws 4 times a second; Flink's counts change by the stage: ask every 2 s.
+            now = time.monotonic()
+            if now - self._flink_asked >= FLINK_POLL:
+                self._flink_asked, self._flink_counts = now, flink_counts(self.plan.flink_master, self.started_at)
+            return self._flink_counts
         return {}
 
     def line(self) -> str:
