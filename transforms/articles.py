@@ -98,8 +98,9 @@ def extract_article(html: str, url: str) -> dict:
         body = trafilatura.bare_extraction(html, url=url, with_metadata=doc is None, **EXTRACT_SETTINGS)
         doc = doc or body
     text = (body.text or "").strip() if body is not None else ""
-    if word_count(text) < MIN_ARTICLE_WORDS:
-        raise NoBody(f"no article body on the page (found {word_count(text)} words)")
+    words = word_count(text)
+    if words < MIN_ARTICLE_WORDS:
+        raise NoBody(f"no article body on the page (found {words} words)")
     return {
         "title": doc.title,
         "authors": _split_authors(doc.author),
@@ -140,11 +141,14 @@ def content_hash(text: str) -> str:
 
 
 # Chinese, Japanese and Korean run words together: each of their characters counts as a word.
-_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
-                    r"|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_WORDS = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_ANY_CJK = re.compile(rf"[{_CJK}]")
 
 
 def word_count(text: str) -> int:
+    if _ANY_CJK.search(text) is None:
+        return len(text.split())    # the same count, a tenth of the time (str.split and \s agree on whitespace)
     return len(_WORDS.findall(text))
 
 

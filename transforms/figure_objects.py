@@ -120,8 +120,8 @@ class _Finder:
         self.starts = [t[1] for t in tokens]
         self.in_figure = set()
         for f in figures:
-            for j, (_, s, e) in enumerate(tokens):
-                if f.start <= s < f.end and not (f.object and f.object[0] <= s < f.object[1]):
+            for j in range(bisect.bisect_left(self.starts, f.start), bisect.bisect_left(self.starts, f.end)):
+                if not (f.object and f.object[0] <= self.starts[j] < f.object[1]):
                     self.in_figure.add(j)
 
     # ------------------------------------------------------------ token helpers
