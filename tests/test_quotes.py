@@ -186,6 +186,20 @@ def test_a_clause_that_runs_plainly_to_its_sentence_end_is_more_confident(cue):
     assert clear["confidence"] >= DEFAULT_MIN_CONFIDENCE > unclear["confidence"]
 
 
+def test_a_clause_joined_only_by_and_or_but_is_kept_whole_at_the_default_cut_off():
+    intro = 'Coach Dana Whitlow spoke after the match.\n\n'
+    indirect = quote_with(find_quotes(f"{intro}Whitlow said the pitch was poor and the fans deserved better."),
+                          "the pitch")
+    assert (indirect["kind"], indirect["text"]) == ("indirect", "the pitch was poor and the fans deserved better")
+    mixed = quote_with(find_quotes(f'{intro}Whitlow said that the referee was "out of his depth" but the result stood.'),
+                       "out of his depth")
+    assert mixed["kind"] == "mixed"
+    assert mixed["text"] == 'that the referee was "out of his depth" but the result stood'
+    assert indirect["speaker"] == mixed["speaker"] == "Dana Whitlow"
+    # The same words cut at a comma leave the clause's end in doubt: below the default cut-off.
+    assert find_quotes(f"{intro}Whitlow said the pitch was poor, and the fans deserved better.") == []
+
+
 def test_a_quote_with_several_sentences_stays_in_one_sentence():
     text = 'Ilse Vogt left the ward. "It was bad. Think of that," she said.'
     q = quote_with(find_quotes(text), "It was bad")
