@@ -10,8 +10,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas import FIGURES
+from transforms.figure_objects import _Finder
 from transforms.figures import find_figures
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -228,3 +231,19 @@ def test_objects_dev_meets_the_targets_with_the_official_scorer(tmp_path):
     assert levels["value_unit_object"]["f1"] >= 0.80
     assert levels["value"]["f1"] >= 0.95
     assert result["non_figure_predictions"]["total"] == 0
+
+
+# --- clause boundaries, found once per sentence ------------------------------------------------
+
+_CLAUSE_WORDS = ["prices", "rose", "said", "says", "while", "and", "but", ",", ";", ":", " - ", "5%", "$3",
+                 "which", "that", "after", "estimated", "sai", "d", "whereas", "the", "42"]
+
+
+@given(st.lists(st.sampled_from(_CLAUSE_WORDS), min_size=1, max_size=25), st.data())
+@settings(max_examples=300, deadline=None)
+def test_clause_start_from_the_sentences_boundaries_equals_a_scan_of_the_text_cut_at_the_position(words, data):
+    joiners = data.draw(st.lists(st.sampled_from([" ", "", "  "]), min_size=len(words), max_size=len(words)))
+    text = "".join(j + w for j, w in zip(joiners, words))
+    finder = _Finder(text, (0, len(text)), [], [])
+    for pos in range(len(text) + 1):
+        assert finder.clause_start(pos) == finder._scan_boundaries(0, pos), (text, pos)

@@ -118,6 +118,7 @@ class _Finder:
     def __init__(self, text, sentence, tokens, figures):
         self.text, self.sentence, self.tokens, self.figures = text, sentence, tokens, figures
         self.starts = [t[1] for t in tokens]
+        self.boundaries = None
         self.in_figure = set()
         for f in figures:
             for j in range(bisect.bisect_left(self.starts, f.start), bisect.bisect_left(self.starts, f.end)):
@@ -375,7 +376,19 @@ class _Finder:
         return None
 
     def clause_start(self, pos: int) -> int:
+        """Where the clause holding `pos` starts: after the last boundary before it in its sentence."""
         start = self.sentence[0]
+        if self.text[pos - 1:pos].isalnum():
+            return self._scan_boundaries(start, pos)   # "...said" may end a boundary only where the text is cut
+        if self.boundaries is None:   # the sentence's boundaries, found once for all its figures
+            self.boundaries = [m.span() for m in _BOUNDARY_RE.finditer(self.text, *self.sentence)]
+        for b_start, b_end in self.boundaries:
+            if b_end > pos:   # one running across pos may match differently in the text cut at pos
+                return self._scan_boundaries(start, pos) if b_start < pos else start
+            start = b_end
+        return start
+
+    def _scan_boundaries(self, start: int, pos: int) -> int:
         for m in _BOUNDARY_RE.finditer(self.text, start, pos):
             start = m.end()
         return start

@@ -12,6 +12,7 @@ phone numbers, addresses, reference numbers such as "Game 7" or "iPhone 11", lis
 scores and vote tallies).
 """
 
+import functools
 import re
 
 from transforms.figure_objects import _VERBS, attach_objects
@@ -455,10 +456,17 @@ def _noun_phrase(text: str, pos: int, allow_singular: bool) -> tuple[int, int] |
 
 def _unit_entry(text: str, start: int, end: int) -> tuple[str | None, str]:
     """Canonical unit and kind of the spelling text[start:end] found by _UNIT_RE."""
+    # The table's one look-behind ("5h") sees a single character: with it, the spelling decides the entry.
+    return _spelled_unit(text[start - 1:start] if start else "", text[start:end])
+
+
+@functools.lru_cache(maxsize=4096)
+def _spelled_unit(before: str, spelling: str) -> tuple[str | None, str]:
+    text, start = before + spelling, len(before)
     for pattern, canon, kind in _UNIT_ENTRIES:
-        if pattern.fullmatch(text, start, end):
+        if pattern.fullmatch(text, start):
             return canon, kind
-    raise AssertionError(f"unit spelling without a table entry: {text[start:end]!r}")
+    raise AssertionError(f"unit spelling without a table entry: {spelling!r}")
 
 
 def _unit_at(text: str, pos: int):
