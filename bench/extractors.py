@@ -4,8 +4,9 @@
 
 Extracts the 181 pages of ../shared/data/extraction/aeb with the pipeline's trafilatura
 settings, then runs find_quotes and find_figures on the extracted texts. Prints ms/article
-for each and the ratio (quotes + figures) / trafilatura, best of N passes (the machine is
-shared: a ratio measured in one run is what to compare). Target: ratio <= 0.15.
+for each, each extractor's ratio to trafilatura (target <= 0.10 each) and the two together
+(target <= 0.15), best of N passes, the three taking turns (the machine is shared: a ratio
+measured in one run is what to compare).
 """
 
 import argparse
@@ -53,15 +54,20 @@ def main() -> int:
     pages = [decode_html(gzip.open(p).read(), "text/html; charset=utf-8") for p in paths]
     texts = [extract_or_empty(html) for html in pages]
     n = len(pages)
-    trafilatura_s = best_of(args.repeat, extract_or_empty, pages)
-    quotes_s = best_of(args.repeat, find_quotes, texts)
-    figures_s = best_of(args.repeat, find_figures, texts)
+    # The three take turns in each pass, so a burst of load on the shared machine hits them alike.
+    best = {"trafilatura": float("inf"), "quotes": float("inf"), "figures": float("inf")}
+    for _ in range(args.repeat):
+        best["trafilatura"] = min(best["trafilatura"], best_of(1, extract_or_empty, pages))
+        best["quotes"] = min(best["quotes"], best_of(1, find_quotes, texts))
+        best["figures"] = min(best["figures"], best_of(1, find_figures, texts))
     words = sum(len(t.split()) for t in texts) / n
     print(f"{n} pages, {words:.0f} words per extracted article, best of {args.repeat}")
-    print(f"trafilatura  {1000 * trafilatura_s / n:7.2f} ms/article")
-    print(f"quotes       {1000 * quotes_s / n:7.2f} ms/article")
-    print(f"figures      {1000 * figures_s / n:7.2f} ms/article")
-    ratio = (quotes_s + figures_s) / trafilatura_s
+    for name, seconds in best.items():
+        print(f"{name:12s} {1000 * seconds / n:7.2f} ms/article")
+    for name in ("quotes", "figures"):
+        ratio = best[name] / best["trafilatura"]
+        print(f"{name} / trafilatura = {ratio:.3f}  (target <= 0.10: {'met' if ratio <= 0.10 else 'NOT met'})")
+    ratio = (best["quotes"] + best["figures"]) / best["trafilatura"]
     print(f"(quotes + figures) / trafilatura = {ratio:.3f}  (target <= 0.15: {'met' if ratio <= 0.15 else 'NOT met'})")
     return 0
 

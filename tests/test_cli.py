@@ -2,6 +2,7 @@
 
 import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -183,6 +184,15 @@ def test_query_refuses_blank_sql_and_a_directory_that_is_not_a_dataset(tmp_path,
     assert json.loads(capsys.readouterr().out) == {"x": None}   # JSON has no NaN
 
 
+def readme_queries(section: str, dataset: str) -> list[list[str]]:
+    """The `newsbeam query` commands of one README section, as argument lists (without the program),
+    on `dataset` instead of the README's newsbeam-demo."""
+    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    body = text.split(section, 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    return [[arg.replace("newsbeam-demo", dataset) for arg in shlex.split(line)[1:]] for line in body.splitlines()
+            if line.startswith(".venv/bin/newsbeam query ")]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -205,6 +215,16 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     assert not manifest["options"].get("allow_private_hosts")
     report = tmp_path / "demo" / "report.html"
     assert f"Report: {report}" in result.stdout and "<svg" in report.read_text()
+    # The README's speaker queries, as written there, on this dataset.
+    top_ten, one_person = readme_queries("### Who said what: speakers", str(tmp_path / "demo"))
+    top = newsbeam(*top_ten)
+    assert top.returncode == 0, top.stderr
+    assert "(10 rows)" in top.stdout
+    first = top.stdout.splitlines()[2]   # under the header and its rule: the most quoted person
+    assert first.startswith("Kasia Nowak ") and "'Dr.'" in first and first.split()[-1] == "2", first
+    said = newsbeam(*one_person)
+    assert said.returncode == 0, said.stderr
+    assert "Replanted seagrass meadows" in said.stdout and "Orca pod returns" in said.stdout
     # The site comes back on the same port, hence the same URLs: the rerun adds nothing.
     again = newsbeam("demo", "--output", str(tmp_path / "demo"), "--port", port)
     assert again.returncode == 0, again.stderr

@@ -56,6 +56,15 @@ def test_said_before_speaker_keeps_the_apposition_as_title():
     assert mention(text, q) == "Tomas Reyes"
 
 
+def test_a_relative_clause_after_the_name_is_not_a_title():
+    text = ('"The pier needs a new deck," said Olga Brandt, a civil engineer who surveyed it last year.\n'
+            'Piet Maas, whose ferry service stopped in June, said he had lost most of his summer trade.')
+    engineer = quote_with(find_quotes(text), "The pier needs")
+    assert (engineer["speaker"], engineer["speaker_title"]) == ("Olga Brandt", "a civil engineer")
+    ferryman = quote_with(find_quotes(text), "he had lost")
+    assert (ferryman["speaker"], ferryman["speaker_title"]) == ("Piet Maas", None)
+
+
 def test_role_written_before_the_name_becomes_the_title():
     text = 'Harbor authority director Ines Valdez said: "The port will reopen on Monday."'
     q = quote_with(find_quotes(text), "The port will reopen")

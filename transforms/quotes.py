@@ -1041,11 +1041,16 @@ def _extract(text: str) -> list[dict]:
     out.sort(key=lambda q: (q["start"], q["end"]))
     _name_indefinite_speakers(out)
     for q in out:
+        if q["speaker_title"]:
+            # "Solá, whose harvest failed, said": a relative clause says something of the person, not who they
+            # are; "a marine ecologist who led the study" keeps what comes before it.
+            q["speaker_title"] = _RELATIVE_CLAUSE.sub("", q["speaker_title"]) or None
         if not q["speaker_title"] and q["speaker"] in ents.titles:
             q["speaker_title"] = ents.titles[q["speaker"]]   # "Kerry said": the title he was introduced with
     return out
 
 
+_RELATIVE_CLAUSE = re.compile(r"(?:^|\s+)(?:who|whose|whom|which|where)\b.*", re.IGNORECASE | re.DOTALL)
 # A photo credit closing a caption: "(Jane Roe/CBC)", "Jane Roe/THE CANADIAN PRESS".
 _CREDIT = re.compile(r"(?:\([^()\n]{2,60}/[^()\n]{2,60}\)|\(\s*\p{Lu}[\p{Lu}\s/.’'-]{2,60}\)|\p{Lu}[\w.’' -]{1,40}/\p{Lu}[\p{Lu}\w.’' -]{1,40})\s*$")
 
