@@ -259,3 +259,27 @@ def test_a_run_id_is_not_reused_nor_extended_into_a_window_id(tmp_path):
     with pytest.raises(InvalidRunId, match="already taken"):
         check_run_id(str(tmp_path), "nightly")    # the stream whose window this is
     check_run_id(str(tmp_path), "nightly2")
+
+
+def test_the_writer_flushes_its_largest_partition_when_its_buffers_hold_too_much_text(tmp_path, monkeypatch):
+    from apache_beam.transforms.window import GlobalWindow
+    monkeypatch.setattr(dataset, "MAX_BUFFERED_BYTES", 10_000)
+    writer = dataset._WriteFilesFn(str(tmp_path), "errors", "run1")
+    writer.start_bundle()
+    files = []
+    for n in range(40):
+        day = n % 3 + 1
+        row = {"error_id": f"e{n:02d}", "run_id": "run1", "stage": "fetch", "url": f"https://x.test/{n}",
+               "error_kind": "http_error", "message": "m" * (300 * day), "occurred_at": "2026-11-01T00:00:00+00:00",
+               "date": f"2026-11-0{day}"}
+        largest = max({**writer.sizes, ("w", row["date"]): 0}.items(), key=lambda kv: kv[1])[0][1]
+        flushed = [w.value for w in writer.process(row, window=GlobalWindow())]
+        if flushed:
+            assert [f["date"] for f in flushed] in ([largest], [row["date"]])
+        files += flushed
+        assert writer.buffered == sum(writer.sizes.values()) < dataset.MAX_BUFFERED_BYTES
+    assert len(files) >= 2, "40 rows of ~1 KB flush more than once at 10,000 bytes"
+    files += [w.value for w in writer.finish_bundle()]
+    table_dir = os.path.join(str(tmp_path), "errors")
+    ids = sorted(i for f in files for i in pq.read_table(os.path.join(table_dir, f["path"])).column("error_id").to_pylist())
+    assert ids == [f"e{n:02d}" for n in range(40)] and sum(f["rows"] for f in files) == 40

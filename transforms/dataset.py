@@ -235,14 +235,17 @@ class _WriteFilesFn(beam.DoFn):
     def start_bundle(self):
         self.buffers: dict[tuple, list[dict]] = {}
         self.sizes: dict[tuple, int] = {}
+        self.buffered = 0   # the sizes' sum, kept as it goes: a backfill spreads rows over hundreds of dates
 
     def process(self, row, window=beam.DoFn.WindowParam):
         key = (window, row[PARTITION_COLUMN])
         self.buffers.setdefault(key, []).append(row)
-        self.sizes[key] = self.sizes.get(key, 0) + _text_bytes(row)
+        size = _text_bytes(row)
+        self.sizes[key] = self.sizes.get(key, 0) + size
+        self.buffered += size
         if len(self.buffers[key]) >= ROWS_PER_FILE:
             yield self._write(key)
-        elif sum(self.sizes.values()) >= MAX_BUFFERED_BYTES:
+        elif self.buffered >= MAX_BUFFERED_BYTES:
             yield self._write(max(self.sizes, key=self.sizes.get))
 
     def finish_bundle(self):
@@ -254,7 +257,7 @@ class _WriteFilesFn(beam.DoFn):
     def _write(self, key: tuple) -> WindowedValue:
         window, date = key
         rows = self.buffers.pop(key)
-        del self.sizes[key]
+        self.buffered -= self.sizes.pop(key)
         written = write_data_file(self.output, self.table, date, commit_id_of(self.run_id, window), rows)
         beam.metrics.Metrics.counter("newsbeam", f"{self.table}_written").inc(written["rows"])
         return WindowedValue(written, window.max_timestamp(), [window])
