@@ -114,7 +114,9 @@ class LiveProgress:
         self._thread.join()
         if self.tty:
             self.stream.write("\r\x1b[K")   # the summary takes the line's place
-            self.stream.flush()
+        elif exc_info[0] is None:
+            self.stream.write(f"newsbeam: {self.line()}\n")   # a log ends with the run's totals
+        self.stream.flush()
         if self._previous is None:
             os.environ.pop(progress.SPOOL_ENV, None)
         else:

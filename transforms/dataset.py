@@ -36,6 +36,7 @@ from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.windowed_value import WindowedValue
 
 from schemas import FEED_STATE, PARTITION_COLUMN, RUNS, TABLES
+from transforms import progress
 
 __all__ = ["WriteDataset", "CommitRun", "InvalidRunId", "DatasetBusy", "Lease", "check_run_id", "commit",
            "recover", "load_feed_state", "manifests", "manifest", "failed_inputs", "known_article_ids",
@@ -249,6 +250,9 @@ class _WriteFilesFn(beam.DoFn):
             yield self._write(max(self.sizes, key=self.sizes.get))
 
     def finish_bundle(self):
+        # The last step of its stage: the counts of the bundle's pages are all in, and the runner may stop
+        # this worker process as soon as the bundle ends, before its progress flusher wakes.
+        progress.flush()
         written = [self._write(key) for key in list(self.buffers)]
         if written and self.lose_once and _first_claim(self.lose_once):
             raise RuntimeError(f"{LOSE_BUNDLE_ONCE}: this bundle is lost after writing its files")
