@@ -25,15 +25,12 @@ from transforms.figures import find_figures  # noqa: E402
 from transforms.quotes import find_quotes  # noqa: E402
 
 
-def best_of(repeat: int, fn, items) -> float:
-    """Fastest wall time, in seconds, of `fn` over all items."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        for item in items:
-            fn(item)
-        best = min(best, time.perf_counter() - started)
-    return best
+def wall_time(fn, items) -> float:
+    """Wall time of `fn` over all items."""
+    started = time.perf_counter()
+    for item in items:
+        fn(item)
+    return time.perf_counter() - started
 
 
 def extract_or_empty(html: str) -> str:
@@ -57,9 +54,9 @@ def main() -> int:
     # The three take turns in each pass, so a burst of load on the shared machine hits them alike.
     best = {"trafilatura": float("inf"), "quotes": float("inf"), "figures": float("inf")}
     for _ in range(args.repeat):
-        best["trafilatura"] = min(best["trafilatura"], best_of(1, extract_or_empty, pages))
-        best["quotes"] = min(best["quotes"], best_of(1, find_quotes, texts))
-        best["figures"] = min(best["figures"], best_of(1, find_figures, texts))
+        for name, fn, items in (("trafilatura", extract_or_empty, pages), ("quotes", find_quotes, texts),
+                                ("figures", find_figures, texts)):
+            best[name] = min(best[name], wall_time(fn, items))
     words = sum(len(t.split()) for t in texts) / n
     print(f"{n} pages, {words:.0f} words per extracted article, best of {args.repeat}")
     for name, seconds in best.items():

@@ -95,13 +95,13 @@ def _decode(body: bytes, charset: str) -> str:
 
 def extract_article(html: str, url: str) -> dict:
     """Body text and metadata of one article page; raises NoBody when there is no article."""
-    tree = load_html(html)   # parsed once: the metadata reads the tree, the body extraction a copy of it
+    tree = load_html(html)   # parsed once: the metadata reads the tree, each body extraction a copy of it
     if tree is None:
         raise NoBody("no HTML document on the page")
     meta = page_metadata(tree, url)
     doc = trafilatura.bare_extraction(tree, url=url, **FAST_SETTINGS)
     if doc is None or looks_wrong(doc.text or ""):
-        doc = trafilatura.bare_extraction(html, url=url, **EXTRACT_SETTINGS)
+        doc = trafilatura.bare_extraction(tree, url=url, **EXTRACT_SETTINGS)
     text = (doc.text or "").strip() if doc is not None else ""
     words = word_count(text)
     if words < MIN_ARTICLE_WORDS:
