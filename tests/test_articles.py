@@ -1,13 +1,20 @@
 """decode_html, extract_article, article_from_entry, word_count, content_hash."""
 
 import codecs
+import glob
+import gzip
 import hashlib
+import html as html_escape
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from trafilatura.metadata import extract_author
+from trafilatura.utils import load_html
 
 from transforms.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
-                                 extract_article, word_count)
+                                 extract_article, page_author, word_count)
 
 UNIT = os.path.join(os.path.dirname(__file__), "fixtures", "unit")
 URL = "https://gazette.example/local/lighthouse-keeper"
@@ -114,6 +121,59 @@ def test_extract_article_splits_several_authors():
     html = html.replace("By Mira Castell", "By Mira Castell, Jon Adeyemi and Lena Vos")
     art = extract_article(html, URL)
     assert art["authors"] == ["Mira Castell", "Jon Adeyemi", "Lena Vos"]
+
+
+def test_the_author_comes_from_the_byline_when_no_meta_tag_names_one_and_not_from_a_pruned_part():
+    html = page("article.html").replace('<meta name="author" content="Mira Castell">', "")
+    html = html.replace("By Mira Castell", '<span class="byline">By Mira Castell<time>19 Nov</time></span>')
+    html = html.replace("<body>", '<body><div class="comments"><span class="author">Troll Account</span></div>', 1)
+    assert '<span class="byline">' in html and 'content="Mira Castell"' not in html
+    assert extract_article(html, URL)["authors"] == ["Mira Castell"]
+
+
+# page_author must equal trafilatura's extract_author on any page: random trees of the tags and
+# classes both searches look at, with text and tails around them.
+_TAGS = ["div", "span", "a", "p", "section", "time", "figure", "author", "address", "strong", "h3", "em"]
+_ATTRS = st.sampled_from([
+    "", ' class="author"', ' class="byline"', ' class="author-name"', ' class="comments"', ' class="date"',
+    ' class="title"', ' class="sidebar"', ' class="quote"', ' class="print"', ' class="writer"', ' id="author"',
+    ' id="comments"', ' itemprop="author"', ' rel="author"', ' data-component="Figure"', ' data-component="Byline"',
+    ' class="meta-date author"'])
+_WORDS = st.sampled_from(["", "By", "Jane Roe", "and", "Sam", "Staff Reporter", "12 May", "Comments (3)", " "])
+
+
+def _element(children):
+    return st.builds(lambda tag, attrs, text, kids, tail: f"<{tag}{attrs}>{html_escape.escape(text)}{''.join(kids)}"
+                     f"</{tag}>{html_escape.escape(tail)}",
+                     st.sampled_from(_TAGS), _ATTRS, _WORDS, st.lists(children, max_size=4), _WORDS)
+
+
+_TREES = st.recursive(st.builds(html_escape.escape, _WORDS), _element, max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TREES, min_size=1, max_size=4))
+def test_page_author_finds_what_trafilatura_finds_on_any_tree(parts):
+    html = f"<html><body>{''.join(parts)}</body></html>"
+    assert page_author(load_html(html)) == extract_author(load_html(html))
+
+
+AEB_PAGES = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "extraction", "aeb", "html")
+
+
+@pytest.mark.skipif(not os.path.isdir(AEB_PAGES), reason="../shared (real article pages) is not beside the repository")
+def test_page_author_finds_what_trafilatura_finds_on_real_pages():
+    paths = sorted(glob.glob(os.path.join(AEB_PAGES, "*")))
+    assert len(paths) > 100
+    found = 0
+    for path in paths:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rb") as f:
+            html = decode_html(f.read(), "text/html")
+        expected = extract_author(load_html(html))
+        assert page_author(load_html(html)) == expected, path
+        found += expected is not None
+    assert found > 50   # the comparison covers pages with bylines, not only pages without
 
 
 def test_extract_article_raises_nobody_for_a_teaser_page():

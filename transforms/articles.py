@@ -3,15 +3,20 @@
 import codecs
 import hashlib
 import re
+from copy import deepcopy
 from urllib.parse import urlsplit
 
 import charset_normalizer
 import trafilatura
 from htmldate import find_date
+from lxml.etree import XPath
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import (META_URL, examine_meta, extract_author, extract_catstags, extract_meta_json,
                                   extract_sitename, extract_title, extract_url)
 from trafilatura.settings import Document, set_date_params
-from trafilatura.utils import load_html
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.utils import load_html, trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
 from transforms.feeds import html_to_text
 from transforms.records import utc_iso
@@ -127,7 +132,7 @@ def page_metadata(tree, url: str) -> Document:
         meta.author = None    # as trafilatura: a single word is a handle, not a name
     meta = extract_meta_json(tree, meta)
     meta.title = meta.title or extract_title(tree)
-    meta.author = meta.author or extract_author(tree)
+    meta.author = meta.author or page_author(tree)
     meta.url = meta.url or extract_url(tree, url)
     meta.date = find_date(tree, **set_date_params(extensive=True), url=meta.url)  # bare_extraction's default
     meta.sitename = meta.sitename or extract_sitename(tree)
@@ -140,6 +145,36 @@ def page_metadata(tree, url: str) -> Document:
     meta.tags = meta.tags or extract_catstags("tag", tree)
     meta.clean_and_trim()
     return meta
+
+
+def _discarded_check():
+    """An XPath true of an element that trafilatura's author search prunes, with its ancestors:
+    the discard rules turned from "every such element below" to "this one or one above it"."""
+    below, tags = (x.path.strip() for x in AUTHOR_DISCARD_XPATHS)
+    if not below.startswith(".//*[") or tags != "//time|//figure":
+        return None   # another trafilatura: page_author falls back to its own search
+    return XPath(below.replace(".//*", "ancestor-or-self::*", 1) + "|ancestor-or-self::time|ancestor-or-self::figure",
+                 namespaces={"re": REGEXP_NS})
+
+
+_DISCARDED = _discarded_check()
+
+
+def page_author(tree) -> str | None:
+    """trafilatura's extract_author without pruning a copy of the whole page first (5.6 -> 4.0 ms a
+    call on the AEB pages): a byline's text depends only on its own elements, so each candidate is
+    checked against the discard rules and only its own copy pruned. Same result (tests compare the two); `tree` is the
+    page's root element. A <rel> element (matched by its text) takes trafilatura's own way."""
+    if _DISCARDED is None or tree.find(".//rel") is not None:
+        return extract_author(tree)
+    for expression in AUTHOR_XPATHS:
+        for element in expression(tree):
+            if _DISCARDED(element):
+                continue   # pruned from trafilatura's copy
+            content = trim(" ".join(prune_unwanted_nodes(deepcopy(element), AUTHOR_DISCARD_XPATHS).itertext()))
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
+    return None
 
 
 def looks_wrong(text: str) -> bool:
