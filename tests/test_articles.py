@@ -10,11 +10,12 @@ import os
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
 from transforms.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
-                                 extract_article, page_author, word_count)
+                                 extract_article, page_author, parse_page, word_count)
 
 UNIT = os.path.join(os.path.dirname(__file__), "fixtures", "unit")
 URL = "https://gazette.example/local/lighthouse-keeper"
@@ -158,11 +159,30 @@ def test_page_author_finds_what_trafilatura_finds_on_any_tree(parts):
     assert page_author(load_html(html)) == extract_author(load_html(html))
 
 
+# parse_page must give load_html's tree for any decoded page (decode_html never leaves surrogates).
+_PAGE_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_PAGE_PART = st.one_of(_PAGE_TEXT, st.sampled_from([
+    "<p>", "</p>", "<div class='a'>", "</div>", "<br/>", "<!-- c -->", "<?pi x?>", "<script>var a='<p>';</script>",
+    '<meta charset="iso-8859-1">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+    '<?xml version="1.0" encoding="latin-1"?>', "<!DOCTYPE html>", "<html>", "<html/>", "</html>", "<head>",
+    "<body>", "&eacute;", "&#x1F600;", "\x00", "\ufeff", "é", "€", "😀", "<p>"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PAGE_PART, max_size=30))
+def test_parse_page_gives_the_tree_load_html_gives(parts):
+    html = "".join(parts)
+    expected, tree = load_html(html), parse_page(html)
+    assert (tree is None) == (expected is None)
+    if tree is not None:
+        assert etree.tostring(tree) == etree.tostring(expected)
+
+
 AEB_PAGES = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "extraction", "aeb", "html")
 
 
 @pytest.mark.skipif(not os.path.isdir(AEB_PAGES), reason="../shared (real article pages) is not beside the repository")
-def test_page_author_finds_what_trafilatura_finds_on_real_pages():
+def test_parse_page_and_page_author_match_trafilatura_on_real_pages():
     paths = sorted(glob.glob(os.path.join(AEB_PAGES, "*")))
     assert len(paths) > 100
     found = 0
@@ -170,6 +190,7 @@ def test_page_author_finds_what_trafilatura_finds_on_real_pages():
         opener = gzip.open if path.endswith(".gz") else open
         with opener(path, "rb") as f:
             html = decode_html(f.read(), "text/html")
+        assert etree.tostring(parse_page(html)) == etree.tostring(load_html(html)), path
         expected = extract_author(load_html(html))
         assert page_author(load_html(html)) == expected, path
         found += expected is not None

@@ -15,7 +15,7 @@ from trafilatura.metadata import (META_URL, examine_meta, extract_author, extrac
                                   extract_sitename, extract_title, extract_url)
 from trafilatura.settings import Document, set_date_params
 from trafilatura.json_metadata import normalize_authors
-from trafilatura.utils import load_html, trim
+from trafilatura.utils import fromstring_bytes, is_dubious_html, load_html, repair_faulty_html, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
 from transforms.feeds import html_to_text
@@ -100,7 +100,7 @@ def _decode(body: bytes, charset: str) -> str:
 
 def extract_article(html: str, url: str) -> dict:
     """Body text and metadata of one article page; raises NoBody when there is no article."""
-    tree = load_html(html)   # parsed once: the metadata reads the tree, each body extraction a copy of it
+    tree = parse_page(html)   # parsed once: the metadata reads the tree, each body extraction a copy of it
     if tree is None:
         raise NoBody("no HTML document on the page")
     meta = page_metadata(tree, url)
@@ -121,6 +121,17 @@ def extract_article(html: str, url: str) -> dict:
         "tags": list(meta.tags or []),
         "text": text,
     }
+
+
+def parse_page(html: str):
+    """trafilatura's load_html for a decoded page, with the page handed to lxml as UTF-8 bytes (the
+    way load_html itself takes when lxml refuses the string; its parser reads UTF-8): 1.8 -> 1.1 ms a
+    page on the AEB pages, the same tree (tests compare the two). None when there is no HTML."""
+    beginning = html[:50].lower()
+    tree = fromstring_bytes(repair_faulty_html(html, beginning))
+    if tree is None or len(tree) < 1:
+        return load_html(html)
+    return None if is_dubious_html(beginning) and len(tree) < 2 else tree
 
 
 def page_metadata(tree, url: str) -> Document:
