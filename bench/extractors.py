@@ -52,10 +52,11 @@ def main() -> int:
     texts = [extract_or_empty(html) for html in pages]
     n = len(pages)
     # The three take turns in each pass, so a burst of load on the shared machine hits them alike.
-    best = {"trafilatura": float("inf"), "quotes": float("inf"), "figures": float("inf")}
+    contenders = {"trafilatura": (extract_or_empty, pages), "quotes": (find_quotes, texts),
+                  "figures": (find_figures, texts)}
+    best = dict.fromkeys(contenders, float("inf"))
     for _ in range(args.repeat):
-        for name, fn, items in (("trafilatura", extract_or_empty, pages), ("quotes", find_quotes, texts),
-                                ("figures", find_figures, texts)):
+        for name, (fn, items) in contenders.items():
             best[name] = min(best[name], wall_time(fn, items))
     words = sum(len(t.split()) for t in texts) / n
     print(f"{n} pages, {words:.0f} words per extracted article, best of {args.repeat}")

@@ -14,6 +14,7 @@ from lxml import etree
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
+from tests.conftest import shared_path
 from transforms.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
                                  extract_article, page_author, parse_page, word_count)
 
@@ -178,12 +179,8 @@ def test_parse_page_gives_the_tree_load_html_gives(parts):
         assert etree.tostring(tree) == etree.tostring(expected)
 
 
-AEB_PAGES = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "extraction", "aeb", "html")
-
-
-@pytest.mark.skipif(not os.path.isdir(AEB_PAGES), reason="../shared (real article pages) is not beside the repository")
 def test_parse_page_and_page_author_match_trafilatura_on_real_pages():
-    paths = sorted(glob.glob(os.path.join(AEB_PAGES, "*")))
+    paths = sorted(glob.glob(os.path.join(shared_path("data", "extraction", "aeb", "html"), "*")))
     assert len(paths) > 100
     found = 0
     for path in paths:
