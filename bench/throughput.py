@@ -171,6 +171,7 @@ def baseline(urls: dict[str, str], fetch_config) -> dict[str, str]:  # {local ur
 
     from transforms.articles import EXTRACT_SETTINGS, decode_html
     from transforms.fetch import FetchError, Fetcher
+    from transforms.trafilatura_speedups import stock_trafilatura
 
     fetcher, texts = Fetcher(fetch_config), {}
     for url, page_id in urls.items():
@@ -180,7 +181,8 @@ def baseline(urls: dict[str, str], fetch_config) -> dict[str, str]:  # {local ur
             texts[page_id] = ""
             continue
         html = decode_html(response.body, response.content_type)
-        doc = trafilatura.bare_extraction(html, url=response.final_url, with_metadata=True, **EXTRACT_SETTINGS)
+        with stock_trafilatura():   # trafilatura as its users get it, without newsbeam's speed-ups
+            doc = trafilatura.bare_extraction(html, url=response.final_url, with_metadata=True, **EXTRACT_SETTINGS)
         texts[page_id] = (doc.text or "").strip() if doc is not None else ""
     return texts
 
@@ -241,12 +243,14 @@ def compare_settings(pages: list[Page], workdir: str) -> list[tuple[str, dict, f
     import trafilatura
 
     from transforms.articles import decode_html
+    from transforms.trafilatura_speedups import stock_trafilatura
     texts = {name: {} for name in SETTINGS}
     seconds = dict.fromkeys(SETTINGS, 0.0)
     for page in pages:
         html = decode_html(gzip.decompress(page.html_gz), "text/html; charset=utf-8")
         for name, settings in SETTINGS.items():
-            elapsed, doc = timed(trafilatura.bare_extraction, html, url=page.url, with_metadata=True, **settings)
+            with stock_trafilatura():
+                elapsed, doc = timed(trafilatura.bare_extraction, html, url=page.url, with_metadata=True, **settings)
             seconds[name] += elapsed
             texts[name][page.id] = (doc.text or "").strip() if doc is not None else ""
     return [(name, score(texts[name], workdir, f"settings-{n}"), seconds[name] * 1000 / len(pages))
