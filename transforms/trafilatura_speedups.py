@@ -39,11 +39,12 @@ from lxml.html import HtmlComment, HtmlElement, HtmlElementClassLookup, HtmlEnti
 
 REGEXP_NS = "http://exslt.org/regular-expressions"
 # re:test(ATTRIBUTES, 'PATTERN'[, 'FLAGS']) with attributes as `@a` or `@a|@b`
-_REGEX_TEST = re.compile(r"re:test\(\s*(@[\w-]+(?:\s*\|\s*@[\w-]+)*)\s*,\s*'([^']*)'\s*(?:,\s*'([^']*)'\s*)?\)")
-# More literals than this make the `contains` guard dearer than the callback it saves (on the AEB
-# pages, literal guards alone took the XPath time to 0.73-0.77 of stock for any limit from 2 to 16).
+_REGEX_TEST = re.compile(r"(?<![\w.:-])re:test\(\s*(@[\w-]+(?:\s*\|\s*@[\w-]+)*)\s*,\s*'([^']*)'\s*(?:,\s*'([^']*)'\s*)?\)")
+# More literals than this make the `contains` guard dearer than the callback it saves: unlimited, one
+# expression's 60 literals made it 2.6x slower; any limit from 2 to 16 gave the same XPath time on
+# the AEB pages (0.73-0.77 of stock, literal guards alone), and 6 sits in that range.
 MAX_GUARD_CONTAINS = 6
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
@@ -100,10 +101,10 @@ def _xpath_string(text: str) -> str | None:
 def _guarded_test(match: re.Match) -> str:
     attributes, pattern, flags = match.group(1), match.group(2), match.group(3) or ""
     test = match.group(0)
-    try:
-        if re.compile(pattern, re.IGNORECASE if "i" in flags else 0).search("") is not None:
+    try:   # compiled as lxml compiles it
+        if re.compile(pattern, re.UNICODE | (re.IGNORECASE if "i" in flags else 0)).search("") is not None:
             return test   # an absent attribute reads as '', which this pattern matches: no guard holds
-    except re.error:
+    except (re.error, ValueError):
         return test
     names = [name.strip() for name in attributes.split("|")]
     guards = ["(" + " or ".join(names) + ")"]
@@ -128,7 +129,7 @@ def guarded(expression: XPath) -> XPath:
         return expression
     try:
         return XPath(path, namespaces={"re": REGEXP_NS})
-    except XPathSyntaxError:
+    except (XPathSyntaxError, ValueError):   # a literal lxml can't take (a control character, say)
         return expression
 
 
@@ -136,7 +137,8 @@ def html_element_classes() -> etree.ElementNamespaceClassLookup:
     """lxml.html's choice of element classes (HtmlElementClassLookup: the form classes by tag name in
     any case, HtmlElement for other elements, the Html classes of comments, PIs and entities) made
     from lxml's tables in C. Names are looked up in no namespace, which is where the HTML parser puts
-    every element, and where trafilatura's own elements are made."""
+    every element and trafilatura makes its own; unlike lxml.html's, a namespaced `form` made by
+    code would get HtmlElement."""
     by_tag = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
         element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
     registry = by_tag.get_namespace(None)
@@ -148,7 +150,8 @@ def html_element_classes() -> etree.ElementNamespaceClassLookup:
 
 # (module or list, name or index, original, guarded) for every expression install() changed
 _installed: list[tuple] = []
-_lookups: dict[str, object] = {}    # "stock" and "fast" element class lookups of trafilatura's parser
+_STOCK_CLASSES = HtmlElementClassLookup()   # what lxml.html.HTMLParser sets on trafilatura's parser
+_FAST_CLASSES = html_element_classes()
 
 
 def _places():
@@ -189,9 +192,7 @@ def install() -> int:
         done.add(id(new))
         _put(place, key, new)
         _installed.append((place, key, expression, new))   # keeps the original alive, so ids stay unique
-    if not _lookups:
-        _lookups.update(stock=HtmlElementClassLookup(), fast=html_element_classes())
-    HTML_PARSER.set_element_class_lookup(_lookups["fast"])
+    HTML_PARSER.set_element_class_lookup(_FAST_CLASSES)
     return len(done)
 
 
@@ -199,16 +200,15 @@ def install() -> int:
 def stock_trafilatura():
     """trafilatura as it comes for the duration of the block, then newsbeam's speed-ups again. It
     changes trafilatura's modules for the whole process: for benchmarks and tests, not while other
-    threads extract."""
+    threads extract, and not nested (the inner block's end would bring the speed-ups back)."""
     from trafilatura.utils import HTML_PARSER
     for place, key, old, _new in _installed:
         _put(place, key, old)
-    if _lookups:
-        HTML_PARSER.set_element_class_lookup(_lookups["stock"])
+    HTML_PARSER.set_element_class_lookup(_STOCK_CLASSES)
     try:
         yield
     finally:
         for place, key, _old, new in _installed:
             _put(place, key, new)
-        if _lookups:
-            HTML_PARSER.set_element_class_lookup(_lookups["fast"])
+        if _installed:   # install() has run
+            HTML_PARSER.set_element_class_lookup(_FAST_CLASSES)
