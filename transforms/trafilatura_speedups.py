@@ -22,7 +22,7 @@ lookup tables costs no Python call.
 
 `install()` puts both in place in trafilatura's modules and parser; `stock_trafilatura()` puts the
 originals back for a block (benchmarks measure against the library as its users get it). On the
-AEB pages newsbeam's extraction takes 0.82 to 0.89 of its time with stock trafilatura
+AEB pages newsbeam's extraction takes 0.77 to 0.89 of its time with stock trafilatura
 (bench/extractors.py prints the ratio; bench/README.md has the figures).
 """
 
