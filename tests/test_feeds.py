@@ -39,6 +39,13 @@ def test_rss2_pubdate_is_normalised_to_utc_iso():
     assert first["published_at"] == "2026-11-16T07:15:00+00:00"
 
 
+def test_an_unreadable_pubdate_gives_no_date_and_no_deprecation_warning(recwarn):
+    body = (b'<rss version="2.0"><channel><title>G</title><item><title>Tram</title>'
+            b'<link>https://gazette.example/tram</link><pubDate>sometime last week</pubDate></item></channel></rss>')
+    assert parse_feed(body, FEED_URL)[0]["published_at"] is None
+    assert [str(w.message) for w in recwarn if issubclass(w.category, DeprecationWarning)] == []
+
+
 def test_rss2_dc_creator_and_categories_become_authors_and_tags():
     first = parse_feed(fixture("rss2.xml"), FEED_URL)[0]
     assert first["authors"] == ["Mira Castell"]

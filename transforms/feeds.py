@@ -64,7 +64,8 @@ def _entry(e, feed_url: str, base_url: str, feed_title: str | None) -> dict:
         "title": e.get("title"),
         "summary": e.get("summary"),
         "content": content or None,
-        "published_at": _iso(e.get("published_parsed") or e.get("updated_parsed")),
+        # dict.get: feedparser's own get maps a missing updated_parsed to published_parsed, with a warning
+        "published_at": _iso(dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")),
         "authors": authors,
         "tags": [t.get("term") for t in e.get("tags", []) if t.get("term")],
         "feed_url": feed_url,
