@@ -71,8 +71,8 @@ def full_call(html: str, url: str) -> str:
     trafilatura as its users get it (without newsbeam's speed-ups)."""
     import trafilatura
 
-    from transforms.articles import EXTRACT_SETTINGS
-    from transforms.trafilatura_speedups import stock_trafilatura
+    from transforms.extraction.articles import EXTRACT_SETTINGS
+    from transforms.extraction.trafilatura_speedups import stock_trafilatura
     with stock_trafilatura():
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **EXTRACT_SETTINGS)
     return (doc.text or "").strip() if doc is not None else ""
@@ -80,7 +80,7 @@ def full_call(html: str, url: str) -> str:
 
 def project_call(html: str, url: str) -> str:
     """The pipeline's own extraction (fast first, in full where the fast result looks wrong)."""
-    from transforms.articles import NoBody, extract_article
+    from transforms.extraction.articles import NoBody, extract_article
     try:
         return extract_article(html, url)["text"]
     except NoBody:
@@ -94,7 +94,7 @@ def baseline(path: str, extract) -> dict[str, str]:
     """The plain loop: each HTML response of the archive (warcio), decoded, then `extract(html, url)`."""
     from warcio.archiveiterator import ArchiveIterator
 
-    from transforms.articles import decode_html
+    from transforms.extraction.articles import decode_html
 
     texts = {}
     with open(path, "rb") as f:

@@ -36,14 +36,14 @@ sys.path.insert(0, ROOT)
 def overhead(pages: int, repeat: int) -> None:
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    import transforms.dataset as dataset
+    import transforms.storage.commit as commit_module
     from pipelines import batch
     from pipelines.site import serve
     from tests.chaos import article_html, many_feed
     routes = {f"/many/{i}.html": (lambda h, i=i: h.reply(200, article_html(1000 + i).encode(),
                                                           "text/html; charset=utf-8")) for i in range(pages)}
     routes["/feed.xml"] = lambda h: h.reply(200, many_feed(h.server.site.base, pages), "application/rss+xml")
-    real_apply = dataset._apply
+    real_apply = commit_module.apply_plan
     commit_seconds = []
 
     def timed_apply(output, plan):
@@ -59,7 +59,7 @@ def overhead(pages: int, repeat: int) -> None:
             for r in range(repeat):
                 for mode in best:
                     out = os.path.join(work, f"{mode.replace(' ', '-')}-{r}")
-                    dataset._apply = timed_apply if mode == "delta" else (lambda output, plan: None)
+                    commit_module.apply_plan = timed_apply if mode == "delta" else (lambda output, plan: None)
                     options = PipelineOptions(["--output", out, "--allow_private_hosts", "--per_host_delay=0",
                                                "--fetch_threads=32"])
                     started = time.perf_counter()
@@ -70,7 +70,7 @@ def overhead(pages: int, repeat: int) -> None:
                     best[mode] = min(best[mode], seconds)
                     print(f"  {mode:10s} run {r + 1}: {seconds:.2f}s", flush=True)
     finally:
-        dataset._apply = real_apply
+        commit_module.apply_plan = real_apply
         shutil.rmtree(work, ignore_errors=True)
     print(f"{pages} pages, best of {repeat}: with the Delta commit {best['delta']:.2f}s, files only "
           f"{best['files only']:.2f}s, ratio {best['delta'] / best['files only']:.3f} (target <= 1.05); "
@@ -79,7 +79,9 @@ def overhead(pages: int, repeat: int) -> None:
 
 
 def build_large(out: str, ids: int, files: int, commits: int = 100) -> None:
-    from transforms.dataset import _commit_files, _table, write_data_file
+    from transforms.storage.commit import commit_files
+    from transforms.storage.layout import open_table
+    from transforms.storage.files import write_data_file
     per_file, n = ids // files, 0
     for c in range(commits):
         written = []
@@ -88,14 +90,16 @@ def build_large(out: str, ids: int, files: int, commits: int = 100) -> None:
                      "run_id": f"r{c}"} for i in range(n, n + per_file)]
             written.append(write_data_file(out, "articles", f"2026-{1 + c % 12:02d}-01", f"r{c}", rows))
             n += per_file
-        _commit_files(out, "articles", f"r{c}", written)
-    _table(out, "articles").create_checkpoint()
+        commit_files(out, "articles", f"r{c}", written)
+    open_table(out, "articles").create_checkpoint()
 
 
 STARTUP = """
 import json, random, resource, sys, time
 started = time.perf_counter()
-from transforms.dataset import article_files, check_run_id, known_article_ids, load_feed_state, recover
+from transforms.storage.layout import article_files, check_run_id, known_article_ids
+from transforms.storage.runs import load_feed_state
+from transforms.storage.commit import recover
 imported = time.perf_counter()
 out, ids = sys.argv[1], int(sys.argv[2])
 check_run_id(out, "benchrun")

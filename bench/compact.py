@@ -7,9 +7,9 @@
 Generates synthetic quote rows (schemas.QUOTES: speakers from a pool of invented names with
 a Zipf-like spread, titles, cues, quote texts of 6-60 words from a news vocabulary (a pool of
 50,000), their sentence, offsets, confidence) spread over --partitions dates and committed exactly
-as the pipeline commits them (transforms.dataset.write_data_file, then commit(): one file and one
+as the pipeline commits them (transforms.storage.files.write_data_file, then commit(): one file and one
 Delta commit per simulated run, --commits of them). The dataset is copied, the copy compacted
-with pipelines.compact.run_compact (optimize + checkpoint + vacuum, retention 0; timed once), and
+with pipelines.housekeeping.run_compact (optimize + checkpoint + vacuum, retention 0; timed once), and
 each query is timed on both (best of --repeat, the repeats interleaved uncompacted / compacted so
 machine noise hits both alike); it prints both times, the ratio uncompacted / compacted, and
 whether the answers are identical.
@@ -40,8 +40,11 @@ sys.path.insert(0, ROOT)
 
 import duckdb  # noqa: E402
 
-from pipelines.compact import format_stats, run_compact  # noqa: E402
-from transforms.dataset import build_manifest, commit, delta_extension, write_data_file  # noqa: E402
+from pipelines.housekeeping import format_stats, run_compact  # noqa: E402
+from transforms.storage.runs import build_manifest
+from transforms.storage.commit import commit
+from transforms.storage.views import delta_extension
+from transforms.storage.files import write_data_file
 
 FIRST = ("Amara Bjorn Carmen Dmitri Elif Fatima Gareth Hana Ines Jonas Kofi Leila Mateo Nadia Olu Priya "
          "Quentin Rosa Sven Tariq Ulla Vikram Wen Ximena Yusuf Zofia Anders Beatriz Chidi Dara").split()

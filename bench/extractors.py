@@ -27,10 +27,10 @@ AEB = os.path.join(os.path.dirname(ROOT), "shared", "data", "extraction", "aeb",
 
 import trafilatura  # noqa: E402
 
-from transforms.articles import EXTRACT_SETTINGS, NoBody, decode_html, extract_article  # noqa: E402
-from transforms.figures import find_figures  # noqa: E402
-from transforms.quotes import find_quotes  # noqa: E402
-from transforms.trafilatura_speedups import stock_trafilatura  # noqa: E402
+from transforms.extraction.articles import EXTRACT_SETTINGS, NoBody, decode_html, extract_article  # noqa: E402
+from transforms.analysis.figures import find_figures  # noqa: E402
+from transforms.analysis.quotes import find_quotes  # noqa: E402
+from transforms.extraction.trafilatura_speedups import stock_trafilatura  # noqa: E402
 
 
 def wall_time(fn, items) -> float:

@@ -73,9 +73,9 @@ def fetch_bench(pages: int, latency: float, threads: int) -> None:
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipelines.site import serve
-    from transforms.fetch import FetchConfig
+    from transforms.fetching.fetch import FetchConfig
     from transforms.ingest import FetchPages
-    from transforms.retry import RetryPolicy
+    from transforms.fetching.retry import RetryPolicy
 
     site = TimedSite(pages, latency)
     config = FetchConfig(allowed_networks=("127.0.0.1/32",), per_host_concurrency=threads, per_host_delay=0,

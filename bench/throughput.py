@@ -169,9 +169,9 @@ def baseline(urls: dict[str, str], fetch_config) -> dict[str, str]:  # {local ur
     Returns {page id: text} (empty when trafilatura found nothing or the fetch failed)."""
     import trafilatura
 
-    from transforms.articles import EXTRACT_SETTINGS, decode_html
-    from transforms.fetch import FetchError, Fetcher
-    from transforms.trafilatura_speedups import stock_trafilatura
+    from transforms.extraction.articles import EXTRACT_SETTINGS, decode_html
+    from transforms.fetching.fetch import FetchError, Fetcher
+    from transforms.extraction.trafilatura_speedups import stock_trafilatura
 
     fetcher, texts = Fetcher(fetch_config), {}
     for url, page_id in urls.items():
@@ -242,8 +242,8 @@ def compare_settings(pages: list[Page], workdir: str) -> list[tuple[str, dict, f
     The settings take turns page by page, so a noisy neighbour slows them all alike."""
     import trafilatura
 
-    from transforms.articles import decode_html
-    from transforms.trafilatura_speedups import stock_trafilatura
+    from transforms.extraction.articles import decode_html
+    from transforms.extraction.trafilatura_speedups import stock_trafilatura
     texts = {name: {} for name in SETTINGS}
     seconds = dict.fromkeys(SETTINGS, 0.0)
     for page in pages:
@@ -303,7 +303,7 @@ def main(argv=None) -> int:
 
     from pipelines import batch  # noqa: F401
     from pipelines.options import NewsbeamOptions
-    from transforms.articles import EXTRACT_SETTINGS
+    from transforms.extraction.articles import EXTRACT_SETTINGS
     from transforms.urls import article_id, canonical_url
     fetch_config = pipeline_options().view_as(NewsbeamOptions).fetch_config()
 

@@ -7,11 +7,14 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from pipelines.options import NewsbeamOptions
 from schemas import SCHEMA_VERSION
-from transforms.dataset import (CommitRun, Lease, WriteDataset, check_run_id, load_feed_state, manifest, new_run_id,
-                                recover)
+from pipelines.launch import launch
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import (DropDuplicates, ExtractArticles, FetchFeeds, FetchPages,
-                               ReadArchives, feed_request)
+from transforms.ingest import DropDuplicates, ExtractArticles, FetchPages, ReadArchives
+from transforms.sources.polling import FetchFeeds
+from transforms.storage.commit import CommitRun
+from transforms.storage.files import WriteDataset
+from transforms.storage.layout import new_run_id
+from transforms.storage.runs import manifest
 
 
 def _keyed_by_feed(outcome: str):
@@ -108,16 +111,11 @@ def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict
         archives: list[str] = ()) -> dict:
     """Run one batch ingest of feeds, sitemaps and web archives, and return its manifest."""
     nb = options.view_as(NewsbeamOptions)
-    run_id = nb.run_id or new_run_id()
-    check_run_id(nb.output, run_id)
     # One writer at a time: two runs would both take the same new articles, and the second's
     # feed validators would hide the first's entries from the next poll.
-    with Lease(nb.output, "run"):
-        recover(nb.output)
-        header = run_header(options, run_id, feed_urls, entries_retried=len(retry_entries),
+    with launch(nb.output, "run", nb.run_id or new_run_id()) as started:
+        header = run_header(options, started.run_id, feed_urls, entries_retried=len(retry_entries),
                             archives_requested=list(archives))
-        state = load_feed_state(nb.output)
-        requests = [feed_request(url, state.get(url)) for url in feed_urls]
         with beam.Pipeline(options=options) as p:
-            build(p, requests, nb, run_id, header, retry_entries, archives)
-        return manifest(nb.output, run_id)
+            build(p, started.feed_requests(feed_urls), nb, started.run_id, header, retry_entries, archives)
+        return manifest(nb.output, started.run_id)

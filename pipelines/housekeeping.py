@@ -1,23 +1,25 @@
 """`newsbeam compact` and `newsbeam migrate`: housekeeping of a dataset directory, and what they print.
 
-The work is transforms.dataset's (compact, migrate); this module takes the dataset's lease around
-it and words the result.
+The work is transforms.storage.housekeeping's (compact, migrate); this module starts it the way every
+writer starts (pipelines.launch: the lease, then interrupted commits finished) and words the result.
 """
 
-from transforms.dataset import DEFAULT_RETENTION_HOURS, Lease, compact, migrate
+from transforms.storage.housekeeping import DEFAULT_RETENTION_HOURS, compact, migrate
+from pipelines.launch import launch
 
 __all__ = ["DEFAULT_RETENTION_HOURS", "run_compact", "run_migrate", "format_stats"]
 
 
 def run_compact(output: str, retention_hours: float = DEFAULT_RETENTION_HOURS) -> dict:
     """Compact, checkpoint and vacuum every table; holds the lease, so no run writes meanwhile
-    (a vacuum with a short retention would delete a running run's uncommitted files)."""
-    with Lease(output, "compact"):
+    (a vacuum with a short retention would delete a running run's uncommitted files), and finishes an
+    interrupted commit first, so vacuum never deletes files a pending commit still adds."""
+    with launch(output, "compact"):
         return compact(output, retention_hours)
 
 
 def run_migrate(output: str) -> dict:
-    with Lease(output, "migrate"):
+    with launch(output, "migrate"):
         return migrate(output)
 
 

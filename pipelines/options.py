@@ -7,12 +7,13 @@ import ssl
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from transforms.fetch import CONTACT_URL, FetchConfig, user_agent
-from transforms.archives import CC_NEWS_BASE, RecordFilter, cc_news_months
-from transforms.netguard import parse_pin
+from pipelines.spelling import flag_spelling, option_names
+from transforms.fetching.fetch import CONTACT_URL, FetchConfig, user_agent
+from transforms.sources.archives import CC_NEWS_BASE, RecordFilter, cc_news_months
+from transforms.fetching.netguard import parse_pin
 from transforms.records import DateWindow
-from transforms.quotes import MIXED_SPANS
-from transforms.retry import RetryPolicy
+from transforms.analysis.quotes import MIXED_SPANS
+from transforms.fetching.retry import RetryPolicy
 
 
 class NewsbeamOptions(PipelineOptions):
@@ -188,7 +189,6 @@ def confidence_out_of_range(value: float | None) -> str | None:
 
 def newsbeam_spelling(argv: list[str]) -> list[str]:
     """argv with newsbeam's pipeline options (NewsbeamOptions, StreamOptions) in Beam's spelling."""
-    from pipelines.commands.common import flag_spelling, option_names
     parser = argparse.ArgumentParser(add_help=False)
     for options in (NewsbeamOptions, StreamOptions):
         options._add_argparse_args(parser)

@@ -1,11 +1,12 @@
-"""`newsbeam query`: SQL over DIR's views (transforms.dataset.connect) and the ways to print the result."""
+"""`newsbeam query`: SQL over DIR's views (transforms.storage.views.connect) and the ways to print the result."""
 
 import csv
 import json
 import math
 import sys
 
-from transforms.dataset import connect, is_dataset
+from transforms.storage.views import connect
+from transforms.storage.layout import is_dataset
 
 __all__ = ["connect", "is_dataset", "run_query", "print_result", "format_table"]
 

@@ -28,7 +28,7 @@ SKIPPED_KINDS = ("ordinal",)   # "the fourth year" is a rank, not an amount wort
 
 def write_report(directory: str, path: str, since: dt.date | None = None) -> str:
     """Write the report of `directory` to `path`; returns the path written."""
-    from transforms.dataset import connect
+    from transforms.storage.views import connect
     con = connect(directory)
     try:
         data = gather(con, since)

@@ -61,8 +61,8 @@ def read_archives(warc: list[str], cc_news: str | None, archive_base: str, fetch
     (months of Common Crawl's news archive, listed from `archive_base`), in order, without repeats."""
     from apache_beam.io.filesystems import FileSystems
 
-    from transforms.archives import archive_paths, cc_news_listing, cc_news_months
-    from transforms.fetch import FetchError
+    from transforms.sources.archives import archive_paths, cc_news_listing, cc_news_months
+    from transforms.fetching.fetch import FetchError
 
     paths = []
     for pattern in warc or ():

@@ -10,11 +10,11 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.transforms.window import FixedWindows
 
-from pipelines.batch import IngestAndCommit, new_run_id, run_header
+from pipelines.batch import IngestAndCommit, run_header
+from pipelines.launch import launch
 from pipelines.options import NewsbeamOptions, StreamOptions
 from transforms.continuous import DropSeenBefore, PollFeeds
-from transforms.dataset import Lease, check_run_id, load_feed_state, recover
-from transforms.ingest import feed_request
+from transforms.storage.layout import new_run_id
 
 
 def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, stream: StreamOptions,
@@ -34,14 +34,9 @@ def run(options: PipelineOptions, feed_urls: list[str]) -> str:
     <run_id>w<window start> of DIR/_runs."""
     nb, stream = options.view_as(NewsbeamOptions), options.view_as(StreamOptions)
     options.view_as(StandardOptions).streaming = True
-    run_id = nb.run_id or new_run_id()
-    check_run_id(nb.output, run_id)
-    with Lease(nb.output, "stream"):
-        recover(nb.output)
-        header = run_header(options, run_id, feed_urls, mode="stream", poll_interval=stream.poll_interval,
+    with launch(nb.output, "stream", nb.run_id or new_run_id()) as started:
+        header = run_header(options, started.run_id, feed_urls, mode="stream", poll_interval=stream.poll_interval,
                             window=stream.window)
-        state = load_feed_state(nb.output)
-        requests = [feed_request(url, state.get(url)) for url in feed_urls]
         with beam.Pipeline(options=options) as p:
-            build(p, requests, nb, stream, run_id, header)
-    return run_id
+            build(p, started.feed_requests(feed_urls), nb, stream, started.run_id, header)
+    return started.run_id

@@ -11,8 +11,11 @@ import pyarrow as pa
 
 # 1: the first layout. 2: errors.traceback; articles.warc_file, warc_offset, warc_record_id.
 # 3: figures.object_start, object_end (where what a figure is about is written); quotes.speaker_id (the same
-#    speaker across articles: a hash of the normalised canonical name, see transforms/speakers.py).
-SCHEMA_VERSION = 3
+#    speaker across articles: a hash of the normalised canonical name, see transforms/analysis/speakers.py).
+# 4: quotes.speaker_kind (person | organisation | description | unresolved) and quotes.speaker_org (the
+#    organisation a person or description speaks for); articles.language is decided for every article and
+#    quotes and figures are only written in a language newsbeam has rules for (transforms/analysis/lang/).
+SCHEMA_VERSION = 4
 PARTITION_COLUMN = "date"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -57,6 +60,8 @@ QUOTES = pa.schema([
     ("confidence", pa.float32()),
     ("run_id", pa.string()),
     ("speaker_id", pa.string()),        # one id per person or organisation across articles (v3)
+    ("speaker_kind", pa.string()),      # person | organisation | description | unresolved (v4)
+    ("speaker_org", pa.string()),       # the organisation the speaker speaks for, as the article names it (v4)
 ])
 
 FIGURES = pa.schema([
@@ -124,5 +129,12 @@ RUNS = pa.schema([
     ("manifest", pa.string()),          # JSON: options, counts per feed, rows per table, timing
 ])
 
+# Which writer may write DIR (the Delta table DIR/_lease, one row; transforms.storage.lease).
+LEASE = pa.schema([
+    ("holder", pa.string()),            # host:pid:random of the holder; null when released
+    ("purpose", pa.string()),           # run | stream | compact | migrate
+    ("expires_at", pa.float64()),       # Unix time; a holder that stops renewing loses it then
+])
+
 __all__ = ["SCHEMA_VERSION", "PARTITION_COLUMN", "ARTICLES", "QUOTES", "FIGURES", "ERRORS", "TABLES", "FEED_STATE",
-           "RUNS"]
+           "RUNS", "LEASE"]

@@ -12,8 +12,8 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 from pipelines.site import serve
-from transforms.fetch import FetchConfig
-from transforms.retry import RetryPolicy
+from transforms.fetching.fetch import FetchConfig
+from transforms.fetching.retry import RetryPolicy
 
 HERE = os.path.dirname(__file__)
 FIXTURE_SITE = os.path.join(HERE, "fixtures", "site")

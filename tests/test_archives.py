@@ -20,8 +20,8 @@ from pipelines.site import serve
 from pipelines.sources import SourceError, read_archives
 from tests.conftest import FIXTURE_SITE
 from tests.test_cli import newsbeam
-from transforms.archives import RecordFilter, addressable, cc_news_months, read_archive, read_record
-from transforms.fetch import FetchConfig, Fetcher
+from transforms.sources.archives import RecordFilter, addressable, cc_news_months, read_archive, read_record
+from transforms.fetching.fetch import FetchConfig, Fetcher
 from transforms.records import DateWindow
 
 PAGES = os.path.join(FIXTURE_SITE, "news")

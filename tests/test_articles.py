@@ -15,9 +15,9 @@ from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
 from tests.conftest import shared_path
-from transforms.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
+from transforms.extraction.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
                                  extract_article, page_author, parse_page, word_count)
-from transforms.trafilatura_speedups import stock_trafilatura
+from transforms.extraction.trafilatura_speedups import stock_trafilatura
 
 UNIT = os.path.join(os.path.dirname(__file__), "fixtures", "unit")
 URL = "https://gazette.example/local/lighthouse-keeper"

@@ -23,8 +23,8 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipelines import batch
 from tests import chaos as site_
 from tests.chaos import PAGES
-from transforms import netguard
-from transforms.fetch import FetchConfig, Fetcher, FetchError
+from transforms.fetching import netguard
+from transforms.fetching.fetch import FetchConfig, Fetcher, FetchError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL = ["--allow_private_hosts", "--per_host_delay=0", "--retry_base_delay=0.05"]
@@ -199,7 +199,7 @@ def test_fetching_a_gzip_bomb_or_a_50mb_body_alone_stays_under_the_body_cap_in_m
     """The same two pages through a Fetcher in a fresh process, where ru_maxrss isn't masked by Beam."""
     script = textwrap.dedent(f"""
         import json, resource
-        from transforms.fetch import FetchConfig, Fetcher, FetchError
+        from transforms.fetching.fetch import FetchConfig, Fetcher, FetchError
         fetcher = Fetcher(FetchConfig(allow_private_hosts=True, per_host_delay=0))
         fetcher.get({chaos.url('/pages/ok')!r})
         out = {{}}

@@ -12,7 +12,8 @@ import pytest
 
 from pipelines.cli import main
 from tests.test_pipeline import LOCAL
-from transforms.dataset import connect, manifests
+from transforms.storage.views import connect
+from transforms.storage.runs import manifests
 
 NEWSBEAM = [sys.executable, "-m", "pipelines.cli"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -289,7 +290,7 @@ def test_a_run_with_quoted_mixed_spans_stores_only_the_quoted_words_of_mixed_quo
 
 
 def test_flag_spelling_turns_hyphens_into_underscores_only_for_known_options():
-    from pipelines.commands.common import flag_spelling
+    from pipelines.spelling import flag_spelling
     names = {"--allow_private_hosts", "--per_host_delay"}
     assert flag_spelling(["--allow-private-hosts", "--per-host-delay=0", "--direct-num-workers=2", "-h", "x-y"],
                          names) == ["--allow_private_hosts", "--per_host_delay=0", "--direct-num-workers=2", "-h", "x-y"]
@@ -347,7 +348,7 @@ def test_extract_exits_1_when_no_line_could_be_read(tmp_path):
 
 
 def test_a_dataset_another_process_writes_fails_with_exit_1_naming_that_process(tmp_path, capsys):
-    from transforms.dataset import Lease
+    from transforms.storage.lease import Lease
     out = str(tmp_path / "out")
     (tmp_path / "out" / "_runs").mkdir(parents=True)
     with Lease(out, "run"):

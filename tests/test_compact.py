@@ -12,12 +12,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.cli import main
-from pipelines.compact import format_stats, run_compact, run_migrate
+from pipelines.housekeeping import format_stats, run_compact, run_migrate
 from pipelines.query import run_query
 from schemas import ARTICLES, FEED_STATE, QUOTES
-import transforms.dataset as dataset
-from transforms.dataset import (DatasetBusy, Lease, _apply, build_manifest, commit, failed_inputs, load_feed_state,
-                                manifests, recover, table_uri, write_data_file)
+import transforms.storage.commit as commit_module
+from transforms.storage import files as files_module, layout
+from transforms.storage.lease import DatasetBusy, Lease
+from transforms.storage.commit import apply_plan, commit, recover
+from transforms.storage.runs import build_manifest, failed_inputs, load_feed_state, manifests
+from transforms.storage.layout import table_uri
+from transforms.storage.files import write_data_file
 
 UTC = dt.timezone.utc
 
@@ -59,7 +63,7 @@ def data_files_on_disk(output, table: str) -> set[str]:
 
 def committed_files(output, table: str) -> set[str]:
     root = table_uri(str(output), table)
-    return {os.path.relpath(uri.removeprefix("file://"), root) for uri in dataset._table(str(output), table).file_uris()}
+    return {os.path.relpath(uri.removeprefix("file://"), root) for uri in layout.open_table(str(output), table).file_uris()}
 
 
 def test_compact_merges_small_files_keeps_every_row_and_vacuum_deletes_the_old_ones(tmp_path):
@@ -117,7 +121,7 @@ def test_a_retried_commit_is_skipped(tmp_path):
     first = plan(tmp_path, "once", {"quotes": {"2026-11-20": quote_rows("once", 0, 30)}})
     commit(str(tmp_path), first)
     commit(str(tmp_path), first)   # the commit step run again (a retried bundle of the commit)
-    _apply(str(tmp_path), first)
+    apply_plan(str(tmp_path), first)
     assert run_query(str(tmp_path), "SELECT count(*), count(DISTINCT quote_id) FROM quotes")[1] == [(30, 30)]
     assert run_query(str(tmp_path), "SELECT count(*) FROM runs")[1] == [(1,)]
 
@@ -131,19 +135,19 @@ def test_a_commit_interrupted_between_tables_is_finished_by_the_next_run(tmp_pat
     class Died(Exception):
         pass
 
-    real = dataset._commit_files
+    real = commit_module.commit_files
 
     def die_after_articles(output, name, commit_id, files):
         if name != "articles":
             raise Died(name)
         real(output, name, commit_id, files)
 
-    dataset._commit_files = die_after_articles
+    commit_module.commit_files = die_after_articles
     try:
         with pytest.raises(Died):
             commit(str(tmp_path), half)
     finally:
-        dataset._commit_files = real
+        commit_module.commit_files = real
     assert run_query(str(tmp_path), "SELECT count(*) FROM articles")[1] == [(2,)]
     assert run_query(str(tmp_path), "SELECT count(*) FROM quotes")[1] == [(0,)]
     assert manifests(str(tmp_path)) == []
@@ -169,7 +173,7 @@ def test_a_lease_of_a_dead_process_on_this_host_is_free(tmp_path):
     import sys
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # A holder that takes the lease and dies without releasing it (as SIGKILL leaves it).
-    subprocess.run([sys.executable, "-c", f"from transforms.dataset import Lease; Lease({str(tmp_path)!r}, 'run')"
+    subprocess.run([sys.executable, "-c", f"from transforms.storage.lease import Lease; Lease({str(tmp_path)!r}, 'run')"
                     ".acquire(); import os; os._exit(9)"], cwd=root, check=False, timeout=120)
     with Lease(str(tmp_path), "run"):
         pass
@@ -236,7 +240,7 @@ def test_a_malformed_run_id_is_refused_by_every_entry_point(tmp_path, bad, capsy
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipelines import batch, stream
-    from transforms.dataset import InvalidRunId, check_run_id
+    from transforms.storage.layout import InvalidRunId, check_run_id
     with pytest.raises(InvalidRunId):
         check_run_id(str(tmp_path), bad)
     if bad:   # (an empty --run_id is no run id: one is generated)
@@ -252,7 +256,7 @@ def test_a_malformed_run_id_is_refused_by_every_entry_point(tmp_path, bad, capsy
 
 
 def test_a_run_id_is_not_reused_nor_extended_into_a_window_id(tmp_path):
-    from transforms.dataset import InvalidRunId, check_run_id
+    from transforms.storage.layout import InvalidRunId, check_run_id
     manifest = build_manifest({"run_id": "nightlyw17", "stream_run_id": "nightly",
                                "started_at": dt.datetime.now(UTC).isoformat()}, [])
     commit(str(tmp_path), {"commit_id": "nightlyw17", "files": [], "feed_states": [], "manifest": manifest})
@@ -263,10 +267,10 @@ def test_a_run_id_is_not_reused_nor_extended_into_a_window_id(tmp_path):
 
 def test_the_writer_flushes_its_largest_partition_when_its_buffers_hold_too_much_text(tmp_path, monkeypatch):
     from apache_beam.transforms.window import GlobalWindow
-    monkeypatch.setattr(dataset, "MAX_BUFFERED_BYTES", 10_000)
-    writer = dataset._WriteFilesFn(str(tmp_path), "errors", "run1")
+    monkeypatch.setattr(files_module, "MAX_BUFFERED_BYTES", 10_000)
+    writer = files_module._WriteFilesFn(str(tmp_path), "errors", "run1")
     writer.start_bundle()
-    files = []
+    written = []
     for n in range(40):
         day = n % 3 + 1
         row = {"error_id": f"e{n:02d}", "run_id": "run1", "stage": "fetch", "url": f"https://x.test/{n}",
@@ -276,10 +280,10 @@ def test_the_writer_flushes_its_largest_partition_when_its_buffers_hold_too_much
         flushed = [w.value for w in writer.process(row, window=GlobalWindow())]
         if flushed:
             assert [f["date"] for f in flushed] in ([largest], [row["date"]])
-        files += flushed
-        assert writer.buffered == sum(writer.sizes.values()) < dataset.MAX_BUFFERED_BYTES
-    assert len(files) >= 2, "40 rows of ~1 KB flush more than once at 10,000 bytes"
-    files += [w.value for w in writer.finish_bundle()]
+        written += flushed
+        assert writer.buffered == sum(writer.sizes.values()) < files_module.MAX_BUFFERED_BYTES
+    assert len(written) >= 2, "40 rows of ~1 KB flush more than once at 10,000 bytes"
+    written += [w.value for w in writer.finish_bundle()]
     table_dir = os.path.join(str(tmp_path), "errors")
-    ids = sorted(i for f in files for i in pq.read_table(os.path.join(table_dir, f["path"])).column("error_id").to_pylist())
-    assert ids == [f"e{n:02d}" for n in range(40)] and sum(f["rows"] for f in files) == 40
+    ids = sorted(i for f in written for i in pq.read_table(os.path.join(table_dir, f["path"])).column("error_id").to_pylist())
+    assert ids == [f"e{n:02d}" for n in range(40)] and sum(f["rows"] for f in written) == 40

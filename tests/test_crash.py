@@ -11,8 +11,10 @@ import time
 import pytest
 
 from tests.chaos import MANY_SIZES
-import transforms.dataset as dataset
-from transforms.dataset import TABLES, connect, manifests
+from transforms.storage.faults import LOSE_BUNDLE_ONCE
+from schemas import TABLES
+from transforms.storage.views import connect
+from transforms.storage.runs import manifests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENTRIES = MANY_SIZES[0]   # ~600 small generated articles
@@ -161,7 +163,7 @@ def test_a_bundle_lost_after_writing_its_files_and_retried_commits_each_row_once
 
     from pipelines import batch
     from tests.test_pipeline import FEEDS, LOCAL
-    monkeypatch.setenv(dataset.LOSE_BUNDLE_ONCE, str(tmp_path / "lost-once"))
+    monkeypatch.setenv(LOSE_BUNDLE_ONCE, str(tmp_path / "lost-once"))
     output = str(tmp_path / "out")
     options = PipelineOptions(["--output", output, "--run_id", "retried", *LOCAL])
     feeds = [site.base + path for path in FEEDS]

@@ -23,7 +23,7 @@ from apache_beam.portability.api import beam_runner_api_pb2
 
 from pipelines import batch
 from pipelines.options import NewsbeamOptions, unknown_options
-from transforms.ingest import feed_request
+from transforms.sources.polling import feed_request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPLOY = os.path.join(ROOT, "deploy")
@@ -168,11 +168,13 @@ def test_no_main_session_needed_and_dofns_unpickle_in_a_fresh_interpreter(tmp_pa
     assert done.returncode == 0, done.stderr[-2000:]
     count, modules = done.stdout.split(" ", 1)
     assert int(count) == sum(1 for _ in pickled_dofns(p.to_runner_api()))
-    assert "transforms.ingest" in modules and "transforms.dataset" in modules
+    assert "transforms.ingest" in modules and "transforms.storage.files" in modules
 
 
 def test_every_dofn_and_composite_pickles(portable_graph):
-    import transforms.dataset
+    import transforms.sources.polling
+    import transforms.storage.commit
+    import transforms.storage.files
     import transforms.enrich
     import transforms.ingest
     p, _ = portable_graph
@@ -194,7 +196,8 @@ def test_every_dofn_and_composite_pickles(portable_graph):
                 used.add(type(fn))
 
     p.visit(Visit())
-    defined = {cls for module in (transforms.ingest, transforms.enrich, transforms.dataset, batch)
+    defined = {cls for module in (transforms.ingest, transforms.enrich, transforms.sources.polling,
+                                      transforms.storage.files, transforms.storage.commit, batch)
                for _, cls in inspect.getmembers(module, inspect.isclass)
                if issubclass(cls, beam.DoFn) and cls.__module__ == module.__name__}
     assert defined and defined <= used, f"DoFns not in the batch graph: {defined - used}"

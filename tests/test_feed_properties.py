@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from transforms.articles import NoBody, article_from_entry, decode_html
-from transforms.feeds import FeedError, discover_feed_links, html_to_text, parse_feed
-from transforms.fetch import FetchConfig, FetchError, Response
-from transforms.ingest import BadLink, feed_request, key_entry, poll_feed
+from transforms.extraction.articles import NoBody, article_from_entry, decode_html
+from transforms.sources.feeds import FeedError, discover_feed_links, html_to_text, parse_feed
+from transforms.fetching.fetch import FetchConfig, FetchError, Response
+from transforms.ingest import BadLink, key_entry
+from transforms.sources.polling import feed_request, poll_feed
 from transforms.records import partition_date, utc_iso
 
 FEED_URL = "https://herald.example/feeds/news.xml"

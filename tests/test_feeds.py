@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from transforms.feeds import FeedError, html_to_text, parse_feed
+from transforms.sources.feeds import FeedError, html_to_text, parse_feed
 
 UNIT = os.path.join(os.path.dirname(__file__), "fixtures", "unit")
 FEED_URL = "https://gazette.example/feed.xml"

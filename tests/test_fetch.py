@@ -10,8 +10,8 @@ import pytest
 
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
-from transforms.fetch import USER_AGENT, FetchConfig, Fetcher, FetchError
-from transforms.retry import RetryPolicy
+from transforms.fetching.fetch import USER_AGENT, FetchConfig, Fetcher, FetchError
+from transforms.fetching.retry import RetryPolicy
 
 FAST = FetchConfig(connect_timeout=1.0, read_timeout=0.5, total_timeout=5.0, max_bytes=64 * 1024, max_redirects=3,
                    allow_private_hosts=True, per_host_delay=0, retry=RetryPolicy(max_attempts=1))

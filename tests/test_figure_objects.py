@@ -1,4 +1,4 @@
-"""What each figure is about (transforms.figure_objects), the figure classes of issue 14, and the object
+"""What each figure is about (transforms.analysis.figure_objects), the figure classes of issue 14, and the object
 columns read back from Parquet with DuckDB. Every sentence here was written for these tests."""
 
 import json
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas import FIGURES
-from transforms.figure_objects import _Finder
-from transforms.figures import find_figures
+from transforms.analysis.figure_objects import _Finder
+from transforms.analysis.figures import find_figures
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -193,20 +193,20 @@ def test_a_figures_table_written_before_schema_3_gains_the_object_columns(tmp_pa
 
     from deltalake import write_deltalake
 
-    from transforms import dataset
+    from transforms.storage import layout, views
 
-    old_schema = pa.schema([f for f in dataset.delta_schema("figures") if not f.name.startswith("object_")])
+    old_schema = pa.schema([f for f in layout.delta_schema("figures") if not f.name.startswith("object_")])
     day = dt.date(2026, 11, 20)
     old_row = {"figure_id": "old", "article_id": "a0", "raw": "12 boats", "start": 0, "end": 8, "value": 12.0,
                "kind": "count", "object": "boats", "date": day}
-    uri = dataset.table_uri(str(tmp_path), "figures")
+    uri = layout.table_uri(str(tmp_path), "figures")
     write_deltalake(uri, pa.Table.from_pylist([old_row], schema=old_schema), partition_by=["date"])
-    dataset._open_or_create(str(tmp_path), "figures")
+    layout.open_or_create(str(tmp_path), "figures")
     text = "The harbour fund paid £40,000 for new moorings."
     new_rows = [{**f, "figure_id": "new", "article_id": "a1", "run_id": "r", "date": day} for f in find_figures(text)]
-    write_deltalake(uri, dataset.to_arrow(new_rows, dataset.delta_schema("figures")), mode="append")
+    write_deltalake(uri, layout.to_arrow(new_rows, layout.delta_schema("figures")), mode="append")
     con = duckdb.connect()
-    con.execute(f"LOAD '{dataset.delta_extension()}'")
+    con.execute(f"LOAD '{views.delta_extension()}'")
     found = con.execute(f"SELECT figure_id, object, object_start, object_end FROM delta_scan('{uri}') "
                         "ORDER BY figure_id").fetchall()
     start = text.index("new moorings")

@@ -1,10 +1,10 @@
-"""Unit tests for transforms.figures. Every fixture sentence here was written for these tests."""
+"""Unit tests for transforms.analysis.figures. Every fixture sentence here was written for these tests."""
 
 import random
 
 import pytest
 
-from transforms.figures import find_figures
+from transforms.analysis.figures import find_figures
 
 KEYS = {"start", "end", "raw", "value", "low", "high", "kind", "unit", "object", "object_start", "object_end",
         "qualifier", "approximate", "change", "sentence"}

@@ -13,7 +13,9 @@ import pyarrow.fs as pafs
 import pytest
 
 from tests.test_crash import ENTRIES, ROOT, env, race_two_runs
-from transforms.dataset import article_files, connect, manifests
+from transforms.storage.layout import article_files
+from transforms.storage.views import connect
+from transforms.storage.runs import manifests
 
 BUCKET = "newsbeam-test"
 
@@ -90,7 +92,7 @@ def test_two_runs_into_one_s3_prefix_at_once_commit_each_article_once(chaos, s3)
 
 
 def _take(output, barrier, results):
-    from transforms.dataset import DatasetBusy, Lease
+    from transforms.storage.lease import DatasetBusy, Lease
     lease = Lease(output, "run")
     barrier.wait()
     try:
@@ -102,7 +104,7 @@ def _take(output, barrier, results):
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new lease table", "free lease"])
 def test_of_three_writers_racing_for_the_s3_lease_exactly_one_wins(s3, existing):
-    from transforms.dataset import Lease
+    from transforms.storage.lease import Lease
     output = f"s3://{BUCKET}/race-{existing}"
     if existing:
         with Lease(output, "run"):

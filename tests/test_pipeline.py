@@ -10,7 +10,9 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines import batch
-from transforms.dataset import article_files, delta_extension, manifests
+from transforms.storage.layout import article_files
+from transforms.storage.views import delta_extension
+from transforms.storage.runs import manifests
 
 FEEDS = ("/feeds/local.xml", "/feeds/regional.atom", "/feeds/malformed.xml", "/feeds/empty.xml",
          "/feeds/not-a-feed.html", "/feeds/server-error.xml", "/feeds/absent.xml", "/feeds/garbage.xml")

@@ -12,7 +12,9 @@ import pytest
 
 from pipelines.query import MAX_CELL, connect, format_table, print_result, run_query
 from schemas import ARTICLES, PARTITION_COLUMN, TABLES
-from transforms.dataset import build_manifest, commit, write_data_file
+from transforms.storage.runs import build_manifest
+from transforms.storage.commit import commit
+from transforms.storage.files import write_data_file
 
 UTC = dt.timezone.utc
 
@@ -121,15 +123,15 @@ def test_a_column_added_later_needs_no_rewrite_and_old_files_read_it_as_null(tmp
     """Schema evolution: a table created by an older schema version (without body_source) gets the
     new nullable column at the next commit; the old file is not rewritten and reads it as NULL."""
     import schemas
-    import transforms.dataset as dataset
+    from transforms.storage.layout import article_files
     old = pa.schema([f for f in ARTICLES if f.name != "body_source"])
     monkeypatch.setitem(schemas.TABLES, "articles", old)
     old_row = {k: v for k, v in _article("old", "Old", 50, 16).items() if k != "body_source"}
     commit_rows(tmp_path, "older", {"articles": {"2026-11-16": [old_row]}})
-    old_file = dataset.article_files(str(tmp_path))
+    old_file = article_files(str(tmp_path))
     monkeypatch.setitem(schemas.TABLES, "articles", ARTICLES)
     commit_rows(tmp_path, "newer", {"articles": {"2026-11-17": [_article("new", "New", 60, 17)]}})
-    assert set(old_file) < set(dataset.article_files(str(tmp_path)))
+    assert set(old_file) < set(article_files(str(tmp_path)))
     _, rows = run_query(str(tmp_path), "SELECT article_id, body_source FROM articles ORDER BY article_id")
     assert rows == [("new", "page"), ("old", None)]
 

@@ -1,10 +1,10 @@
-"""Unit tests for transforms.quotes.find_quotes, on fixture texts written for these tests."""
+"""Unit tests for transforms.analysis.quotes.find_quotes, on fixture texts written for these tests."""
 
 import random
 
 import pytest
 
-from transforms.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
+from transforms.analysis.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
 
 KEYS = {"start", "end", "text", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
         "sentence", "confidence", "speaker_id"}

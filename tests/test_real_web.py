@@ -32,11 +32,13 @@ from pipelines.query import connect
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
 from tests.proxy import serve_proxy
-from transforms.dataset import manifests
-from transforms.fetch import FetchConfig, Fetcher, FetchError
-from transforms.ingest import BadLink, FetchFeeds, key_entry, robots_txt_getter
-from transforms.politeness import RobotsRules
-from transforms.retry import RetryPolicy
+from transforms.storage.runs import manifests
+from transforms.fetching.fetch import FetchConfig, Fetcher, FetchError
+from transforms.fetching.fetch import robots_txt_getter
+from transforms.ingest import BadLink, key_entry
+from transforms.sources.polling import FetchFeeds
+from transforms.fetching.politeness import RobotsRules
+from transforms.fetching.retry import RetryPolicy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PUBLIC, DEAD, PRIVATE = "127.0.0.2", "127.0.0.3", "127.0.0.1"

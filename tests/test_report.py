@@ -15,7 +15,7 @@ from pipelines.commands.demo import DEMO_FEEDS
 from pipelines.report import _ticks, day_chart, link, speakers_table
 from pipelines.site import demo_site_dir, serve
 from tests.browser import chromium, chromium_or_skip
-from transforms.dataset import connect
+from transforms.storage.views import connect
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEWSBEAM = [sys.executable, "-m", "pipelines.cli"]

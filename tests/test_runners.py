@@ -25,7 +25,9 @@ import urllib.request
 
 import pytest
 
-from transforms.dataset import LOSE_BUNDLE_ONCE, connect, manifests
+from transforms.storage.faults import LOSE_BUNDLE_ONCE
+from transforms.storage.views import connect
+from transforms.storage.runs import manifests
 
 pytestmark = pytest.mark.slow
 
@@ -235,7 +237,7 @@ def test_flink_rerun_is_incremental(flink, site, reference, tmp_path):
 def test_flink_retries_a_bundle_lost_after_writing_its_files_and_commits_each_row_once(
         flink, site, reference, tmp_path, monkeypatch):
     """A bundle of the article writer fails once after writing its files (the seam in
-    transforms/dataset.py); Flink restarts the failed tasks and the job finishes. The lost
+    transforms/storage/faults.py); Flink restarts the failed tasks and the job finishes. The lost
     attempt's files are never committed (a retry with the same rows writes the same file names):
     the rows are exactly the FnApiRunner's."""
     master, options = flink

@@ -12,9 +12,9 @@ from pipelines import batch
 from pipelines.query import connect
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
-from transforms.feeds import FeedError
+from transforms.sources.feeds import FeedError
 from transforms.records import utc_iso
-from transforms.sitemaps import gunzip, is_sitemap, parse_sitemap, robots_sitemaps
+from transforms.sources.sitemaps import gunzip, is_sitemap, parse_sitemap, robots_sitemaps
 
 SOURCE = "https://courier.example/sitemap.xml"
 GUARDED_LOCAL = ["--allow_private_network=127.0.0.1/32", "--per_host_delay=0", "--retry_base_delay=0.01"]

@@ -1,13 +1,16 @@
 """Speakers across articles: quotes.speaker_id and the DuckDB view `speakers`, on fixture articles of our own
-written as Delta tables with transforms.dataset and read back through connect()."""
+written as Delta tables with transforms.storage and read back through connect()."""
 
 import datetime as dt
 
 import pytest
 
-from transforms.dataset import build_manifest, commit, connect, write_data_file
-from transforms.quotes import find_quotes
-from transforms.speakers import normalise_speaker, speaker_id
+from transforms.storage.runs import build_manifest
+from transforms.storage.commit import commit
+from transforms.storage.views import connect
+from transforms.storage.files import write_data_file
+from transforms.analysis.quotes import find_quotes
+from transforms.analysis.speakers import normalise_speaker, speaker_id
 
 UTC = dt.timezone.utc
 

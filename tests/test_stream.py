@@ -11,7 +11,8 @@ import pytest
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
 from tests.test_pipeline import LOCAL
-from transforms.dataset import connect, manifests
+from transforms.storage.views import connect
+from transforms.storage.runs import manifests
 
 
 def prism_binary() -> str | None:

@@ -10,7 +10,9 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms.window import TimestampedValue
 
 from transforms.continuous import DropSeenBefore
-from transforms.dataset import build_manifest, commit, write_data_file
+from transforms.storage.runs import build_manifest
+from transforms.storage.commit import commit
+from transforms.storage.files import write_data_file
 from transforms.urls import article_id, canonical_url
 
 TTL = 100

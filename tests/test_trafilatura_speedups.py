@@ -17,9 +17,9 @@ from lxml.etree import XPath
 from trafilatura.utils import load_html
 
 from tests.conftest import FIXTURE_SITE, shared_path
-from transforms import trafilatura_speedups
-from transforms.articles import NoBody, decode_html, extract_article
-from transforms.trafilatura_speedups import guard_regex_tests, required_literals, stock_trafilatura
+from transforms.extraction import trafilatura_speedups
+from transforms.extraction.articles import NoBody, decode_html, extract_article
+from transforms.extraction.trafilatura_speedups import guard_regex_tests, required_literals, stock_trafilatura
 
 # --- required_literals ---------------------------------------------------------------------
 

@@ -10,9 +10,13 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from schemas import PARTITION_COLUMN
 from tests.conftest import FIXTURE_SITE, LOCAL_FETCH
-from transforms.dataset import CommitRun, WriteDataset, connect, manifest, write_data_file
+from transforms.storage.commit import CommitRun
+from transforms.storage.files import WriteDataset, write_data_file
+from transforms.storage.views import connect
+from transforms.storage.runs import manifest
 from transforms.enrich import ExtractFigures, ExtractQuotes
-from transforms.ingest import DropDuplicates, ExtractArticles, FetchFeeds, FetchPages, feed_request
+from transforms.ingest import DropDuplicates, ExtractArticles, FetchPages
+from transforms.sources.polling import FetchFeeds, feed_request
 from transforms.urls import article_id
 
 RUN = "testrun"

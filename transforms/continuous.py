@@ -13,10 +13,12 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec
 from apache_beam.utils.timestamp import MAX_TIMESTAMP, Timestamp
 
 from transforms import progress
-from transforms.ingest import DUPLICATES, ERRORS, KNOWN, REPORTS, DropKnownFn, _all_known, _FetchFeedFn, _KeyEntryFn
+from transforms.ingest import DUPLICATES, KNOWN, DropKnownFn, _all_known, _KeyEntryFn
+from transforms.records import ERRORS, REPORTS
+from transforms.sources.polling import FetchFeedFn
 
 
-class _PollWithMemoryFn(_FetchFeedFn):
+class _PollWithMemoryFn(FetchFeedFn):
     """A feed poll that sends the validators and URL the previous poll of this feed left behind."""
 
     MEMORY = ReadModifyWriteStateSpec("feed", PickleCoder())

@@ -7,12 +7,10 @@ from apache_beam import pvalue
 
 from schemas import PARTITION_COLUMN
 from transforms import progress
-from transforms.figures import find_figures
-from transforms.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
-from transforms.records import exception_row
+from transforms.analysis.figures import find_figures
+from transforms.analysis.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
+from transforms.records import ERRORS, exception_row
 from transforms.urls import record_id
-
-ERRORS = "errors"
 
 
 # Declared, so Beam need not infer it by walking the extractors' bytecode (a second per graph).

@@ -8,6 +8,10 @@ import traceback as tb
 from schemas import PARTITION_COLUMN
 from transforms.urls import record_id
 
+# The tags of the side outputs every stage shares: error rows, and per-source reports for the manifest.
+ERRORS = "errors"
+REPORTS = "reports"
+
 
 def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat()

@@ -2,9 +2,10 @@
 
 The Flex Template launcher VM runs this file (FLEX_TEMPLATE_PYTHON_PY_FILE in the Dockerfile) with
 the template's parameters as `--name=value` pipeline options. It does what `newsbeam run` does
-before its pipeline starts (roll back crashed runs, read the feed state for conditional GETs), builds
-the same graph with pipelines.batch.build, and submits it without waiting: the job itself writes
-DIR/_runs/<run_id>.json when it finishes, so there is nothing for the launcher to read afterwards.
+before its pipeline starts (pipelines.launch: take the lease, finish interrupted commits, read the
+feed state for conditional GETs), builds the same graph with pipelines.batch.build, and submits it
+without waiting: the job itself commits its tables and its row of DIR/_runs when it finishes, so
+there is nothing for the launcher to read afterwards.
 
 Template parameters arrive as one string each, so --feeds takes feed URLs and feed-list files
 separated by commas or whitespace; a feed-list file may be on any Beam filesystem (gs://...).
@@ -24,10 +25,12 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines import batch
+from pipelines.launch import launch
 from pipelines.options import NewsbeamOptions
 from pipelines.sources import read_sources
-from transforms.dataset import InvalidRunId, check_run_id, load_feed_state, recover
-from transforms.ingest import feed_request
+from transforms.sources.polling import feed_request
+from transforms.storage.layout import InvalidRunId, new_run_id
+from transforms.storage.lease import DatasetBusy
 
 log = logging.getLogger("newsbeam.dataflow")
 
@@ -69,17 +72,16 @@ def main(argv: list[str] | None = None) -> int:
     if not nb.feeds or not nb.output:
         log.error("the feeds and output parameters are required")
         return 2
-    if nb.run_id:
-        try:
-            check_run_id(nb.output, nb.run_id)
-        except InvalidRunId as exc:
-            log.error("%s", exc)
-            return 2
     with tempfile.TemporaryDirectory(prefix="newsbeam-feeds-") as workdir:
         urls = feed_urls(split_feeds(nb.feeds), workdir)
-    recover(nb.output)   # finish a commit a crashed job left half done
-    p, run_id = build_pipeline(options, urls, load_feed_state(nb.output))
-    result = p.run()  # submit; no wait_until_finish: the job commits its tables and manifest itself
+    try:
+        # The launch sequence every writer goes through: lease, interrupted commits finished, feed state.
+        with launch(nb.output, "run", nb.run_id or new_run_id()) as started:
+            p, run_id = build_pipeline(options, urls, started.feed_state, started.run_id)
+            result = p.run()  # submit; no wait_until_finish: the job commits its tables and manifest itself
+    except (InvalidRunId, DatasetBusy) as exc:
+        log.error("%s", exc)
+        return 2
     log.info("submitted newsbeam run %s (%d feeds) -> %s; its manifest will be the row %s of %s", run_id,
              len(urls), nb.output, run_id, f"{nb.output.rstrip('/')}/_runs")
     job_id = getattr(result, "job_id", None)

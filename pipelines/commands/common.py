@@ -16,6 +16,8 @@ import re
 import socket
 import sys
 
+from pipelines.spelling import flag_spelling, option_names
+
 
 class UsageError(Exception):
     """A user mistake: reported as one line, exit code 2."""
@@ -27,26 +29,6 @@ class Failed(Exception):
 
 # ---------------------------------------------------------------------------------------------
 # Parsing
-
-
-def flag_spelling(argv: list[str], names: set[str]) -> list[str]:
-    """argv with `--some-option` written `--some_option` wherever that is one of `names`, so that
-    newsbeam's own options take either spelling; everything else stays as given."""
-    spelled = []
-    for index, arg in enumerate(argv):
-        if arg == "--":
-            return spelled + argv[index:]
-        flag, eq, value = arg.partition("=")
-        if flag.startswith("--") and "-" in flag[2:]:
-            underscored = "--" + flag[2:].replace("-", "_")
-            if underscored in names:
-                arg = underscored + eq + value
-        spelled.append(arg)
-    return spelled
-
-
-def option_names(parser: argparse.ArgumentParser) -> set[str]:
-    return {name for action in parser._actions for name in action.option_strings}
 
 
 class DefaultsFormatter(argparse.HelpFormatter):
@@ -185,7 +167,7 @@ def interrupted(exc: BaseException | None) -> bool:
 
 def busy(exc: BaseException | None) -> str | None:
     """What to say when a failure is another writer holding the dataset's lease, else None."""
-    from transforms.dataset import DatasetBusy
+    from transforms.storage.lease import DatasetBusy
     while exc is not None:
         if isinstance(exc, DatasetBusy):
             return name_the_holder(str(exc))
@@ -230,7 +212,7 @@ def check_output(output: str) -> None:
 
 
 def check_run_id(nb) -> None:
-    from transforms.dataset import InvalidRunId, check_run_id as check
+    from transforms.storage.layout import InvalidRunId, check_run_id as check
     if nb.run_id:
         try:
             check(nb.output, nb.run_id)
@@ -248,7 +230,7 @@ def read_feeds(nb) -> list[str]:
 
 def read_archives(nb) -> list[str]:
     from pipelines.sources import SourceError, read_archives as read
-    from transforms.fetch import Fetcher
+    from transforms.fetching.fetch import Fetcher
     if not nb.warc and not nb.cc_news:
         return []
     try:

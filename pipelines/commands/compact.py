@@ -7,8 +7,9 @@ SUMMARY = ("--dataset DIR [--retention_hours H]",
 
 
 def main(argv: list[str]) -> int:
-    from pipelines.compact import DEFAULT_RETENTION_HOURS, format_stats, run_compact
-    from transforms.dataset import DatasetBusy, is_dataset
+    from pipelines.housekeeping import DEFAULT_RETENTION_HOURS, format_stats, run_compact
+    from transforms.storage.lease import DatasetBusy
+    from transforms.storage.layout import is_dataset
     parser = ArgParser(prog="newsbeam compact", description="Merge each table's small files (Delta optimize), "
                        "write a checkpoint and delete files no longer used (vacuum). Readers see every row once "
                        "throughout.")

@@ -13,7 +13,7 @@ SUMMARY = ("--input DOCS.jsonl --output PREDS.jsonl",
 
 def main(argv: list[str]) -> int:
     from pipelines.options import confidence_out_of_range
-    from transforms.quotes import MIXED_SPANS
+    from transforms.analysis.quotes import MIXED_SPANS
     parser = ArgParser(prog="newsbeam extract",
                        description='Find quotes and figures in plain-text documents ({"id", "text"} per line). '
                                    "Exits 1 when no line could be read.")
@@ -56,8 +56,8 @@ def main(argv: list[str]) -> int:
 
 def extract_lines(lines, out, settings: dict, name: str) -> tuple[int, int]:
     """Predictions for each good line of `lines` written to `out`; (lines done, lines skipped)."""
-    from transforms.figures import find_figures
-    from transforms.quotes import find_quotes
+    from transforms.analysis.figures import find_figures
+    from transforms.analysis.quotes import find_quotes
     done = failed = 0
     for number, raw in enumerate(lines, 1):
         try:

@@ -7,8 +7,9 @@ SUMMARY = ("--dataset DIR",
 
 
 def main(argv: list[str]) -> int:
-    from pipelines.compact import run_migrate
-    from transforms.dataset import DatasetBusy, is_dataset
+    from pipelines.housekeeping import run_migrate
+    from transforms.storage.lease import DatasetBusy
+    from transforms.storage.layout import is_dataset
     parser = ArgParser(prog="newsbeam migrate", description="Convert a dataset written before Delta tables "
                        "(part files and _runs/*.json manifests) in place; files of crashed runs are deleted.")
     add_dataset(parser, positional=True)

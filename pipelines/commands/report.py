@@ -10,7 +10,7 @@ SUMMARY = ("--dataset DIR [--since DATE] [--output FILE]",
 
 def main(argv: list[str]) -> int:
     from pipelines.report import write_report
-    from transforms.dataset import is_dataset
+    from transforms.storage.layout import is_dataset
     parser = ArgParser(prog="newsbeam report", description="Write one self-contained HTML file (styles and charts "
                        "inline, nothing fetched when opened) from a dataset: articles per day and source, the most "
                        "quoted speakers, the latest quotes, the largest figures, feed health and errors.")

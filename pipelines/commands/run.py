@@ -55,7 +55,8 @@ def ingest(options, feed_urls: list[str], retry_entries: list[dict] = (), archiv
 
 
 def failed_inputs(directory: str) -> tuple[list[str], list[dict]]:
-    from transforms.dataset import failed_inputs as failed, is_dataset
+    from transforms.storage.runs import failed_inputs as failed
+    from transforms.storage.layout import is_dataset
     if not is_dataset(directory):
         raise UsageError(f"--retry_errors {directory}: not a newsbeam dataset (no _runs/ in it)")
     feeds, entries = failed(directory)

@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
             raise Failed(f"{exc}\n(Prism, the streaming runner, could not start: pass --prism_location PATH, "
                          "see `make prism`, or --runner=FlinkRunner)") from None
         raise
-    from transforms.dataset import manifests
+    from transforms.storage.runs import manifests
     commits = [m for m in manifests(nb.output) if m.get("stream_run_id") == run_id]
     print(f"stream {run_id} stopped after {len(commits)} window commit(s) -> {nb.output}")
     return 0

@@ -3,7 +3,7 @@
 `find_figures(text)` returns one dict per figure with its span, the value as a float (or a low/high
 range), a normalised unit (ISO 4217 codes for money, "%" for percent, SI-style symbols for measures),
 what the figure is about (`object`, with `object_start`/`object_end` into the text; see
-transforms/figure_objects.py), how the amount is hedged (`qualifier`) and whether it is a change.
+transforms/analysis/figure_objects.py), how the amount is hedged (`qualifier`) and whether it is a change.
 
 Rule-based and dependency-free so it can run on every article of a Beam pipeline: a handful of
 precompiled regular expressions find candidate numbers; small lexicons read the currency, scale and
@@ -15,8 +15,8 @@ scores and vote tallies).
 import functools
 import re
 
-from transforms.figure_objects import _VERBS, attach_objects
-from transforms.text import Sentences
+from transforms.analysis.figure_objects import _VERBS, attach_objects
+from transforms.analysis.text import Sentences
 
 # ---------------------------------------------------------------- number words
 

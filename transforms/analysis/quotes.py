@@ -8,7 +8,7 @@ spokesman" -> the person introduced with that role). Pronouns follow salience: "
 recent person in subject position (a name followed by its verb, outside quotations, captions and link
 lines) or quoted speaker whose gender (titles, first names) does not clash; a quote without a cue takes the
 person reported speaking since the last quote; "his office", "the statement" speak for their owner, "the
-company", "it" for the organisation last reported speaking. `speaker_id` (transforms.speakers) names the
+company", "it" for the organisation last reported speaking. `speaker_id` (transforms.analysis.speakers) names the
 same speaker across articles.
 
 Span conventions (those of the gold data the extractor is measured on):
@@ -32,8 +32,8 @@ import re as stdlib_re
 
 import regex as re
 
-from transforms.speakers import speaker_id
-from transforms.text import Sentences
+from transforms.analysis.speakers import speaker_id
+from transforms.analysis.text import Sentences
 
 __all__ = ["find_quotes"]
 

@@ -18,8 +18,8 @@ from trafilatura.json_metadata import normalize_authors
 from trafilatura.utils import fromstring_bytes, is_dubious_html, load_html, repair_faulty_html, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
-from transforms import trafilatura_speedups
-from transforms.feeds import html_to_text
+from transforms.extraction import trafilatura_speedups
+from transforms.sources.feeds import html_to_text
 from transforms.records import utc_iso
 
 # trafilatura with its regular-expression tests guarded and its element classes chosen in C: the

@@ -17,9 +17,9 @@ import urllib3
 from urllib3.util import make_headers
 from urllib3.util.request import ACCEPT_ENCODING
 
-from transforms.netguard import BlockedAddress, DialPolicy, pool_classes
-from transforms.politeness import shared_limiter
-from transforms.retry import RetryPolicy, retry_after_seconds, with_retries
+from transforms.fetching.netguard import BlockedAddress, DialPolicy, pool_classes
+from transforms.fetching.politeness import shared_limiter
+from transforms.fetching.retry import RetryPolicy, retry_after_seconds, with_retries
 
 CONTACT_URL = "https://github.com/newsbeam/newsbeam"
 
@@ -281,3 +281,14 @@ def _is_ip_literal(host: str) -> bool:
 def _reason(exc: Exception) -> str:
     reason = getattr(exc, "reason", None) or exc
     return str(reason)[:300]
+
+
+def robots_txt_getter(fetcher: Fetcher):
+    """A robots.txt reader for RobotsRules: url -> (status, text), 0 when nothing answered."""
+    def fetch(url: str) -> tuple[int, str]:
+        try:
+            response = fetcher.get(url)
+        except FetchError as exc:
+            return exc.status or 0, ""
+        return response.status, response.body.decode("utf-8", "replace")
+    return fetch

@@ -20,7 +20,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from warcio.archiveiterator import ArchiveIterator
 
-from transforms.fetch import Fetcher
+from transforms.fetching.fetch import Fetcher
 from transforms.records import DateWindow, utc_iso
 
 CC_NEWS_BASE = "https://data.commoncrawl.org"

@@ -10,7 +10,7 @@ import zlib
 
 from lxml import etree
 
-from transforms.feeds import FeedError, absolute_link
+from transforms.sources.feeds import FeedError, absolute_link
 from transforms.records import utc_iso
 
 MAX_DEPTH = 3          # an index of indexes of urlsets is the deepest that real sites nest

@@ -1,0 +1,1 @@
+"""Articles to quotes and figures: pure rules over text, with speakers and figure objects."""

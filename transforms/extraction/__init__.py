@@ -1,0 +1,1 @@
+"""Pages to articles: body and metadata (trafilatura, with newsbeam's speed-ups)."""

@@ -1,0 +1,1 @@
+"""Where entries come from: feeds (RSS/Atom/OPML, discovery), sitemaps, web archives."""

@@ -1,0 +1,102 @@
+"""Runs and feed state: each commit's manifest (a row of DIR/_runs) and each feed's validators (DIR/_state/feeds)."""
+
+import datetime as dt
+import json
+
+import pyarrow.compute as pc
+
+from schemas import FEED_STATE, TABLES
+from transforms.storage.layout import RUNS_TABLE, STATE_TABLE, read_columns
+
+
+def build_manifest(header: dict, facts: list[dict]) -> dict:
+    """Fold the run's facts (feed reports, entry outcomes, written files) into its manifest."""
+    feeds, totals = {}, {"entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
+    report_keys = ("fetch_url", "http_status", "status", "error_kind", "outside_dates")
+    rows, files = {table: 0 for table in TABLES}, {table: 0 for table in TABLES}
+    for fact in facts:
+        if fact["fact"] == "feed":
+            feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
+            feed.update({k: fact.get(k) for k in report_keys}, entries=feed["entries"] + fact["entries"])
+        elif fact["fact"] == "outcome":
+            feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
+            feed[fact["outcome"]] += fact["count"]
+            if fact["outcome"] == "retried":  # entries of earlier runs, tried again: entries of this run too
+                feed["entries"] += fact["count"]
+            else:
+                totals[fact["outcome"]] += fact["count"]
+        elif fact["fact"] == "file":
+            rows[fact["table"]] += fact["rows"]
+            files[fact["table"]] += 1
+    totals["entries"] = sum(f["entries"] for f in feeds.values())
+    totals["feed_errors"] = sum(1 for f in feeds.values() if f["error_kind"])
+    totals["feeds_not_modified"] = sum(1 for f in feeds.values() if f["status"] == "not_modified")
+    finished = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.fromisoformat(header["started_at"])
+    return {
+        **header,
+        "finished_at": finished.isoformat(),
+        "seconds": round((finished - started).total_seconds(), 3),
+        "totals": totals,
+        "rows": rows,
+        "files": files,
+        "feeds": sorted(feeds.values(), key=lambda f: f["feed_url"]),
+    }
+
+
+def run_row(manifest: dict) -> dict:
+    t = manifest["totals"]
+    return {"run_id": manifest["run_id"], "kind": "window" if manifest.get("stream_run_id") else "run",
+            "stream_run_id": manifest.get("stream_run_id"), "started_at": manifest["started_at"],
+            "finished_at": manifest["finished_at"], "seconds": manifest["seconds"], "entries": t["entries"],
+            "articles": t["articles"], "duplicates": t["duplicates"], "errors": t["errors"],
+            "feed_errors": t["feed_errors"], "manifest": json.dumps(manifest, sort_keys=True, default=str)}
+
+
+def _feed_record(feed_url: str) -> dict:
+    return {"feed_url": feed_url, "fetch_url": None, "http_status": None, "status": None, "error_kind": None,
+            "entries": 0, "outside_dates": 0, "retried": 0, "articles": 0, "duplicates": 0, "errors": 0}
+
+
+def feed_state(report: dict, run_id: str, checked_at: str) -> dict:
+    """The feed-state row a poll leaves behind; a failed poll keeps the validators it was sent."""
+    return {"feed_url": report["feed_url"], "fetch_url": report.get("fetch_url") or report["feed_url"],
+            "etag": report.get("etag"), "last_modified": report.get("last_modified"),
+            "checked_at": checked_at, "run_id": run_id}
+
+
+def load_feed_state(output: str) -> dict[str, dict]:
+    """feed_url -> its newest committed state row."""
+    latest = {}
+    for row in read_columns(output, STATE_TABLE, FEED_STATE.names).to_pylist():
+        previous = latest.get(row["feed_url"])
+        if previous is None or row["checked_at"] > previous["checked_at"]:
+            latest[row["feed_url"]] = row
+    return latest
+
+
+def manifests(output: str) -> list[dict]:
+    """Every committed run's (and window's) manifest, oldest first."""
+    rows = read_columns(output, RUNS_TABLE, ["started_at", "run_id", "manifest"]).to_pylist()
+    return [json.loads(r["manifest"]) for r in sorted(rows, key=lambda r: (r["started_at"], r["run_id"]))]
+
+
+def manifest(output: str, run_id: str) -> dict | None:
+    return next((m for m in manifests(output) if m["run_id"] == run_id), None)
+
+
+def failed_inputs(output: str) -> tuple[list[str], list[dict]]:
+    """What earlier runs failed on and a retry can try again: the feeds whose latest poll failed,
+    and the entries whose page failed (those ingested since are dropped as duplicates)."""
+    latest = {}
+    for run in manifests(output):
+        for feed in run.get("feeds", []):
+            latest[feed["feed_url"]] = feed
+    feeds = [url for url, feed in latest.items() if feed.get("error_kind")]
+    entries = {}
+    for row in read_columns(output, "errors", ["stage", "input"], pc.field("stage").isin(["fetch_page", "extract"])).to_pylist():
+        if row["input"]:
+            entry = json.loads(row["input"])
+            if entry.get("link"):
+                entries[entry["link"]] = entry
+    return feeds, list(entries.values())
