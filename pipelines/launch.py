@@ -3,19 +3,23 @@
 run, stream, compact, migrate and the Dataflow Flex launcher all start the same way, so a guarantee
 added here reaches each of them:
 
-    check the run id -> take the lease -> finish interrupted commits -> read the feed state
+    check the run id -> take the fenced lease -> finish interrupted commits -> read the feed state
 
-and hold the lease until the block ends.
+and hold the lease until the block ends. The pipeline's commit step checks the lease's fence
+(`Launch.fence`) before each table, so a writer that lost the lease commits nothing.
 """
 
 import contextlib
 import dataclasses
+import logging
 
 from transforms.sources.polling import feed_request
 from transforms.storage.commit import recover
 from transforms.storage.layout import check_run_id
-from transforms.storage.lease import Lease
+from transforms.storage.lease import Fence, Lease
 from transforms.storage.runs import load_feed_state
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -26,6 +30,10 @@ class Launch:
     lease: Lease
     recovered: list[str]
     feed_state: dict[str, dict]
+
+    @property
+    def fence(self) -> Fence:
+        return self.lease.fence
 
     def feed_requests(self, feed_urls: list[str]) -> list[dict]:
         """Each feed's request, with the URL and validators its last poll left behind."""
@@ -41,5 +49,28 @@ def launch(output: str, purpose: str, run_id: str | None = None):
     if run_id is not None:
         check_run_id(output, run_id)
     with Lease(output, purpose) as lease:
-        recovered = recover(output)
+        recovered = recover(output, lease.fence)
         yield Launch(output, run_id, lease, recovered, load_feed_state(output))
+        if lease.lost:   # the renewal found another writer: this one's commits were refused
+            raise lease.lost
+
+
+def run_to_end(pipeline) -> None:
+    """Run `pipeline` and wait for it; if the wait is interrupted (Ctrl-C, a signal, an error), cancel
+    the job first: on a cluster runner it would otherwise go on without the lease its launcher held."""
+    result = pipeline.run()
+    try:
+        result.wait_until_finish()
+    except BaseException:
+        _cancel(result)
+        raise
+
+
+def _cancel(result) -> None:
+    from apache_beam.runners.runner import PipelineState
+    try:
+        if not PipelineState.is_terminal(result.state):
+            result.cancel()
+            result.wait_until_finish(duration=60_000)
+    except Exception:  # a runner that cannot cancel (the local ones have finished by now)
+        log.warning("could not cancel the pipeline", exc_info=True)

@@ -1,6 +1,7 @@
 """Feed sources as a user gives them (URLs, text files of URLs, OPML) to a list of feed URLs."""
 
 import os
+import pathlib
 import re
 
 import lxml.etree
@@ -17,8 +18,13 @@ class SourceError(ValueError):
     """A source that is neither an http(s) URL nor a readable list of feeds."""
 
 
+ACCEPTED = ("a source is an http(s) URL (a feed, a sitemap or a page that advertises feeds), a text file of "
+            "such URLs one a line, an OPML file, or a local RSS/Atom feed file")
+
+
 def read_sources(sources: list[str]) -> list[str]:
-    """Feed URLs from SOURCES, in order, without repeats."""
+    """Feed URLs from SOURCES, in order, without repeats. A local RSS/Atom file is a feed of its own,
+    given as its file:// URL (read by poll_feed where the run's workers are: this machine's runners)."""
     urls = []
     for source in sources:
         urls.extend(_read_one(source))
@@ -30,21 +36,39 @@ def read_sources(sources: list[str]) -> list[str]:
 def _read_one(source: str) -> list[str]:
     if _is_url(source):
         return [source]
+    if source.lower().startswith("file://"):
+        from transforms.sources.polling import local_path
+        source = local_path(source)
     if not os.path.isfile(source):
-        raise SourceError(f"{source!r} is neither an http(s) URL nor a readable file")
+        raise SourceError(f"{source!r} is neither an http(s) URL nor a readable file ({ACCEPTED})")
     with open(source, "rb") as f:
         data = f.read()
-    if b"<opml" in data[:1024].lower():
+    head = data[:1024].lower()
+    if b"<opml" in head:
         return _read_opml(source, data)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return [_read_feed_file(source, data)]
     urls = []
     for number, line in enumerate(data.decode("utf-8-sig", "replace").splitlines(), 1):
         line = _COMMENT.sub("", line).strip()
         if not line:
             continue
         if not _is_url(line):
-            raise SourceError(f"{source}:{number}: {line!r} is not an http(s) URL")
+            raise SourceError(f"{source}:{number}: {line[:100]!r} is not an http(s) URL ({ACCEPTED})")
         urls.append(line)
     return urls
+
+
+def _read_feed_file(source: str, data: bytes) -> str:
+    """A markup file: its file:// URL when it is an RSS or Atom feed with entries, else why it is refused."""
+    from transforms.sources.feeds import FeedError, parse_feed
+    url = pathlib.Path(os.path.abspath(source)).as_uri()
+    try:
+        parse_feed(data, url)
+    except FeedError as exc:
+        what = "an HTML page" if exc.kind == "not_a_feed" else f"not a readable feed ({exc.message})"
+        raise SourceError(f"{source}: {what}; {ACCEPTED}") from None
+    return url
 
 
 def _read_opml(source: str, data: bytes) -> list[str]:

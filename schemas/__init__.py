@@ -15,6 +15,12 @@ import pyarrow as pa
 # 4: quotes.speaker_kind (person | organisation | description | unresolved) and quotes.speaker_org (the
 #    organisation a person or description speaks for); articles.language is decided for every article and
 #    quotes and figures are only written in a language newsbeam has rules for (transforms/analysis/lang/).
+#    articles.modified_at, date_source, source_agency, is_accessible_for_free, section, keywords, image_url
+#    (nullable: the article's metadata as the publisher states it; rows written before read them as NULL).
+#    Every table's rows carry commit_id, the commit that makes them visible: readers show a row only
+#    once DIR/_runs has that commit (its row is committed last), so a run is seen in every table or in
+#    none (NULL: a row written before v4, visible as it always was).
+#    runs.window_start, window_end: the window a stream's commit holds (NULL for batch runs and rows written before).
 SCHEMA_VERSION = 4
 PARTITION_COLUMN = "date"
 
@@ -42,6 +48,15 @@ ARTICLES = pa.schema([
     ("warc_file", pa.string()),         # for pages read from a web archive (v2): where the capture is
     ("warc_offset", pa.int64()),
     ("warc_record_id", pa.string()),
+    ("commit_id", pa.string()),         # the commit that makes the row visible (v4; see above)
+    # v4, the article's metadata as the publisher states it (transforms/extraction/metadata.py, README):
+    ("modified_at", _TS),               # last update the page states (JSON-LD dateModified, article:modified_time)
+    ("date_source", pa.string()),       # where published_at comes from: json-ld | meta | time | url | page | feed
+    ("source_agency", pa.string()),     # news agencies the page credits ("dpa", "AP, Reuters"), comma-separated
+    ("is_accessible_for_free", pa.bool_()),  # JSON-LD isAccessibleForFree; false: paywalled, text is the teaser
+    ("section", pa.string()),           # JSON-LD articleSection, else article:section
+    ("keywords", pa.list_(pa.string())),  # JSON-LD keywords, else article:tag / news_keywords / keywords
+    ("image_url", pa.string()),         # the lead image (JSON-LD image, else og:image)
 ])
 
 QUOTES = pa.schema([
@@ -62,6 +77,7 @@ QUOTES = pa.schema([
     ("speaker_id", pa.string()),        # one id per person or organisation across articles (v3)
     ("speaker_kind", pa.string()),      # person | organisation | description | unresolved (v4)
     ("speaker_org", pa.string()),       # the organisation the speaker speaks for, as the article names it (v4)
+    ("commit_id", pa.string()),         # the commit that makes the row visible (v4; see above)
 ])
 
 FIGURES = pa.schema([
@@ -83,6 +99,7 @@ FIGURES = pa.schema([
     ("run_id", pa.string()),
     ("object_start", pa.int32()),       # articles.text[object_start:object_end] == object (v3)
     ("object_end", pa.int32()),
+    ("commit_id", pa.string()),         # the commit that makes the row visible (v4; see above)
 ])
 
 ERRORS = pa.schema([
@@ -97,6 +114,7 @@ ERRORS = pa.schema([
     ("occurred_at", _TS),
     ("input", pa.string()),             # JSON of what failed, enough to retry it
     ("traceback", pa.string()),         # for internal_error: where newsbeam failed (v2)
+    ("commit_id", pa.string()),         # the commit that makes the row visible (v4; see above)
 ])
 
 TABLES = {"articles": ARTICLES, "quotes": QUOTES, "figures": FIGURES, "errors": ERRORS}
@@ -118,7 +136,7 @@ RUNS = pa.schema([
     ("run_id", pa.string()),            # the commit id: the run id, or <stream run id>w<window start>
     ("kind", pa.string()),              # run | window
     ("stream_run_id", pa.string()),     # the stream a window belongs to; null for a batch run
-    ("started_at", _TS),
+    ("started_at", _TS),                # when the run (for a window: its stream) started
     ("finished_at", _TS),
     ("seconds", pa.float64()),
     ("entries", pa.int64()),
@@ -127,13 +145,16 @@ RUNS = pa.schema([
     ("errors", pa.int64()),
     ("feed_errors", pa.int64()),
     ("manifest", pa.string()),          # JSON: options, counts per feed, rows per table, timing
+    ("window_start", _TS),              # a window's own start and end (v4); null for a batch run
+    ("window_end", _TS),
 ])
 
-# Which writer may write DIR (the Delta table DIR/_lease, one row; transforms.storage.lease).
+# Which writer may write DIR (the Delta table DIR/_lease, one row; transforms/storage/lease.py).
 LEASE = pa.schema([
-    ("holder", pa.string()),            # host:pid:random of the holder; null when released
+    ("holder", pa.string()),            # host:pid-namespace:pid:random of the holder; null when released
     ("purpose", pa.string()),           # run | stream | compact | migrate
     ("expires_at", pa.float64()),       # Unix time; a holder that stops renewing loses it then
+    ("generation", pa.int64()),         # raised by every taking: the fence each commit checks (v4)
 ])
 
 __all__ = ["SCHEMA_VERSION", "PARTITION_COLUMN", "ARTICLES", "QUOTES", "FIGURES", "ERRORS", "TABLES", "FEED_STATE",

@@ -305,6 +305,10 @@ class ChaosSite:
             "/pages/robots-private": html(9),
             "/pages/robots-private-with-feed-text": html(10),
             "/pages/to-metadata": redirect("http://169.254.169.254/latest/meta-data/"),
+            # the same address spelled as IPv6: NAT64 (64:ff9b::/96), 6to4 (2002::/16), IPv4-mapped
+            "/pages/to-metadata-nat64": redirect("http://[64:ff9b::a9fe:a9fe]/latest/meta-data/"),
+            "/pages/to-metadata-6to4": redirect("http://[2002:a9fe:a9fe::1]/latest/meta-data/"),
+            "/pages/to-metadata-mapped": redirect("http://[::ffff:169.254.169.254]/latest/meta-data/"),
         }
         for i in range(CHAIN_LENGTH):
             routes[f"/pages/chain/{i}"] = redirect(f"/pages/chain/{i + 1}")

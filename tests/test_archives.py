@@ -253,16 +253,45 @@ def test_an_archive_over_https_is_streamed_through_the_guarded_fetcher(archives,
     assert read_archives([url], None, "", Fetcher(FetchConfig())) == [url]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cuts=st.lists(st.tuples(st.integers(0, 6000), st.binary(min_size=1, max_size=30)), max_size=4),
-       keep=st.integers(0, 6000), compress=st.booleans())
-def test_any_damage_to_an_archive_gives_pages_skips_or_failures_never_an_exception(cuts, keep, compress):
-    data, _ = write_warc(capture_set(), compress=compress)
-    for at, garbage in cuts:
-        data = data[:at] + garbage + data[at + len(garbage):]
-    outcomes = list(read_archive(io.BytesIO(data[:keep] if keep < len(data) else data), "x.warc"))
-    assert all(kind in ("page", "skip", "failure") for kind, _ in outcomes)
-    assert all(isinstance(item["body"], bytes) for kind, item in outcomes if kind == "page")
+def _summary(kind, item):
+    """An outcome as the test compares it: a skip's reason, a page's URL and offset, a failure's kind and offset."""
+    if kind == "skip":
+        return kind, item
+    if kind == "page":
+        return kind, item["url"], item["warc_offset"]
+    return kind, item["kind"], item["offset"]
+
+
+_INTACT, _OFFSETS = write_warc(capture_set())
+
+
+@settings(max_examples=200, deadline=None)
+@given(garbled=st.sets(st.integers(0, len(_OFFSETS) - 1)), where=st.floats(0.0, 1.0),
+       cut=st.one_of(st.none(), st.tuples(st.integers(0, len(_OFFSETS) - 1), st.floats(0.0, 1.0))))
+def test_each_damaged_record_is_exactly_one_failure_at_its_offset_and_every_other_record_comes_as_it_was(
+        garbled, where, cut):
+    """Any set of records garbled in their deflate data, and the file perhaps cut inside a later
+    record: each garbled record is one corrupt_record failure at its own offset, the cut one a
+    truncated_record failure at its offset, and every other record before the cut the very same
+    page or skip as in the intact file."""
+    offsets = [*_OFFSETS, len(_INTACT)]
+    expected = [_summary(kind, item) for kind, item in records_of(_INTACT)]
+    assert len(expected) == len(_OFFSETS)
+    data = bytearray(_INTACT)
+    last = len(_OFFSETS) if cut is None else cut[0]
+    for i in sorted(garbled):
+        if i >= last:
+            continue
+        start, end = offsets[i], offsets[i + 1]
+        # in the first half of the deflate data: garbled near its end, the last member can read as cut short
+        at = start + 20 + int(where * (end - start - 52) / 2)
+        data[at:at + 12] = bytes(b ^ 0x5A for b in data[at:at + 12])
+        expected[i] = ("failure", "corrupt_record", start)
+    if cut is not None:
+        start, end = offsets[last], offsets[last + 1]
+        data = data[:start + 3 + int(cut[1] * (end - start - 4))]   # past its 3 bytes of gzip magic: a record start
+        expected = expected[:last] + [("failure", "truncated_record", start)]
+    assert [_summary(kind, item) for kind, item in records_of(bytes(data))] == expected
 
 
 def test_the_run_command_reads_archives_and_names_a_missing_one(archives, tmp_path):
@@ -291,3 +320,26 @@ def test_records_are_read_by_offset_only_where_each_stands_alone(archives, tmp_p
     manifest = batch.run(PipelineOptions(["--output", str(tmp_path / "out")]), [],
                          archives=[str(tmp_path / "whole.warc.gz")])
     assert manifest["totals"]["articles"] == 2
+
+
+def test_a_file_list_that_decompresses_beyond_its_cap_is_refused_with_the_reason():
+    from transforms.sources.archives import MAX_LISTING_BYTES, archive_paths
+    listing = gzip.compress(b"crawl-data/CC-NEWS/2026/11/a.warc.gz\n") + gzip.compress(b"crawl-data/b.warc.gz\n")
+    assert archive_paths(listing, "https://data.example/") == [
+        "https://data.example/crawl-data/CC-NEWS/2026/11/a.warc.gz", "https://data.example/crawl-data/b.warc.gz"]
+    bomb = gzip.compress(b"x" * (1 << 20))   # about 1 KB that would be 1 MB
+    with pytest.raises(ValueError, match=f"exceeds {64 * 1024} bytes once decompressed"):
+        archive_paths(bomb, "https://data.example/", max_bytes=64 * 1024)
+    assert MAX_LISTING_BYTES == 64 * 1024 * 1024
+    with pytest.raises(ValueError, match="not readable gzip"):
+        archive_paths(b"crawl-data/a.warc.gz\n", "https://data.example/")
+
+
+def test_the_run_command_names_a_cc_news_file_list_too_large_once_decompressed(tmp_path):
+    folder = tmp_path / "base" / "crawl-data" / "CC-NEWS" / "2026" / "11"
+    folder.mkdir(parents=True)
+    # 65 MB of one path repeated, compressed to about 65 KB: more than MAX_LISTING_BYTES once decompressed
+    (folder / "warc.paths.gz").write_bytes(gzip.compress(b"crawl-data/x.warc.gz\n" * (65 * (1 << 20) // 21 + 1)))
+    run = newsbeam("run", "--cc_news", "2026-11", "--archive_base", str(tmp_path / "base"),
+                   "--output", str(tmp_path / "out"))
+    assert run.returncode == 2 and "exceeds 67108864 bytes once decompressed" in run.stderr, run.stderr[-2000:]

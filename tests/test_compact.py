@@ -148,7 +148,10 @@ def test_a_commit_interrupted_between_tables_is_finished_by_the_next_run(tmp_pat
             commit(str(tmp_path), half)
     finally:
         commit_module.commit_files = real
-    assert run_query(str(tmp_path), "SELECT count(*) FROM articles")[1] == [(2,)]
+    # The articles table has committed the run's files, but readers see none of the run until its
+    # row in _runs is there: no articles without their quotes.
+    assert len(layout.open_table(str(tmp_path), "articles").file_uris()) == 1
+    assert run_query(str(tmp_path), "SELECT count(*) FROM articles")[1] == [(0,)]
     assert run_query(str(tmp_path), "SELECT count(*) FROM quotes")[1] == [(0,)]
     assert manifests(str(tmp_path)) == []
     assert recover(str(tmp_path)) == ["halfway"]
@@ -287,3 +290,71 @@ def test_the_writer_flushes_its_largest_partition_when_its_buffers_hold_too_much
     table_dir = os.path.join(str(tmp_path), "errors")
     ids = sorted(i for f in written for i in pq.read_table(os.path.join(table_dir, f["path"])).column("error_id").to_pylist())
     assert ids == [f"e{n:02d}" for n in range(40)] and sum(f["rows"] for f in written) == 40
+
+
+def interrupted_after_articles(output, run_id: str) -> dict:
+    """A commit that died after the articles table (its plan pending in DIR/_commits)."""
+    half = plan(output, run_id, {"articles": {"2026-11-20": article_rows(run_id, ["a1", "a2"])},
+                                 "quotes": {"2026-11-20": quote_rows(run_id, 0, 10)}})
+    real = commit_module.commit_files
+
+    def die_after_articles(output, name, commit_id, files):
+        if name != "articles":
+            raise RuntimeError("died")
+        real(output, name, commit_id, files)
+
+    commit_module.commit_files = die_after_articles
+    try:
+        with pytest.raises(RuntimeError, match="died"):
+            commit(str(output), half)
+    finally:
+        commit_module.commit_files = real
+    return half
+
+
+def test_compact_finishes_an_interrupted_commit_before_it_vacuums(tmp_path):
+    """Vacuum with no retention deletes every file no table names: the quotes of a commit
+    interrupted after its articles would go, and finishing that commit later would name missing
+    files. compact takes the launch sequence, which finishes the commit first."""
+    interrupted_after_articles(tmp_path, "pending")
+    run_compact(str(tmp_path), retention_hours=0)
+    assert run_query(str(tmp_path), "SELECT count(*) FROM quotes")[1] == [(10,)]
+    assert run_query(str(tmp_path), "SELECT count(*) FROM articles")[1] == [(2,)]
+    assert [m["run_id"] for m in manifests(str(tmp_path))] == ["pending"]
+
+
+def test_recovery_drops_a_plan_whose_files_are_gone_and_every_query_still_works(tmp_path):
+    interrupted_after_articles(tmp_path, "broken")
+    for name in data_files_on_disk(tmp_path, "quotes"):
+        os.remove(os.path.join(table_uri(str(tmp_path), "quotes"), name))
+    assert recover(str(tmp_path)) == []
+    assert os.path.exists(os.path.join(str(tmp_path), "_commits", "dropped", "broken.json"))
+    assert not [n for n in os.listdir(os.path.join(str(tmp_path), "_commits")) if n.endswith(".json")]
+    for table in ("articles", "quotes", "runs"):   # the run never shows, and nothing names a missing file
+        assert run_query(str(tmp_path), f"SELECT count(*) FROM {table}")[1] == [(0,)]
+
+
+def test_two_bundles_with_the_same_keys_write_two_files_and_each_add_action_describes_its_bytes(tmp_path):
+    """File names never collide between bundles or attempts (a retried attempt writes a new file,
+    never the same name with other bytes), so a commit never adds one path twice."""
+    rows = quote_rows("same", 0, 5)
+    once = write_data_file(str(tmp_path), "quotes", "2026-11-20", "same", rows)
+    again = write_data_file(str(tmp_path), "quotes", "2026-11-20", "same", [{**r, "text": r["text"] * 3} for r in rows])
+    assert once["path"] != again["path"]
+    files = [{"fact": "file", **once}, {"fact": "file", **again}]
+    manifest = build_manifest({"run_id": "same", "started_at": dt.datetime.now(UTC).isoformat()}, files)
+    commit(str(tmp_path), {"commit_id": "same", "files": files, "feed_states": [], "manifest": manifest})
+    table = layout.open_table(str(tmp_path), "quotes")
+    adds = pa.table(table.get_add_actions(flatten=True)).to_pylist()
+    assert len(adds) == 2 and len({a["path"] for a in adds}) == 2
+    for add in adds:
+        assert add["size_bytes"] == os.path.getsize(os.path.join(table_uri(str(tmp_path), "quotes"), add["path"]))
+    assert run_query(str(tmp_path), "SELECT count(*) FROM quotes")[1] == [(10,)]
+
+
+def test_error_rows_of_the_same_failure_twice_have_distinct_ids():
+    """Entries without a link share url "", a failing feed polled twice in a window the same url, stage
+    and kind: each failure is still its own row."""
+    from transforms.records import error_row
+    first, second = (error_row("run1", "parse_feed", "", "no_link", "entry has no link") for _ in range(2))
+    assert first["error_id"] != second["error_id"]

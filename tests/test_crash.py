@@ -155,10 +155,11 @@ def test_ctrl_c_mid_run_exits_130_at_once_with_one_line_and_nothing_visible(chao
     assert manifests(output) == [] and visible_rows(output) == {table: 0 for table in TABLES}
 
 
-def test_a_bundle_lost_after_writing_its_files_and_retried_commits_each_row_once(site, tmp_path, monkeypatch):
-    """FnApiRunner has no bundle retries: the failed bundle fails the run, which is retried
-    whole with the same --run_id (as a scheduler retries a job). The first attempt's files are
-    on disk but never committed; the retry commits every article once."""
+def test_a_run_failed_after_writing_files_and_rerun_with_its_id_commits_each_row_once(site, tmp_path, monkeypatch):
+    """On the FnApiRunner a bundle that fails after writing its files fails the run (it has no
+    bundle retries: the bundle retry itself is tested on Flink, tests/test_runners.py); the run is
+    rerun whole with the same --run_id, as a scheduler retries a job. The first attempt's files are
+    on disk but never committed; the rerun writes files of its own and commits every row once."""
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipelines import batch
@@ -176,32 +177,47 @@ def test_a_bundle_lost_after_writing_its_files_and_retried_commits_each_row_once
     con = connect(output)
     total, distinct = con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
     assert total == distinct == manifest["totals"]["articles"] > 0
+    committed = {os.path.basename(path) for (path,) in con.execute(
+        "SELECT DISTINCT filename FROM delta_scan(?, filename = true)", [f"{output}/articles"]).fetchall()}
+    assert committed and not committed & {os.path.basename(p) for p in written_by_the_failed_attempt}
     for table, key in (("quotes", "quote_id"), ("figures", "figure_id"), ("errors", "error_id")):
         total, distinct = con.execute(f"SELECT count(*), count(DISTINCT {key}) FROM {table}").fetchone()
         assert total == distinct == manifest["rows"][table], table
     assert [m["run_id"] for m in manifests(output)] == ["retried"]
 
 
-def race_two_runs(feed: str, output: str, environment: dict) -> None:
-    """Two `newsbeam run`s of `feed` into `output`, started together: one holds the lease and the
-    other refuses cleanly (exit 1, one line), unless the first had already finished, when the
-    second finds everything ingested."""
-    procs = [subprocess.Popen(command(feed, output), cwd=ROOT, env=environment, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
-    codes = sorted(code for code, _ in results)
-    committed = manifests(output)
-    if codes == [0, 1]:
-        refused = next(err for code, err in results if code == 1)
-        assert "being written by another newsbeam run" in refused or "just taken by another" in refused, refused
-        assert len(committed) == 1
-    else:
-        assert codes == [0, 0] and len(committed) == 2 and committed[1]["totals"]["articles"] == 0, results
+def race_two_runs(feed: str, output: str, environment: dict, writing=None) -> None:
+    """Two `newsbeam run`s of `feed` into `output` that certainly overlap: the first is frozen
+    (SIGSTOP) the moment it writes its first data file (`writing(output)` says so; local files by
+    default), holding the lease mid-run; the second, run
+    meanwhile, must refuse cleanly (exit 1, one line) and write nothing; the first, thawed, finishes
+    and commits its run."""
+    writing = writing or first_write
+    if "://" not in output:
+        os.makedirs(output, exist_ok=True)
+    first = subprocess.Popen(command(feed, output), cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not writing(output):
+            assert first.poll() is None and time.monotonic() < deadline, "the first run never wrote a file"
+            time.sleep(0.001)
+        os.killpg(first.pid, signal.SIGSTOP)
+        second = subprocess.run(command(feed, output), cwd=ROOT, env=environment, capture_output=True, text=True,
+                                timeout=300)
+        assert second.returncode == 1, second.stderr[-2000:]
+        assert "being written by another newsbeam run" in second.stderr, second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1, second.stderr
+        assert manifests(output) == []
+    finally:
+        os.killpg(first.pid, signal.SIGCONT)
+    assert first.wait(timeout=300) == 0, first.stderr.read()[-2000:]
+    assert len(manifests(output)) == 1
 
 
 def test_two_runs_into_one_directory_at_once_commit_each_article_once(chaos, tmp_path):
-    """Two `newsbeam run`s started together on one DIR: one holds the lease, the other refuses
-    cleanly (exit 1, one line) unless the first had already finished; nothing is duplicated."""
+    """A second `newsbeam run` started on a DIR while the first is mid-run refuses cleanly (exit 1,
+    one line); the first commits every article once."""
     output = str(tmp_path / "out")
     race_two_runs(chaos.url(f"/feeds/many-{ENTRIES}.xml"), output, env())
     total, distinct = connect(output).execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()

@@ -273,3 +273,231 @@ def test_fetcher_is_reusable_after_an_error(server, fetcher):
     with pytest.raises(FetchError):
         fetcher.get(server.base + "/big")
     assert fetcher.get(server.base + "/ok").body == ARTICLE
+
+
+# --- the SSRF guard over every spelling of an address ------------------------------------------------
+# The oracle is IANA's IPv4 special-purpose registry, written out here, not the guard's own tables.
+
+import ipaddress  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from transforms.fetching import netguard  # noqa: E402
+
+NON_PUBLIC_V4 = [ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/29", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+    "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4")]
+
+
+@st.composite
+def non_public_v4(draw):
+    network = draw(st.sampled_from(NON_PUBLIC_V4))
+    return ipaddress.IPv4Address(int(network.network_address) + draw(st.integers(0, network.num_addresses - 1)))
+
+
+# 192.0.0.0/24 holds a few global anycast addresses among special ones: left out of both draws.
+NOT_DRAWN_V4 = [*NON_PUBLIC_V4, ipaddress.ip_network("192.0.0.0/24")]
+public_v4 = st.integers(0, 2**32 - 1).map(ipaddress.IPv4Address).filter(
+    lambda ip: not any(ip in n for n in NOT_DRAWN_V4))
+
+
+def _v6(value: int) -> str:
+    return str(ipaddress.IPv6Address(value))
+
+
+def judged_embeddings(v4: ipaddress.IPv4Address, low: int) -> dict:
+    """IPv6 spellings that reach `v4` and are judged by it (`low`: arbitrary bits where the form has any)."""
+    x = int(v4)
+    return {"mapped": _v6((0xFFFF << 32) | x), "mapped-dotted": f"::ffff:{v4}",
+            "nat64": _v6((0x64FF9B << 96) | x), "nat64-dotted": f"64:ff9b::{v4}",
+            "6to4": _v6((0x2002 << 112) | (x << 80) | (low & ((1 << 80) - 1)))}
+
+
+def refused_embeddings(v4: ipaddress.IPv4Address, low: int) -> dict:
+    """IPv6 spellings that embed `v4` and are refused whatever it is (see netguard.is_public)."""
+    x = int(v4)
+    teredo_server = (low >> 64) & 0xFFFFFFFF
+    return {"compatible": f"::{v4}", "compatible-hex": _v6(x) if x > 1 else f"::{v4}",
+            "siit": _v6((0xFFFF << 48) | x),
+            "nat64-local-use": _v6((0x0064FF9B0001 << 80) | (low & ((1 << 80) - 1)) ^ x),
+            "teredo": _v6((0x20010000 << 96) | (teredo_server << 64) | (low & 0xFFFF) << 32 | (x ^ 0xFFFFFFFF))}
+
+
+@settings(max_examples=400, deadline=None)
+@given(non_public_v4(), st.integers(0, 2**128 - 1))
+def test_every_spelling_of_a_non_public_ipv4_address_is_refused(v4, low):
+    assert not netguard.is_public(str(v4))
+    for form, address in {**judged_embeddings(v4, low), **refused_embeddings(v4, low)}.items():
+        assert not netguard.is_public(address), (form, address)
+
+
+@settings(max_examples=400, deadline=None)
+@given(public_v4, st.integers(0, 2**128 - 1))
+def test_a_public_ipv4_address_is_allowed_plain_mapped_nat64_and_6to4_but_not_in_refused_forms(v4, low):
+    assert netguard.is_public(str(v4))
+    for form, address in judged_embeddings(v4, low).items():
+        assert netguard.is_public(address), (form, address)
+    for form, address in refused_embeddings(v4, low).items():
+        assert not netguard.is_public(address), (form, address)
+
+
+@st.composite
+def in_network(draw, cidr):
+    network = ipaddress.ip_network(cidr)
+    return str(ipaddress.ip_address(int(network.network_address) + draw(st.integers(0, network.num_addresses - 1))))
+
+
+NON_PUBLIC_V6 = ["::1/128", "::/128", "fe80::/10", "fc00::/7", "ff00::/8", "fec0::/10", "2001:db8::/32",
+                 "100::/64", "2001::/23", "3fff::/20", "4000::/2", "8000::/1", "64:ff9b:1::/48"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(NON_PUBLIC_V6).flatmap(in_network))
+def test_loopback_link_local_unique_local_multicast_and_unallocated_ipv6_are_refused(address):
+    assert not netguard.is_public(address)
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Every connect() attempted; any not to loopback is refused here, so nothing leaves the host."""
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def connect(sock, address):
+        attempts.append(address)
+        if address[0] not in ("127.0.0.1", "::1"):
+            raise ConnectionRefusedError(f"test refused a connection to {address}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempts
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "2002:a9fe:a9fe::", "::127.0.0.1",
+                                     "::ffff:169.254.169.254", "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+                                     "64:ff9b:1::a9fe:a9fe", "fd00:ec2::254", "fe80::a9fe:a9fe%1"])
+def test_the_guarded_fetcher_refuses_a_name_resolving_to_an_embedded_private_address_without_dialling(
+        address, loopback_only):
+    # --resolve stands in for DNS: a public-looking name whose only address is one of these spellings.
+    fetcher = Fetcher(FetchConfig(allow_private_hosts=False, per_host_delay=0, retry=RetryPolicy(max_attempts=1),
+                                  resolve=(f"news.example:80:[{address}]",)))
+    with pytest.raises(FetchError) as info:
+        fetcher.get("http://news.example/feed.xml")
+    assert info.value.kind == "blocked_address"
+    assert loopback_only == []
+
+
+def test_an_allowed_private_network_admits_its_ipv4_mapped_spelling_and_nothing_else():
+    policy = netguard.DialPolicy(allowed_networks=("10.0.0.0/8",))
+    assert policy.permits("10.1.2.3") and policy.permits("::ffff:10.1.2.3")
+    assert not policy.permits("::ffff:192.168.1.1") and not policy.permits("64:ff9b::c0a8:101")
+
+
+# --- robots.txt as RFC 9309 reads it ---------------------------------------------------------------
+
+from transforms.fetching.fetch import robots_txt_getter  # noqa: E402
+from transforms.fetching.politeness import RobotsRules  # noqa: E402
+from transforms.ingest import fetch_page  # noqa: E402
+
+
+class Clock:
+    """A stand-in for time.monotonic that moves only when told."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def robots_site():
+    """A site whose robots.txt answer a test sets: `site.robots = (status, text)`."""
+    with serve(FIXTURE_SITE, {}) as running:
+        running.robots = (200, "User-agent: *\nDisallow: /private\n")
+        running.routes["/robots.txt"] = lambda h: h.reply(running.robots[0], running.robots[1].encode(), "text/plain")
+        running.routes["/news/story"] = _ok
+        running.routes["/private/story"] = _ok
+        yield running
+
+
+def _rules(site, clock=None):
+    return RobotsRules(robots_txt_getter(Fetcher(FAST)), USER_AGENT, clock=clock or Clock())
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_5xx_robots_txt_disallows_everything_and_the_error_row_says_it_was_unreachable(robots_site, status):
+    robots_site.robots = (status, "oops")
+    before = robots_site.count("/news/story")
+    page = fetch_page(Fetcher(FAST), _rules(robots_site), {"link": robots_site.base + "/news/story"})
+    assert page["failure"]["kind"] == "robots_unreachable"
+    assert "unreachable" in page["failure"]["message"] and f"HTTP {status}" in page["failure"]["message"]
+    assert robots_site.count("/news/story") == before  # the page itself was never asked for
+
+
+def test_a_robots_txt_nobody_answers_for_disallows_everything():
+    with socket.socket() as sock:  # a port with no listener
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rules = RobotsRules(robots_txt_getter(Fetcher(FAST)), USER_AGENT)
+    with pytest.raises(FetchError) as info:
+        rules.allowed(f"http://127.0.0.1:{port}/news/story")
+    assert info.value.kind == "robots_unreachable" and "no answer" in info.value.message
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 410])
+def test_a_4xx_robots_txt_allows_everything(robots_site, status):
+    robots_site.robots = (status, "User-agent: *\nDisallow: /\n")  # a 4xx body is not rules
+    rules = _rules(robots_site)
+    assert rules.allowed(robots_site.base + "/news/story") and rules.allowed(robots_site.base + "/private/story")
+
+
+def test_an_unreachable_robots_txt_is_asked_again_later_and_then_obeyed(robots_site):
+    clock = Clock()
+    rules = _rules(robots_site, clock)
+    robots_site.robots = (503, "")
+    with pytest.raises(FetchError):
+        rules.allowed(robots_site.base + "/news/story")
+    asked = robots_site.count("/robots.txt")
+    with pytest.raises(FetchError):  # within the retry interval: not asked again
+        rules.allowed(robots_site.base + "/news/story")
+    assert robots_site.count("/robots.txt") == asked
+    robots_site.robots = (200, "User-agent: *\nDisallow: /private\n")
+    clock.now += rules.unreachable_retry
+    assert rules.allowed(robots_site.base + "/news/story")
+    assert not rules.allowed(robots_site.base + "/private/story")
+
+
+def test_robots_rules_are_fetched_again_after_24_hours(robots_site):
+    clock = Clock()
+    rules = _rules(robots_site, clock)
+    assert rules.allowed(robots_site.base + "/news/story")
+    robots_site.robots = (200, "User-agent: *\nDisallow: /news\n")
+    clock.now += 23 * 3600
+    assert rules.allowed(robots_site.base + "/news/story")  # cached: the site's change is not seen yet
+    clock.now += 3600
+    assert not rules.allowed(robots_site.base + "/news/story")
+
+
+def test_a_robots_txt_that_fails_on_its_24_hour_refresh_disallows_everything_until_it_answers(robots_site):
+    clock = Clock()
+    rules = _rules(robots_site, clock)
+    assert rules.allowed(robots_site.base + "/news/story")
+    robots_site.robots = (502, "")
+    clock.now += 24 * 3600
+    with pytest.raises(FetchError) as info:
+        rules.allowed(robots_site.base + "/news/story")
+    assert info.value.kind == "robots_unreachable"
+    robots_site.robots = (200, "")
+    clock.now += rules.unreachable_retry
+    assert rules.allowed(robots_site.base + "/news/story")
+
+
+def test_a_page_whose_origin_the_guard_refuses_is_a_blocked_address_not_an_unreachable_robots_txt(loopback_only):
+    fetcher = Fetcher(FetchConfig(allow_private_hosts=False, per_host_delay=0, retry=RetryPolicy(max_attempts=1),
+                                  resolve=("intranet.example:80:10.0.0.1",)))
+    rules = RobotsRules(robots_txt_getter(fetcher), USER_AGENT)
+    page = fetch_page(fetcher, rules, {"link": "http://intranet.example/news/story"})
+    assert page["failure"]["kind"] == "blocked_address"
+    assert loopback_only == []

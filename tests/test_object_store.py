@@ -84,9 +84,17 @@ def test_a_run_into_s3_commits_each_article_once_and_a_rerun_adds_nothing(site, 
     assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
 
 
+def writing_on_s3(output: str) -> bool:
+    """Whether a run has written a data file under the s3:// `output` yet."""
+    import boto3
+    bucket, prefix = output.removeprefix("s3://").split("/", 1)
+    listed = boto3.client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix + "/")
+    return any("/part-" in item["Key"] for item in listed.get("Contents", []))
+
+
 def test_two_runs_into_one_s3_prefix_at_once_commit_each_article_once(chaos, s3):
     output = f"s3://{BUCKET}/concurrent"
-    race_two_runs(chaos.url(f"/feeds/many-{ENTRIES}.xml"), output, {**env(), **s3})
+    race_two_runs(chaos.url(f"/feeds/many-{ENTRIES}.xml"), output, {**env(), **s3}, writing=writing_on_s3)
     ids = article_ids(output)
     assert len(ids) == len(set(ids)) == ENTRIES
 

@@ -145,9 +145,14 @@ def test_elsewhere_a_plain_line_every_interval_and_never_a_control_code(tmp_path
                                    "progress.count('entries', 9)\nprogress.count('pages_fetched', 4)\n"],
             env={**os.environ, "PYTHONPATH": ROOT}, timeout=60)
         assert worker.returncode == 0
-        time.sleep(0.7)
+        # Wait (bounded) until an interval's line has shown the worker's counts: no fixed sleep.
+        deadline = time.monotonic() + 30
+        while "feeds 2/2 | pages 4/9 |" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        interval_lines = out.getvalue().splitlines()
         spool = live.spool
     lines = out.getvalue().splitlines()
+    assert any("feeds 2/2 | pages 4/9 |" in line for line in interval_lines), interval_lines
     assert len(lines) >= 2 and all(line.startswith(("newsbeam: feeds ", "newsbeam: starting")) for line in lines), lines
     assert "feeds 2/2 | pages 4/9 |" in lines[-1]
     assert "\x1b" not in out.getvalue() and "\r" not in out.getvalue()

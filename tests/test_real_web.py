@@ -333,7 +333,7 @@ def _xml_safe(text: str) -> bool:
 
 
 KNOWN_KINDS = {"no_link", "invalid_url", "blocked_address", "tls_error", "dns_error", "connection_error",
-               "http_404", "no_body", "timeout", "robots_disallowed"}
+               "http_404", "no_body", "timeout", "robots_disallowed", "robots_unreachable"}
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck),

@@ -3,10 +3,10 @@
 import dataclasses
 import datetime as dt
 import json
+import secrets
 import traceback as tb
 
 from schemas import PARTITION_COLUMN
-from transforms.urls import record_id
 
 # The tags of the side outputs every stage shares: error rows, and per-source reports for the manifest.
 ERRORS = "errors"
@@ -65,7 +65,7 @@ def error_row(run_id: str, stage: str, url: str, kind: str, message: str, *,
     occurred_at = utc_now()
     url = url if isinstance(url, str) else json.dumps(url, default=str)
     return {
-        "error_id": record_id(run_id, stage, url, kind),
+        "error_id": secrets.token_hex(8),   # unique: two failures may share run, stage, url and kind
         "run_id": run_id,
         "stage": stage,
         "url": url,

@@ -283,12 +283,21 @@ def _reason(exc: Exception) -> str:
     return str(reason)[:300]
 
 
+# Failures of a robots.txt fetch that are the host's, not the moment's: the page's own fetch from the
+# same origin fails the same way before any request is sent, and its error row says why.
+_REFUSED_HOST_KINDS = {"blocked_address", "invalid_url", "tls_error", "dns_error", "proxy_error"}
+
+
 def robots_txt_getter(fetcher: Fetcher):
-    """A robots.txt reader for RobotsRules: url -> (status, text), 0 when nothing answered."""
+    """A robots.txt reader for RobotsRules: url -> (status, text); 0 when nothing answered (a timeout,
+    a refused connection: RFC 9309's "unreachable"), -1 when the origin can't be asked at all (see
+    _REFUSED_HOST_KINDS)."""
     def fetch(url: str) -> tuple[int, str]:
         try:
             response = fetcher.get(url)
         except FetchError as exc:
+            if exc.status is None and exc.kind in _REFUSED_HOST_KINDS:
+                return -1, ""
             return exc.status or 0, ""
         return response.status, response.body.decode("utf-8", "replace")
     return fetch

@@ -1,7 +1,9 @@
 """Which address a connection dials, and the SSRF guard on it.
 
 The guard refuses loopback, private, link-local (cloud metadata), multicast and reserved
-addresses. It checks each address when the connection is made, on the address actually
+addresses, in every spelling: an IPv6 address that embeds an IPv4 one (IPv4-mapped, NAT64, 6to4)
+is judged by the IPv4 address, and Teredo, NAT64 local-use, IPv4-compatible and IPv4-translated
+forms are refused outright (see is_public). It checks each address when the connection is made, on the address actually
 dialled, so neither a redirect nor a DNS answer that changes between check and use
 (rebinding) gets past it. The connection keeps the host *name*: TLS verifies the certificate
 against it, sends it as SNI, and every request carries it in `Host`, as browsers do.
@@ -26,11 +28,51 @@ class BlockedAddress(Exception):
     """The URL's host is, or resolves to, an address that public crawling must not reach."""
 
 
+# IPv6 prefixes that carry an IPv4 address: a packet to one reaches that IPv4 host through a
+# translator or tunnel (NAT64 RFC 6052, 6to4 RFC 3056), so they are judged by the IPv4 address.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")            # well-known prefix: the last 32 bits
+_SIXTOFOUR = ipaddress.ip_network("2002::/16")           # bits 16..48
+# Refused whatever they embed: local-use NAT64 (RFC 8215, a site's own translator, which may reach
+# anything), Teredo (RFC 4380, 2001::/32: its client address is obfuscated and the server is a
+# relay; no news site is reached only over Teredo), IPv4-compatible ::a.b.c.d (deprecated, RFC
+# 4291, and :: and ::1 live there), IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 6145), and the
+# documentation prefixes (2001:db8::/32, 3fff::/20) that Python's tables may not know.
+_REFUSED6 = tuple(ipaddress.ip_network(n) for n in (
+    "64:ff9b:1::/48", "2001::/32", "::/96", "::ffff:0:0:0/96", "2001:db8::/32", "3fff::/20"))
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")       # every IPv6 address allocated for the Internet
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: IPv4-mapped, NAT64 well-known prefix, 6to4."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _SIXTOFOUR:
+        return ipaddress.IPv4Address((int(ip) >> 80) & 0xFFFFFFFF)
+    return None
+
+
+def _public_ipv4(ip: ipaddress.IPv4Address) -> bool:
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_private or ip.is_loopback
+                                 or ip.is_link_local or ip.is_unspecified)
+
+
 def is_public(address: str) -> bool:
+    """True for an address public crawling may dial, in any spelling: IPv4, or IPv6 global unicast
+    that is not special-purpose; an IPv6 form embedding an IPv4 address (mapped ::ffff:a.b.c.d,
+    NAT64 64:ff9b::a.b.c.d, 6to4 2002:AABB:CCDD::) is judged by that IPv4 address, and the forms in
+    _REFUSED6 (Teredo, NAT64 local-use, IPv4-compatible, SIIT, documentation) are always refused."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _public_ipv4(ip)
+    v4 = embedded_ipv4(ip)
+    if v4 is not None:
+        return _public_ipv4(v4)
+    if any(ip in network for network in _REFUSED6):
+        return False
+    return ip in _GLOBAL_UNICAST and ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_private
+                                                          or ip.is_site_local or ip.is_link_local)
 
 
 def parse_pin(spec: str) -> tuple[str, str, tuple[str, ...]]:
@@ -77,7 +119,10 @@ class DialPolicy:
         if not self.guard or is_public(address):
             return True
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        return any(ip in network for network in self._networks)
+        candidates = [ip]
+        if isinstance(ip, ipaddress.IPv6Address) and embedded_ipv4(ip) is not None:
+            candidates.append(embedded_ipv4(ip))  # ::ffff:10.0.0.5 is in an allowed 10.0.0.0/8
+        return any(c in network for c in candidates for network in self._networks if c.version == network.version)
 
     def resolve(self, host: str, port: int) -> list[str]:
         """Every address of `host`, in the resolver's order (pinned ones first-class)."""

@@ -295,7 +295,28 @@ def cc_news_listing(month: str) -> str:
     return f"crawl-data/CC-NEWS/{month}/warc.paths.gz"
 
 
-def archive_paths(listing: bytes, base: str) -> list[str]:
-    """The archive files a `warc.paths.gz` names, under `base`."""
-    text = gzip.decompress(listing).decode("utf-8")
+MAX_LISTING_BYTES = 64 * 1024 * 1024   # a month's warc.paths.gz is about 1 MB once decompressed
+
+
+def archive_paths(listing: bytes, base: str, max_bytes: int = MAX_LISTING_BYTES) -> list[str]:
+    """The archive files a `warc.paths.gz` names, under `base`. ValueError when it is not gzip or
+    holds more than `max_bytes` once decompressed (a bomb is refused without being expanded)."""
+    out, size = [], 0
+    stream = zlib.decompressobj(wbits=31)
+    data = listing
+    try:
+        while data and not stream.eof:
+            piece = stream.decompress(data, 1 << 16)  # bounded output per call
+            size += len(piece)
+            if size > max_bytes:
+                raise ValueError(f"file list exceeds {max_bytes} bytes once decompressed")
+            out.append(piece)
+            data = stream.unconsumed_tail
+            if stream.eof and stream.unused_data:  # gzip files may be several members end to end
+                data, stream = stream.unused_data, zlib.decompressobj(wbits=31)
+    except zlib.error as exc:
+        raise ValueError(f"file list is not readable gzip ({exc})") from None
+    if not stream.eof:
+        raise ValueError("file list is not readable gzip (it ends early)")
+    text = b"".join(out).decode("utf-8")
     return [f"{base.rstrip('/')}/{line.strip()}" for line in text.splitlines() if line.strip()]

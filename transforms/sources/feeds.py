@@ -97,8 +97,13 @@ def _iso(struct) -> str | None:
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 
 
+# A blog's feed of comments (WordPress: "Site » Comments Feed", /comments/feed/) lists replies, not articles.
+_COMMENTS_FEED = re.compile(r"\b(comments?|kommentare|commentaires|comentarios|commenti|reacties)\b", re.I)
+
+
 def discover_feed_links(body: bytes, page_url: str, limit: int = 3) -> list[str]:
-    """Feed URLs an HTML page advertises with <link rel="alternate" type="application/rss+xml|atom+xml">."""
+    """Feed URLs an HTML page advertises with <link rel="alternate" type="application/rss+xml|atom+xml">,
+    in page order without repeats, at most `limit`; feeds of comments are left out."""
     try:
         root = lxml.html.fromstring(body)
     except Exception:  # not HTML at all
@@ -107,8 +112,15 @@ def discover_feed_links(body: bytes, page_url: str, limit: int = 3) -> list[str]
     for link in root.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().strip()
-        if "alternate" in rel and kind in _FEED_TYPES and link.get("href"):
-            links.append(urljoin(page_url, link.get("href").strip()))
+        href = (link.get("href") or "").strip()
+        if "alternate" not in rel or kind not in _FEED_TYPES or not href:
+            continue
+        if _COMMENTS_FEED.search(link.get("title") or "") or _COMMENTS_FEED.search(href.split("?")[0].replace("/", " ")):
+            continue
+        try:
+            links.append(urljoin(page_url, href))
+        except ValueError:   # e.g. an unclosed IPv6 bracket
+            continue
     return list(dict.fromkeys(links))[:limit]
 
 

@@ -1,7 +1,8 @@
 """Sitemaps to entries: a `<sitemapindex>` names child sitemaps, a `<urlset>` names pages with their
 `lastmod`, and a Google News sitemap adds each page's publication date, title and language.
 
-Pure functions over bytes; fetching and following the children is poll_feed's (transforms.ingest).
+Pure functions over bytes; fetching the children, each as its own element, is transforms.sources.polling's.
+Every decompression is capped (gunzip's max_bytes: the fetch's, so a .xml.gz holds no more than a plain body).
 """
 
 import gzip
@@ -14,7 +15,7 @@ from transforms.sources.feeds import FeedError, absolute_link
 from transforms.records import utc_iso
 
 MAX_DEPTH = 3          # an index of indexes of urlsets is the deepest that real sites nest
-MAX_SITEMAPS = 1000    # child sitemaps followed from one source, per poll
+MAX_SITEMAPS = 1000    # sitemap files read for one source, per poll (each index shares its budget among its children)
 _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
 

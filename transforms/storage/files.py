@@ -1,12 +1,14 @@
 """Data files, written by workers: uncommitted Parquet files of a table, one record per file for the commit.
 
-A file is named part-<commit_id>-<digest of its row keys>.parquet; no reader sees it until a commit
-adds it (storage.commit).
+A file is named part-<commit_id>-<random>.parquet: every write gets a name of its own, so two bundles
+(or two attempts of one bundle) never write the same path, and the add action a commit makes from a
+file's record describes exactly the bytes on disk. No reader sees a file until a commit adds it
+(storage.commit); files of failed attempts are never committed and `vacuum` deletes them.
 """
 
 import datetime as dt
-import hashlib
 import json
+import secrets
 
 import apache_beam as beam
 import pyarrow as pa
@@ -27,11 +29,9 @@ ROWS_PER_FILE = 100_000
 ROWS_PER_GROUP = 10_000
 
 
-def file_name(commit_id: str, keys: list[str]) -> str:
-    """A data file's name from its commit and the keys of its rows: a retried bundle rewrites the
-    same file, and the name says which commit it was written for."""
-    digest = hashlib.sha1("\n".join(sorted(keys)).encode("utf-8")).hexdigest()[:16]
-    return f"part-{commit_id}-{digest}.parquet"
+def file_name(commit_id: str) -> str:
+    """A new data file's name: the commit it was written for, and 64 random bits of its own."""
+    return f"part-{commit_id}-{secrets.token_hex(8)}.parquet"
 
 
 def file_stats(data: pa.Table) -> str:
@@ -57,12 +57,12 @@ def file_stats(data: pa.Table) -> str:
 
 
 def write_data_file(output: str, table: str, date: str, commit_id: str, rows: list[dict]) -> dict:
-    """Write one uncommitted data file of `table` in partition `date`; returns what the commit
-    adds for it. Rows are sorted by key, so a rewrite of the same rows gives the same bytes."""
+    """Write one uncommitted data file of `table` in partition `date`, its rows stamped with the
+    commit that will make them visible; returns what the commit adds for it (path, size, stats)."""
     schema = TABLES[table]
     key = schema.names[0]
-    rows = sorted(rows, key=lambda r: r[key])
-    relative = f"{PARTITION_COLUMN}={date}/{file_name(commit_id, [r[key] for r in rows])}"
+    rows = sorted(({**r, "commit_id": commit_id} for r in rows), key=lambda r: r[key])
+    relative = f"{PARTITION_COLUMN}={date}/{file_name(commit_id)}"
     fs, root = filesystem(table_uri(output, table))
     path = join(root, relative)
     fs.create_dir(path.rsplit("/", 1)[0], recursive=True)

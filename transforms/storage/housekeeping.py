@@ -8,10 +8,14 @@ import pyarrow as pa
 
 from schemas import PARTITION_COLUMN, RUNS, TABLES
 from transforms.storage.commit import commit_rows
-from transforms.storage.layout import RUNS_TABLE, STATE_TABLE, open_table, to_arrow
+from transforms.storage.layout import LEASE_TABLE, RUNS_TABLE, STATE_TABLE, open_table, to_arrow
 from transforms.storage.runs import run_row
 
 DEFAULT_RETENTION_HOURS = 168     # vacuum keeps files removed in the last week (time travel, slow readers)
+# The lease table is one row, overwritten at every renewal (a file each): its readers read the newest
+# snapshot in milliseconds, so files it removed an hour ago are nobody's; its log is kept for a day.
+LEASE_RETENTION_HOURS = 1
+LEASE_LOG_RETENTION = "interval 1 days"
 
 
 def compact(output: str, retention_hours: float = DEFAULT_RETENTION_HOURS, target_size: int | None = None) -> dict:
@@ -35,6 +39,38 @@ def compact(output: str, retention_hours: float = DEFAULT_RETENTION_HOURS, targe
         stats["tables"][name] = {"files_removed": metrics["numFilesRemoved"], "files_added": metrics["numFilesAdded"],
                                  "files_deleted": len(deleted)}
     stats["seconds"] = round(time.monotonic() - started, 3)
+    return stats
+
+
+def due(output: str, every: int) -> bool:
+    """Whether a stream's housekeeping is due: DIR/_runs holds `every` files or more (each commit adds
+    one, a compaction leaves one), so it comes every `every` commits and after a restart too."""
+    if not every or every <= 0:
+        return False
+    table = open_table(output, RUNS_TABLE)
+    return table is not None and len(table.file_uris()) >= every
+
+
+def housekeep(output: str, retention_hours: float = DEFAULT_RETENTION_HOURS, fence=None) -> dict:
+    """What a stream does every N windows, holding the lease (`fence`, checked first): compact(),
+    then the lease table: a checkpoint, a vacuum of the files its renewals removed more than
+    LEASE_RETENTION_HOURS ago and its log kept LEASE_LOG_RETENTION. Vacuum keeps `retention_hours`
+    on the other tables, so a file written for a window not yet committed is never deleted."""
+    from transforms.storage.lease import check_fence
+    check_fence(output, fence)
+    stats = compact(output, retention_hours)
+    lease = open_table(output, LEASE_TABLE)
+    if lease is not None:
+        try:
+            if lease.metadata().configuration.get("delta.logRetentionDuration") != LEASE_LOG_RETENTION:
+                lease.alter.set_table_properties({"delta.logRetentionDuration": LEASE_LOG_RETENTION})
+            lease.create_checkpoint()
+            deleted = lease.vacuum(retention_hours=LEASE_RETENTION_HOURS, dry_run=False,
+                                   enforce_retention_duration=False, full=True)
+            lease.cleanup_metadata()
+            stats["tables"][LEASE_TABLE] = {"files_deleted": len(deleted)}
+        except Exception as exc:   # a renewal committed meanwhile: the next housekeeping does it
+            stats["tables"][LEASE_TABLE] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     return stats
 
 

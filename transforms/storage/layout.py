@@ -7,6 +7,8 @@ This module alone knows the names under DIR (a local path or an s3://, gs:// URL
     _runs/                               Delta table: one row per commit (run or stream window), its manifest
     _commits/<commit_id>.json            a commit under way: what it adds to each table (storage.commit)
     _lease/                              Delta table: which run may write (storage.lease)
+    _commits/dropped/<commit_id>.json    a commit whose files were gone when recovery found it (never committed)
+    _events/<consumer>.json              where a `newsbeam tail --consumer` reader is (transforms/events)
 
 Workers write Parquet files (storage.files) that no reader sees: Delta readers see only files a
 commit added (storage.commit). Runs and feed state are storage.runs; views storage.views;

@@ -14,6 +14,8 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
     feeds, totals = {}, {"entries": 0, "articles": 0, "duplicates": 0, "errors": 0}
     report_keys = ("fetch_url", "http_status", "status", "error_kind", "outside_dates")
     rows, files = {table: 0 for table in TABLES}, {table: 0 for table in TABLES}
+    skipped = {}   # task -> language -> article ids it had no rules for
+    error_kinds = {}   # error_kind -> error rows of that kind (every error row, feeds', pages' and extractors')
     for fact in facts:
         if fact["fact"] == "feed":
             feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
@@ -28,6 +30,11 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
         elif fact["fact"] == "file":
             rows[fact["table"]] += fact["rows"]
             files[fact["table"]] += 1
+        elif fact["fact"] == "not_analysed":   # an article a task had no rules for (its language)
+            skipped.setdefault(fact["task"], {}).setdefault(fact["language"], set()).add(fact["article_id"])
+        elif fact["fact"] == "error_kind":
+            error_kinds[fact["kind"]] = error_kinds.get(fact["kind"], 0) + fact["count"]
+    totals["error_rows"] = rows["errors"]
     totals["entries"] = sum(f["entries"] for f in feeds.values())
     totals["feed_errors"] = sum(1 for f in feeds.values() if f["error_kind"])
     totals["feeds_not_modified"] = sum(1 for f in feeds.values() if f["status"] == "not_modified")
@@ -41,12 +48,31 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
         "rows": rows,
         "files": files,
         "feeds": sorted(feeds.values(), key=lambda f: f["feed_url"]),
+        "error_kinds": dict(sorted(error_kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        **not_analysed(skipped),
     }
+
+
+def not_analysed(skipped: dict[str, dict[str, set]]) -> dict:
+    """The manifest's counts of articles newsbeam had no rules for: `not_analysed`, language (or
+    "unknown") -> articles that got neither quotes nor figures; `not_analysed_by_task`, task ->
+    language -> articles that task skipped (a language may have figure rules and no quote rules)."""
+    tasks = ("quotes", "figures")
+    neither = {}
+    for language in set().union(*(skipped.get(task, {}) for task in tasks)):
+        both = set.intersection(*(skipped.get(task, {}).get(language, set()) for task in tasks))
+        if both:
+            neither[language] = len(both)
+    by_task = {task: {language: len(ids) for language, ids in sorted(skipped.get(task, {}).items())} for task in tasks}
+    return {"not_analysed": dict(sorted(neither.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "not_analysed_by_task": by_task}
 
 
 def run_row(manifest: dict) -> dict:
     t = manifest["totals"]
+    window = manifest.get("window") or (None, None)   # [start, end] of a stream's window, ISO with Z
     return {"run_id": manifest["run_id"], "kind": "window" if manifest.get("stream_run_id") else "run",
+            "window_start": window[0], "window_end": window[1],
             "stream_run_id": manifest.get("stream_run_id"), "started_at": manifest["started_at"],
             "finished_at": manifest["finished_at"], "seconds": manifest["seconds"], "entries": t["entries"],
             "articles": t["articles"], "duplicates": t["duplicates"], "errors": t["errors"],

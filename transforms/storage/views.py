@@ -23,10 +23,16 @@ VIEWS = (*TABLES, "runs")
 
 def connect(output: str):
     """An in-memory DuckDB with views articles, quotes, figures, errors and runs over DIR's Delta
-    tables: only committed rows, each once; and `speakers`, derived from quotes and articles."""
+    tables, and `speakers`, derived from quotes and articles.
+
+    The views are one snapshot across tables: the commits in DIR/_runs when connecting, each row
+    once. A commit's row in _runs is written after its rows in every table, and each row carries
+    its commit_id, so a run (or window) shows in every table or in none, and one committed later
+    does not show until the next connect."""
     import duckdb
     con = duckdb.connect()
     con.execute(f"LOAD '{_sql_str(delta_extension())}'")
+    sources = {}
     for view in VIEWS:
         name = RUNS_TABLE if view == "runs" else view
         table = open_table(output, name)
@@ -34,12 +40,21 @@ def connect(output: str):
             # On an object store, delta-rs lists the committed files with the credentials the run
             # used (AWS_*, GOOGLE_*), which DuckDB's delta_scan would need as DuckDB secrets.
             con.register(f"_{view}_files", table.to_pyarrow_dataset())
-            con.execute(f"CREATE VIEW {view} AS SELECT * FROM _{view}_files")
+            sources[view] = f"_{view}_files"
         elif table is not None:
-            con.execute(f"CREATE VIEW {view} AS SELECT * FROM delta_scan('{_sql_str(table_uri(output, name))}')")
+            sources[view] = f"delta_scan('{_sql_str(table_uri(output, name))}')"
         else:  # an empty table with the right columns, so queries still bind
             con.register(f"_{view}_empty", delta_schema(name).empty_table())
-            con.execute(f"CREATE VIEW {view} AS SELECT * FROM _{view}_empty")
+            sources[view] = f"_{view}_empty"
+    con.execute(f"CREATE TEMP TABLE _visible AS SELECT run_id FROM {sources['runs']}")
+    for view, source in sources.items():
+        key = "run_id" if view == "runs" else "commit_id"
+        columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        if key not in columns:   # a table last written before v4: every row in it was committed
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source}")
+            continue
+        con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source} "
+                    f"WHERE {key} IS NULL OR {key} IN (SELECT run_id FROM _visible)")
     columns = {row[0] for row in con.execute("DESCRIBE quotes").fetchall()}
     # A dataset written before quotes.speaker_id has no such column until its next write.
     con.execute("CREATE VIEW _speaker_quotes AS SELECT * FROM quotes" if "speaker_id" in columns
