@@ -1,6 +1,6 @@
 """Cost of quote and figure extraction against trafilatura's, per article, on the AEB pages.
 
-    .venv/bin/python bench/extractors.py [--repeat N]
+    .venv/bin/python bench/extractors.py [--repeat N] [--languages]
 
 Times, per page of ../shared/data/extraction/aeb, best of N passes with the contenders taking
 turns (the machine is shared: a ratio measured in one run is what to compare):
@@ -12,6 +12,11 @@ turns (the machine is shared: a ratio measured in one run is what to compare):
 
 and prints each extractor's ratio to trafilatura (target <= 0.10 each, issues 13 and 14) and to
 newsbeam's extraction, and the two together (the older budget, <= 0.15).
+
+--languages times the same on ../shared/data/extraction/fundus_dev (pages of many publishers in
+many languages), by the page's language: trafilatura against quotes + figures as the pipeline runs
+them (the rules of the article's language; nothing for a language without rules), target <= 0.15 in
+every language.
 """
 
 import argparse
@@ -27,6 +32,7 @@ AEB = os.path.join(os.path.dirname(ROOT), "shared", "data", "extraction", "aeb",
 
 import trafilatura  # noqa: E402
 
+from transforms.analysis.by_language import figures_in, quotes_in  # noqa: E402
 from transforms.extraction.articles import EXTRACT_SETTINGS, NoBody, decode_html, extract_article  # noqa: E402
 from transforms.analysis.figures import find_figures  # noqa: E402
 from transforms.analysis.quotes import find_quotes  # noqa: E402
@@ -58,10 +64,48 @@ def trafilatura_full_call(html: str) -> None:
         trafilatura.bare_extraction(html, url="https://example.com/", with_metadata=True, **EXTRACT_SETTINGS)
 
 
+def by_language(repeat: int) -> int:
+    """quotes + figures against trafilatura on fundus_dev, per language of the page."""
+    import json
+    from collections import defaultdict
+    root = os.path.join(os.path.dirname(ROOT), "shared", "data", "extraction", "fundus_dev")
+    index = os.path.join(root, "index.jsonl")
+    if not os.path.exists(index):
+        print(f"skipped: {index} not found (the benchmark corpus lives in ../shared)")
+        return 0
+    groups = defaultdict(list)
+    for line in open(index, encoding="utf-8"):
+        page = json.loads(line)
+        html = decode_html(gzip.open(os.path.join(root, page["file"])).read(), "text/html; charset=utf-8")
+        try:
+            article = extract_article(html, page["url"])
+        except NoBody:
+            continue
+        groups[article["language"] or "unknown"].append((html, article["text"], article["language"]))
+    print(f"fundus_dev by the language newsbeam gave each page, best of {repeat}")
+    print(f"{'language':10s} {'pages':>5s} {'trafilatura':>12s} {'quotes+figures':>15s} {'ratio':>6s}")
+    for language, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        pages = [html for html, _, _ in items]
+        analysis = [(text, lang) for _, text, lang in items]
+        best = {"trafilatura": float("inf"), "analysis": float("inf")}
+        for _ in range(repeat):
+            best["trafilatura"] = min(best["trafilatura"], wall_time(trafilatura_full_call, pages))
+            best["analysis"] = min(best["analysis"], wall_time(
+                lambda item: (quotes_in(item[0], item[1]), figures_in(item[0], item[1])), analysis))
+        ratio = best["analysis"] / best["trafilatura"]
+        print(f"{language:10s} {len(items):5d} {1000 * best['trafilatura'] / len(items):9.2f} ms "
+              f"{1000 * best['analysis'] / len(items):12.2f} ms {ratio:6.3f}  "
+              f"(target <= 0.15: {'met' if ratio <= 0.15 else 'NOT met'})")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--languages", action="store_true", help="fundus_dev by language (see above)")
     args = parser.parse_args()
+    if args.languages:
+        return by_language(args.repeat)
     paths = sorted(glob.glob(os.path.join(AEB, "*.html.gz")))
     if not paths:
         print(f"skipped: no pages under {AEB} (the benchmark corpus lives in ../shared)")

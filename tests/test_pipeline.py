@@ -155,3 +155,69 @@ def test_files_of_a_crashed_run_are_never_committed(own_copy):
     total, distinct = delta_db().execute(f"SELECT count(*), count(DISTINCT article_id) FROM {view(output, 'articles')}"
                                          ).fetchone()
     assert total == distinct
+
+
+# --- languages: each article's language decided, rules only in their language ----------------------
+
+LANG_SITE = os.path.join(os.path.dirname(__file__), "fixtures", "lang")
+
+
+@pytest.fixture(scope="module")
+def lang_run(tmp_path_factory):
+    """`newsbeam run` on a real local server with a German page (its template declaring "en"), a
+    Swedish one, a Polish one declaring nothing, and an English one declaring nothing."""
+    import subprocess
+    import sys
+    from pipelines.site import serve
+    output = tmp_path_factory.mktemp("lang")
+    with serve(LANG_SITE) as site:
+        result = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "run", "--feeds", f"{site.base}/feeds/lang.xml",
+             "--dataset", str(output), "--direct_num_workers=1", *LOCAL],
+            capture_output=True, text=True, timeout=600, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    return output, result.stdout, manifests(str(output))[-1]
+
+
+def _rows(output, table, columns):
+    return delta_db().execute(
+        f"SELECT a.url, {columns} FROM {view(output, table)} t JOIN {view(output, 'articles')} a USING (article_id) "
+        "ORDER BY a.url, t.start").fetchall()
+
+
+def test_run_decides_each_articles_language_from_page_and_text(lang_run):
+    output, _, _ = lang_run
+    languages = dict((url.rsplit("/", 1)[1], language) for url, language in delta_db().execute(
+        f"SELECT url, language FROM {view(output, 'articles')}").fetchall())
+    assert languages == {"de_bruecke.html": "de", "sv_farja.html": "sv", "pl_biblioteka.html": "pl",
+                         "en_sea_wall.html": "en"}
+
+
+def test_articles_in_a_language_without_rules_get_no_quotes_no_figures_and_are_counted(lang_run):
+    output, stdout, manifest = lang_run
+    for table in ("quotes", "figures"):
+        urls = {url.rsplit("/", 1)[1] for url, *_ in _rows(output, table, "t.start")}
+        assert not urls & {"sv_farja.html", "pl_biblioteka.html"}, table
+    assert manifest["not_analysed"] == {"pl": 1, "sv": 1}
+    assert manifest["not_analysed_by_task"]["quotes"] == {"pl": 1, "sv": 1}
+    assert "not analysed (no rules for the language): 2 articles (pl 1, sv 1)" in stdout
+    assert manifest["totals"]["errors"] == 0
+
+
+def test_an_english_page_declaring_nothing_still_gets_quotes_and_figures(lang_run):
+    output, _, _ = lang_run
+    quotes = [r[1:] for r in _rows(output, "quotes", "t.speaker") if r[0].endswith("en_sea_wall.html")]
+    figures = [r[1:] for r in _rows(output, "figures", "t.value, t.unit") if r[0].endswith("en_sea_wall.html")]
+    assert ("Daniel Osei",) in quotes
+    assert (12_000_000, "USD") in figures and (3400, None) in [(v, u) for v, u in figures if v == 3400]
+
+
+def test_a_german_article_gets_german_figures_and_quotes(lang_run):
+    output, _, _ = lang_run
+    figures = [r[1:] for r in _rows(output, "figures", "t.raw, t.value, t.unit") if r[0].endswith("de_bruecke.html")]
+    assert ("40.000 Euro", 40000, "EUR") in figures        # English rules would have stored 40
+    assert not any(value == 40 for _, value, _ in figures)
+    assert ("12.500", 12500, None) in figures
+    quotes = [r[1:] for r in _rows(output, "quotes", "t.text, t.speaker") if r[0].endswith("de_bruecke.html")]
+    assert [text for text, _ in quotes] == ["„Wir haben keine andere Wahl“"]
+    assert "Anna Becker" in quotes[0][1]

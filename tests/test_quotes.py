@@ -7,7 +7,7 @@ import pytest
 from transforms.analysis.quotes import DEFAULT_MIN_CONFIDENCE, find_quotes
 
 KEYS = {"start", "end", "text", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
-        "sentence", "confidence", "speaker_id"}
+        "sentence", "confidence", "speaker_id", "speaker_kind", "speaker_org", "speaker_confidence"}
 
 
 def quote_with(quotes, fragment):
@@ -420,6 +420,8 @@ def test_the_seed_article_gives_all_16_quotes_with_speaker_and_kind_in_the_quote
         matched = score_quotes.greedy_match(doc["quotes"], preds, "iou")
         right = [gi for gi, pi in matched if preds[pi]["kind"] == doc["quotes"][gi]["kind"]
                  and score_quotes.speaker_ok(doc["level"], doc["quotes"][gi], preds[pi])]
+        # "A Syrian opposition politician said ... He said ... ¶ "Q," George Sabra told Reuters": the
+        # description is the person named right after it (see test_a_description_named_right_after_...).
         assert len(doc["quotes"]) == 16 and len(right) == 16, json.dumps(found, indent=1)[:2000]
 
 
@@ -593,7 +595,7 @@ def test_they_after_two_people_named_together_is_both():
 def test_it_as_an_object_does_not_make_a_person_an_organisation():
     text = ('Olive grower Beatriz Sola said she would try it on more of her land next year.\n\n'
             'The centre said the microbes were harmless to people and animals.')
-    assert [q["speaker"] for q in find_quotes(text) if "microbes" in q["text"]] in ([], ["centre"], ["The centre"])
+    assert [q["speaker"] for q in find_quotes(text) if "microbes" in q["text"]] in ([], ["centre"], ["The centre"], ["the centre"])
 
 
 def test_a_reported_clause_closed_by_its_source_is_whole():

@@ -186,3 +186,26 @@ def test_commit_run_counts_each_feed_and_commits_the_files_with_the_manifest(tmp
     con = connect(str(tmp_path))
     assert con.execute("SELECT count(*), min(url) FROM errors").fetchone() == (2, "http://x.test/0")
     assert con.execute("SELECT run_id, entries, feed_errors FROM runs").fetchall() == [(RUN, 3, 1)]
+
+
+def test_extract_quotes_and_figures_skip_articles_in_a_language_without_rules():
+    from transforms.enrich import NOT_ANALYSED
+    swedish = {**_article("Kommunen öppnar en ny färjelinje i vår. Färjan kostar 25 miljoner kronor och ska ta "
+                          "300 passagerare per tur, sa kommunalrådet Erik Holm."), "article_id": "sv1", "language": "sv"}
+    german = {**_article("Der Stadtrat hat am Montag 40.000 Euro für die Planung der neuen Brücke freigegeben."),
+              "article_id": "de1", "language": "de"}
+    unknown = {**_article("Up 4%."), "article_id": "x1", "language": None}
+    english = {**_article(ARTICLE_TEXT), "language": None}   # no language: detected as English
+    with test_pipeline.TestPipeline() as p:
+        articles = p | beam.Create([swedish, german, unknown, english])
+        quotes = articles | ExtractQuotes(RUN)
+        figures = articles | ExtractFigures(RUN)
+        assert_that(figures.figures | "Values" >> beam.Map(lambda f: (f["article_id"], f["value"], f["unit"]))
+                    | "German" >> beam.Filter(lambda f: f[0] == "de1"), equal_to([("de1", 40000, "EUR")]),
+                    label="german")
+        assert_that(quotes.quotes | "QArticles" >> beam.Map(lambda q: q["article_id"]), equal_to(["a1"]),
+                    label="quotes")
+        skipped = (quotes[NOT_ANALYSED], figures[NOT_ANALYSED]) | beam.Flatten()
+        assert_that(skipped | beam.Map(lambda f: (f["task"], f["language"], f["article_id"])), equal_to([
+            ("quotes", "sv", "sv1"), ("figures", "sv", "sv1"), ("quotes", "unknown", "x1"),
+            ("figures", "unknown", "x1")]), label="not_analysed")

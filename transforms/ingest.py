@@ -232,9 +232,11 @@ class DropKnownFn(beam.DoFn):
 
 
 def _first_of_each_article(element):
-    """One entry per article: the first by feed URL, so reruns choose the same one."""
+    """One entry per article: the first by feed URL, so reruns choose the same one (one source's
+    entries for a link, e.g. from two child sitemaps read in any order: a titled, dated one first)."""
     key, entries = element
-    first, *rest = sorted(entries, key=lambda e: (e["feed_url"], e["link"]))
+    first, *rest = sorted(entries, key=lambda e: (e["feed_url"], e["link"], e.get("title") is None,
+                                                  e.get("published_at") is None, repr(sorted(e.items()))))
     yield {**first, "article_id": key}
     for duplicate in rest:
         progress.count("duplicates")
@@ -283,7 +285,8 @@ def fetch_page(fetcher: Fetcher, robots: RobotsRules | None, entry: dict) -> dic
                             "message": f"{type(exc).__name__}: {exc}",
                             "traceback": "".join(traceback.format_exception(exc))[-4000:]}}
     return {"entry": entry, "fetched_at": fetched_at, "status": response.status,
-            "final_url": response.final_url, "content_type": response.content_type, "body": response.body}
+            "final_url": response.final_url, "content_type": response.content_type, "body": response.body,
+            "content_language": response.headers.get("content-language")}   # one of the language's declarations
 
 
 def _count_page(future) -> None:
@@ -381,7 +384,8 @@ def page_to_article(page: dict, run_id: str) -> dict:
     if not failure:
         try:
             html = decode_html(page["body"], page.get("content_type", ""))
-            extracted = extract_article(html, page.get("final_url") or entry["link"])
+            extracted = extract_article(html, page.get("final_url") or entry["link"], page.get("content_language"),
+                                        page.get("fetched_at"))
         except NoBody as exc:
             failure = {"stage": "extract", "kind": "no_body", "message": str(exc)}
         except Exception as exc:  # trafilatura and lxml have many ways to fail on hostile HTML
@@ -391,7 +395,10 @@ def page_to_article(page: dict, run_id: str) -> dict:
             extracted, body_source = article_from_entry(entry), "feed"
         except NoBody:
             raise Unusable(failure["stage"], failure["kind"], failure["message"], failure.get("traceback")) from None
-    published_at = entry.get("published_at") or extracted["published_at"]
+    # The page's own date first; the feed's only when the page states none (date_source says which).
+    published_at, date_source = extracted["published_at"], extracted.get("date_source")
+    if not published_at and entry.get("published_at"):
+        published_at, date_source = entry["published_at"], "feed"
     text = extracted["text"]
     return {
         "article_id": entry["article_id"],
@@ -415,6 +422,9 @@ def page_to_article(page: dict, run_id: str) -> dict:
         "warc_offset": entry.get("warc_offset"),
         "warc_record_id": entry.get("warc_record_id"),
         "run_id": run_id,
+        "date_source": date_source,
+        **{k: extracted.get(k) for k in ("modified_at", "source_agency", "is_accessible_for_free", "section",
+                                          "keywords", "image_url")},
         PARTITION_COLUMN: partition_date(published_at, page["fetched_at"]),
     }
 

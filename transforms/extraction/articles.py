@@ -4,6 +4,7 @@ import codecs
 import hashlib
 import re
 from copy import deepcopy
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import charset_normalizer
@@ -19,6 +20,8 @@ from trafilatura.utils import fromstring_bytes, is_dubious_html, load_html, repa
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
 from transforms.extraction import trafilatura_speedups
+from transforms.extraction.language import decide_language, declared_languages
+from transforms.extraction.metadata import body_byline, extract_metadata
 from transforms.sources.feeds import html_to_text
 from transforms.records import utc_iso
 
@@ -103,29 +106,69 @@ def _decode(body: bytes, charset: str) -> str:
     return body.decode(name)
 
 
-def extract_article(html: str, url: str) -> dict:
-    """Body text and metadata of one article page; raises NoBody when there is no article."""
+def extract_article(html: str, url: str, content_language: str | None = None, fetched_at: str | None = None) -> dict:
+    """Body text and metadata of one article page; raises NoBody when there is no article.
+    `content_language` is the page's Content-Language header, one of the declarations its
+    language is decided from (transforms/extraction/language.py); `fetched_at` (ISO 8601) is when
+    the page was fetched: no date on the page after it is believed (transforms/extraction/metadata.py).
+    The metadata is the publisher's own (JSON-LD, meta tags, <h1>, <time>, the URL); trafilatura's
+    searches (byline elements, htmldate) only where the page states nothing."""
     tree = parse_page(html)   # parsed once: the metadata reads the tree, each body extraction a copy of it
     if tree is None:
         raise NoBody("no HTML document on the page")
-    meta = page_metadata(tree, url)
+    fetched = _aware(fetched_at)
+    meta = extract_metadata(tree, url, fetched, byline=lambda: page_author(tree))
     doc = trafilatura.bare_extraction(tree, url=url, **FAST_SETTINGS)
-    if doc is None or looks_wrong(doc.text or ""):
+    if doc is None or looks_wrong(doc.text or "") or too_short(doc.text or "", meta["article_body_words"]):
         doc = trafilatura.bare_extraction(tree, url=url, **EXTRACT_SETTINGS)
     text = (doc.text or "").strip() if doc is not None else ""
     words = word_count(text)
     if words < MIN_ARTICLE_WORDS:
         raise NoBody(f"no article body on the page (found {words} words)")
+    authors = meta["authors"]
+    if not meta["authors_are_people"] and not meta["source_agency"]:
+        # the markup names no person: a byline line at the top of the text may
+        authors = body_byline(text, meta["site_names"], meta["title"]) or authors
+    published, date_source = meta["published_at"], meta["date_source"]
+    if published is None:     # nothing stated: htmldate's search of the page, as trafilatura does
+        found = utc_iso(find_date(tree, **set_date_params(extensive=True), url=url))
+        if found and (fetched is None or found <= fetched.isoformat()):
+            published, date_source = found, "page"
+    else:
+        published = published.isoformat()
     return {
-        "title": meta.title,
-        "authors": _split_authors(meta.author),
-        "published_at": utc_iso(meta.date),
-        "language": _language(html),
-        "description": meta.description,
-        "source": meta.sitename or urlsplit(url).hostname,
-        "tags": list(meta.tags or []),
+        "title": meta["title"] or extract_title(tree),
+        "authors": authors,
+        "source_agency": meta["source_agency"],
+        "published_at": published,
+        "modified_at": meta["modified_at"].isoformat() if meta["modified_at"] else None,
+        "date_source": date_source,
+        "language": decide_language(declared_languages(tree, content_language), text),
+        "description": meta["description"],
+        "source": (meta["site_name"] or "").lstrip("@") or urlsplit(url).hostname,
+        "tags": meta["keywords"],
+        "keywords": meta["keywords"],
+        "section": meta["section"],
+        "is_accessible_for_free": meta["is_accessible_for_free"],
+        "image_url": meta["image_url"],
+        "canonical_url": meta["canonical_url"],
         "text": text,
     }
+
+
+def _aware(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp as an aware UTC datetime (one without a zone is UTC); None if it is not one."""
+    iso = utc_iso(value) if value else None
+    return datetime.fromisoformat(iso) if iso else None
+
+
+# The fast extraction kept a fraction of the article: the page's JSON-LD articleBody (the publisher's
+# own full text) has more than this many times its words. Redo in full.
+ARTICLE_BODY_RATIO = 1.5
+
+
+def too_short(text: str, article_body_words: int) -> bool:
+    return article_body_words >= MIN_ARTICLE_WORDS and word_count(text) * ARTICLE_BODY_RATIO < article_body_words
 
 
 def parse_page(html: str):
@@ -209,7 +252,8 @@ def article_from_entry(entry: dict) -> dict:
         "title": entry.get("title"),
         "authors": entry.get("authors") or [],
         "published_at": entry.get("published_at"),
-        "language": None,
+        "date_source": "feed" if entry.get("published_at") else None,
+        "language": decide_language([entry.get("language")], text),
         "description": html_to_text(entry.get("summary"))[:500] or None,
         "source": entry.get("feed_title") or urlsplit(entry.get("link") or "").hostname,
         "tags": entry.get("tags") or [],
@@ -238,10 +282,3 @@ def _split_authors(author: str | None) -> list[str]:
         return []
     return [a.strip() for a in re.split(r";|\band\b|,(?![^()]*\))", author) if a.strip()]
 
-
-_HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
-
-
-def _language(html: str) -> str | None:
-    match = _HTML_LANG.search(html[:4096])
-    return match.group(1).lower() if match else None

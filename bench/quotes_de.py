@@ -1,0 +1,68 @@
+"""German quote extraction against the de_wikinews gold files: the scorer's summary for train and dev.
+
+    .venv/bin/python bench/quotes_de.py [--split train|dev|both] [--keep DIR]
+
+Runs `transforms.analysis.reported_speech.find_quotes` with the `de` pack over each gold document's id and
+text only, writes the predictions to a temporary file and prints `score_quotes.py`'s summary (and the
+indirect recall line), plus the CPU time (time.process_time) spent per article: the machine may be shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from transforms.analysis.lang import pack  # noqa: E402
+from transforms.analysis.reported_speech import find_quotes  # noqa: E402
+
+DATA = "/work/shared/data/quotes"
+SCORER = "/work/shared/eval/score_quotes.py"
+FIELDS = ("start", "end", "text", "speaker", "cue", "kind", "speaker_start", "speaker_end")
+
+
+def run(split: str, keep: str | None) -> None:
+    gold = f"{DATA}/de_wikinews_{split}.jsonl"
+    docs = []
+    with open(gold, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            docs.append((d["id"], d["text"]))
+    de = pack("de", "quotes")
+    t0 = time.process_time()
+    preds = [(i, find_quotes(t, de)) for i, t in docs]
+    ms = (time.process_time() - t0) * 1000 / max(1, len(docs))
+    out_dir = keep or tempfile.mkdtemp(prefix="quotes_de_")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"pred_{split}.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for i, qs in preds:
+            f.write(json.dumps({"id": i, "quotes": [{k: q[k] for k in FIELDS} for q in qs]},
+                               ensure_ascii=False) + "\n")
+    res = subprocess.run([sys.executable, SCORER, gold, path], capture_output=True, text=True)
+    lines = res.stdout.strip().splitlines()
+    print(f"== {split}: {len(docs)} articles, {ms:.2f} ms CPU/article")
+    for line in lines:
+        if "recall by gold kind" in line or line.startswith("quotes:"):
+            print(line)
+    if res.returncode:
+        print(res.stderr, file=sys.stderr)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=("train", "dev", "both"), default="both")
+    ap.add_argument("--keep", help="write the predictions into this directory")
+    a = ap.parse_args()
+    for split in (("train", "dev") if a.split == "both" else (a.split,)):
+        run(split, a.keep)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""transforms/extraction/metadata.py: the article's metadata as the publisher states it, and how
+extract_article and page_to_article use it. Fixture pages: tests/fixtures/metadata/ (written for
+these tests)."""
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from lxml import html as lxml_html
+
+from transforms.extraction import metadata as md
+from transforms.extraction.articles import extract_article
+from transforms.ingest import page_to_article
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "metadata")
+FETCHED = "2026-03-04T12:00:00+00:00"
+
+
+def page(name: str) -> str:
+    with open(os.path.join(FIXTURES, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def tree(markup: str):
+    return lxml_html.fromstring(markup)
+
+
+# --- fixture pages through extract_article -------------------------------------------------------
+
+def test_json_ld_graph_with_references_gives_every_field():
+    art = extract_article(page("graph.html"), "https://courier.example/local/ferry-pier-rebuilt", fetched_at=FETCHED)
+    assert art["title"] == "Ferry pier to be rebuilt after four-year dispute"   # og:title's "- Local | Site" gone
+    assert art["authors"] == ["Ana Lindqvist"]                                 # resolved from the @graph's Person
+    assert art["published_at"] == "2026-03-02T08:30:00+00:00"                  # +01:00 to UTC
+    assert art["modified_at"] == "2026-03-02T10:05:00+00:00"
+    assert art["date_source"] == "json-ld"
+    assert art["section"] == "Local"
+    assert art["keywords"] == ["harbour", "ferry", "council"]
+    assert art["image_url"] == "https://courier.example/img/pier.jpg"          # JSON-LD before og:image
+    assert art["canonical_url"] == "https://courier.example/local/ferry-pier-rebuilt"
+    assert art["is_accessible_for_free"] is True
+    assert art["source"] == "Bayside Courier"
+    assert art["source_agency"] is None
+
+
+def test_several_authors_are_split_cleaned_and_the_agency_kept_apart():
+    art = extract_article(page("several_authors.html"), "https://courier.example/local/pier", fetched_at=FETCHED)
+    assert art["authors"] == ["Ana Lindqvist", "Tomas Brenner", "Leila Haddad", "Jon Okafor", "dpa"]
+    assert art["source_agency"] == "dpa"
+    assert art["title"] == "Ferry pier to be rebuilt & sea wall repaired"     # entities decoded
+
+
+def test_a_paywalled_article_is_flagged_and_its_teaser_kept():
+    art = extract_article(page("paywalled.html"), "https://hafenbote.example/lokales/anleger", fetched_at=FETCHED)
+    assert art["is_accessible_for_free"] is False
+    assert art["text"].startswith("Neuer Anleger für die Fähre\nDer Hafenrat hat am Dienstagabend")
+    assert art["authors"] == ["Jana Petersen"]                                 # "Von" dropped
+    assert art["section"] == "Lokales"
+    assert art["published_at"] == "2026-03-02T06:15:00+00:00" and art["date_source"] == "meta"
+
+
+def test_conflicting_dates_follow_the_order_of_trust_and_never_lie_after_the_fetch():
+    art = extract_article(page("conflicting_dates.html"), "https://courier.example/2026/02/28/pier", fetched_at=FETCHED)
+    # JSON-LD says 2099 (after the fetch): skipped; article:published_time is next in trust.
+    assert art["published_at"] == "2026-03-02T08:30:00+00:00"
+    assert art["date_source"] == "meta"
+    assert art["modified_at"] == "2026-03-02T11:00:00+00:00"
+
+
+def test_without_a_fetch_time_the_json_ld_date_is_taken():
+    art = extract_article(page("conflicting_dates.html"), "https://courier.example/2026/02/28/pier")
+    assert art["published_at"] == "2099-01-15T09:00:00+00:00" and art["date_source"] == "json-ld"
+
+
+# --- page_to_article: the feed's date only when the page has none -------------------------------
+
+def _page(html: str, feed_date: str | None):
+    entry = {"article_id": "a1", "link": "https://courier.example/2026/02/28/pier",
+             "canonical_url": "https://courier.example/2026/02/28/pier", "feed_url": "https://courier.example/feed.xml",
+             "title": "Feed title", "published_at": feed_date, "authors": [], "tags": []}
+    return {"entry": entry, "body": html.encode("utf-8"), "content_type": "text/html; charset=utf-8",
+            "final_url": entry["link"], "fetched_at": FETCHED, "status": 200}
+
+
+def test_page_date_wins_over_the_feed_date():
+    row = page_to_article(_page(page("graph.html"), "2026-03-03T00:00:00+00:00"), "run1")
+    assert row["published_at"] == "2026-03-02T08:30:00+00:00" and row["date_source"] == "json-ld"
+    assert row["section"] == "Local" and row["is_accessible_for_free"] is True
+
+
+def test_feed_date_when_the_page_states_none():
+    html = page("graph.html").replace("datePublished", "x").replace("dateModified", "y")
+    html = html.replace("https://courier.example/local/ferry-pier-rebuilt", "https://courier.example/local/pier")
+    p = _page(html, "2026-03-03T07:00:00+00:00")
+    p["entry"]["link"] = p["final_url"] = "https://courier.example/local/pier"
+    row = page_to_article(p, "run1")
+    assert row["date_source"] in ("feed", "page")
+    if row["date_source"] == "feed":
+        assert row["published_at"] == "2026-03-03T07:00:00+00:00"
+
+
+# --- pure functions ---------------------------------------------------------------------------------
+
+def test_json_ld_is_read_leniently_and_flattened():
+    t = tree('<html><head><script type="application/ld+json"><!-- {"@graph": [{"@type": "WebSite", "name": "S"},'
+             ' {"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "headline": "H\n1"}}]} --></script>'
+             '</head><body></body></html>')
+    nodes = md.json_ld_nodes(t)
+    node = md.article_node(nodes)
+    assert node["headline"] == "H\n1"
+    assert md.parse_json_ld("not json") is None
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("Headline of the day | Courier", "Headline of the day"),
+    ("Headline of the day - Courier", "Headline of the day"),
+    ("Courier: Headline of the day", "Courier: Headline of the day"),   # a colon is part of many headlines
+    ("Headline of the day – DW – 28.04.2023", "Headline of the day"),
+    ("Headline of the day | Courier | by Ana Lindqvist", "Headline of the day"),
+    ("Headline of the day ㅣ 쿠리어", "Headline of the day"),
+])
+def test_strip_site(title, expected):
+    assert md.strip_site(title, ["Courier", "DW", "쿠리어", "courier.example"]) == expected
+
+
+def test_reconcile_title_drops_a_section_only_when_the_headline_witness_says_so():
+    sites = ["Courier"]
+    assert md.reconcile_title(["Pier rebuilt at last - National | Courier"], sites,
+                              witness="Pier rebuilt at last") == "Pier rebuilt at last"
+    assert md.reconcile_title(["Pier rebuilt at last - Latest news"], sites,
+                              witness="Pier rebuilt at last - Latest news") == "Pier rebuilt at last - Latest news"
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("By Ana Lindqvist", ["Ana Lindqvist"]),
+    ("Von Jana Petersen", ["Jana Petersen"]),
+    ("Ana Lindqvist and Tomas Brenner", ["Ana Lindqvist", "Tomas Brenner"]),
+    ("Ana Lindqvist, Tomas Brenner und Leila Haddad", ["Ana Lindqvist", "Tomas Brenner", "Leila Haddad"]),
+    ("Ana Lindqvist; Tomas Brenner", ["Ana Lindqvist", "Tomas Brenner"]),
+    ("Le Courier et AFP", ["Le Courier et AFP"]),               # not two people: kept as written
+    ("Lindqvist, Ana", ["Ana Lindqvist"]),
+    ("Ana Lindqvist und Tomas Brenner, Nairobi", ["Ana Lindqvist", "Tomas Brenner"]),
+    ("Ana Lindqvist / Journalist", ["Ana Lindqvist"]),
+    ("Ana Lindqvist (ana@courier.example)", ["Ana Lindqvist"]),
+    ("https://courier.example/authors/ana", []),
+    ("김민수 기자", ["김민수"]),
+])
+def test_split_authors(raw, expected):
+    assert md.split_authors(raw, ["Le Courier", "courier.example"]) == expected
+
+
+def test_organisation_only_when_no_person_and_agencies_apart():
+    node = {"@type": "NewsArticle", "author": [{"@type": "Organization", "name": "Courier"}]}
+    assert md.page_authors(node, {}, {}, ["Courier"]) == (["Courier"], [])
+    node["author"].append({"@type": "Person", "name": "Ana Lindqvist"})
+    assert md.page_authors(node, {}, {}, ["Courier"]) == (["Ana Lindqvist"], [])
+    node["author"].append({"@type": "Organization", "name": "Reuters"})
+    assert md.page_authors(node, {}, {}, ["Courier"]) == (["Ana Lindqvist", "Reuters"], ["Reuters"])
+    # a person in a meta tag beats an organisation in JSON-LD
+    only_org = {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Courier"}}
+    assert md.page_authors(only_org, {}, {"author": ["Ana Lindqvist"]}, ["Courier"])[0] == ["Ana Lindqvist"]
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2024-05-03T14:24:00.000Z", datetime(2024, 5, 3, 14, 24, tzinfo=timezone.utc)),
+    ("2023-04-28T19:50:30+0200", datetime(2023, 4, 28, 19, 50, 30, tzinfo=timezone(timedelta(hours=2)))),
+    ("2024-04-30", datetime(2024, 4, 30)),
+    ("1h ago", None),
+])
+def test_parse_date(value, expected):
+    assert md.parse_date(value) == expected
+
+
+def test_a_time_without_offset_takes_the_offset_the_page_states_for_the_same_clock_time():
+    t = tree('<html><head><meta name="date" content="2023-04-28T18:11:01+02:00"></head><body></body></html>')
+    node = {"@type": "NewsArticle", "datePublished": "2023-04-28 18:11:01.0"}
+    published, _, source = md.page_dates(node, md.meta_tags(t), t, "https://x.example/a", None)
+    assert published == datetime(2023, 4, 28, 16, 11, 1, tzinfo=timezone.utc) and source == "json-ld"
+
+
+def test_the_url_date_is_the_last_resort():
+    t = tree("<html><body><p>x</p></body></html>")
+    published, modified, source = md.page_dates(None, {}, t, "https://x.example/2025/01/14/story", None)
+    assert published == datetime(2025, 1, 14, tzinfo=timezone.utc) and source == "url" and modified is None
+
+
+def test_accessible_for_free_reads_booleans_and_strings():
+    assert md.accessible_for_free({"isAccessibleForFree": "False"}) is False
+    assert md.accessible_for_free({"hasPart": [{"isAccessibleForFree": False}]}) is False
+    assert md.accessible_for_free({"isAccessibleForFree": True}) is True
+    assert md.accessible_for_free({}) is None and md.accessible_for_free(None) is None
+
+
+# --- a byline only in the text, for pages whose markup names an organisation at most ----------------
+
+def test_a_byline_line_in_the_text_names_the_authors_when_the_markup_names_only_the_site():
+    art = extract_article(page("body_byline.html"), "https://courier.example/local/sea-wall", fetched_at=FETCHED)
+    assert art["authors"] == ["Ana Lindqvist", "Tomas Brenner"]        # not ["Bayside Courier"]
+    assert "\nAna Lindqvist/Tomas Brenner\nWork on the damaged sea wall" in art["text"]   # text untouched
+
+
+def test_the_markup_s_person_wins_over_a_name_line_in_the_text():
+    html = page("body_byline.html").replace('{"@type": "Organization", "name": "Bayside Courier"}',
+                                            '{"@type": "Person", "name": "Leila Haddad"}')
+    art = extract_article(html, "https://courier.example/local/sea-wall", fetched_at=FETCHED)
+    assert art["authors"] == ["Leila Haddad"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ana Lindqvist\nThe harbour board voted on Tuesday.", ["Ana Lindqvist"]),
+    ("By ANA LINDQVIST and TOMAS BRENNER\nThe harbour board voted.", ["ANA LINDQVIST", "TOMAS BRENNER"]),
+    ("Pier rebuilt\nThe harbour board voted on Tuesday evening.\nAna Lindqvist", ["Ana Lindqvist"]),
+    ("Neue Leipziger Schule\nJudy Lybke zeigt Bilder.", []),             # a kicker of the headline
+    ("Bayside Courier\nThe harbour board voted.", []),                   # the site's own name
+    ("Updated 12 March\nThe harbour board voted.", []),                  # digits: a date line
+    ("One\nTwo\nThree\nAna Lindqvist", []),                              # past the first three lines
+    ("완료 했습니다\n본문", []),                                          # not an alphabet of capitals
+])
+def test_body_byline(text, expected):
+    got = md.body_byline(text, ["Bayside Courier", "courier.example"], headline="Neue Leipziger Schule: Judy Lybke")
+    assert got == expected
+
+
+def test_the_registered_name_of_a_host_under_a_second_level_suffix_is_a_site_name():
+    assert "ilanganews" in md.site_names({}, [], "https://www.ilanganews.co.za/a")
+    assert "globalnews" in md.site_names({}, [], "https://globalnews.ca/a")

@@ -1,0 +1,1 @@
+"""Dutch language pack."""

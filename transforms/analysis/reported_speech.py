@@ -1,0 +1,1155 @@
+"""Quotes in any language with a pack: direct quotes in quote marks, reported (indirect) speech, speakers.
+
+`find_quotes(text, pack)` is language-independent: everything it knows about a language comes from the pack
+module (`transforms.analysis.lang.<code>.quotes`): quote marks, verbs and phrases of saying, the verb forms
+that mark reported speech (the German Konjunktiv), pronouns with gender, roles and organisation heads.
+
+Per paragraph one pass pairs the quote marks; per sentence the quotes are attributed:
+- after the quote, a cue verb and its speaker (`„Q“, sagte der Sprecher`), or "so X" (`„Q“, so X`);
+- before it, a cue clause ending in a colon (`X sagte: „Q“`, `Am Montag sagte X: „Q“`);
+- a quoted phrase inside a sentence takes the sentence's cue (`X sagte, es gebe „Q“`, `laut X`, `X zufolge`);
+- otherwise the speaker of the quotes just before (a quote after a quote goes on with the same voice).
+Reported speech: a clause after a cue verb and a comma that is a "dass" clause or holds a reported-speech verb
+form (`X sagte, er habe ...`), the rest of a sentence after `Laut X` / `X zufolge` / `Nach Angaben von X`, and
+the reported-speech sentences that follow without a cue of their own (one span per run of them).
+Speakers are the mention as written (`Er`, `der Sprecher`); a pronoun is resolved to the last person of its
+gender for `speaker_id` and `speaker_kind`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import regex as re
+
+from transforms.analysis.speakers import speaker_id as _speaker_id
+
+__all__ = ["find_quotes"]
+
+_KEYS = ("text", "start", "end", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
+         "sentence", "confidence", "speaker_id", "speaker_kind", "speaker_org")
+_WORD = re.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]|\.(?=[\p{Ll}\p{N}]))*")
+_SPACE_PUNCT = re.compile(r"[\s,;:]*")
+_TERMINAL = re.compile(r"[.!?…]")
+
+
+class _Pack:
+    """A pack's constants in the shapes the finder needs (built once per pack)."""
+
+    def __init__(self, mod):
+        g = lambda name, default: getattr(mod, name, default)  # noqa: E731
+        self.pairs = dict(g("QUOTE_PAIRS", {"\"": "\""}))
+        self.inner = dict(g("INNER_QUOTE_PAIRS", {}))
+        self.abbrev = frozenset(a.lower() for a in g("ABBREVIATIONS", ()))
+        self.ordinal_dot = bool(g("ORDINAL_DOT", False))
+        self.cues = frozenset(w.lower() for w in g("CUE_VERBS", ()))
+        self.separable = {}
+        for particle, forms in g("SEPARABLE_CUES", {}).items():
+            for f in forms.split():
+                self.separable.setdefault(f.lower(), set()).add(particle.lower())
+        self.fillers = frozenset(g("CUE_FILLERS", ()))
+        self.so = frozenset(g("SO_WORDS", ()))
+        self.according_prefixes = tuple(sorted((p.lower() for p in g("ACCORDING_PREFIXES", ())), key=len,
+                                               reverse=True))
+        self.according_suffixes = frozenset(g("ACCORDING_SUFFIXES", ()))
+        self.according_nouns = frozenset(g("ACCORDING_NOUNS", ()))
+        self.according_words = frozenset(g("ACCORDING_WORDS", ()))
+        self.according_preps = frozenset(g("ACCORDING_PREPOSITIONS", ()))
+        self.genitive = frozenset(g("GENITIVE_DETERMINERS", ()))
+        self.anaphoric = frozenset(g("ANAPHORIC_CONTENT", ()))
+        self.prepositions = frozenset(g("PREPOSITIONS", ()))
+        self.impersonal_verbs = frozenset(g("IMPERSONAL_VERBS", ()))
+        self.source_preps = frozenset(g("SOURCE_PREPOSITIONS", ()))
+        self.inf_marker = g("INFINITIVE_MARKER", "")
+        self.inf_endings = tuple(g("INFINITIVE_ENDINGS", ("n",)))
+        self.sep_prefixes = tuple(g("SEPARABLE_PREFIXES", ()))
+        self.impersonal = tuple(g("IMPERSONAL_CUES", ()))
+        self.konj = frozenset(g("KONJUNKTIV", ())) - frozenset(g("AMBIGUOUS_KONJUNKTIV", ()))
+        self.konj1 = self.konj - frozenset(g("KONJUNKTIV_II", ()))
+        self.that = frozenset(g("THAT_WORDS", ()))
+        self.clause_cues = self.cues | frozenset(g("CLAUSE_CUE_VERBS", ()))
+        self.pronouns = dict(g("PRONOUNS", {}))
+        self.determiners = frozenset(g("DETERMINERS", ()))
+        self.male_det = frozenset(g("MALE_DETERMINERS", ()))
+        self.female_det = frozenset(g("FEMALE_DETERMINERS", ()))
+        self.roles = tuple(g("ROLE_SUFFIXES", ()))
+        self.female_endings = tuple(g("FEMALE_ROLE_ENDINGS", ()))
+        self.org_heads = tuple(g("ORG_HEADS", ()))
+        # short heads ("ag", "rat", "amt") only as whole words, never as the end of a compound ("Vorschlag")
+        self.org_suffixes = tuple(h for h in self.org_heads if len(h) >= 4)
+        self.male_first = frozenset(g("MALE_FIRST", ()))
+        self.female_first = frozenset(g("FEMALE_FIRST", ()))
+        self.not_speakers = frozenset(g("NOT_SPEAKERS", ()))
+        self.openers = set(self.pairs)
+        self.naming_words = frozenset(g("NAMING_WORDS", ()))
+        self.auxiliaries = frozenset(g("AUXILIARIES", ()))
+        self.nominative = frozenset(g("NOMINATIVE_DETERMINERS", ()))
+        self.particles = frozenset(g("NAME_PARTICLES", ()))
+        self.adverb_endings = tuple(g("ADVERB_ENDINGS", ()))
+        self.leading = frozenset(g("LEADING_PARTICLES", ()))
+        self.as_words = frozenset(g("AS_WORDS", ()))
+        self.subordinators = frozenset(g("SUBORDINATORS", ())) | self.as_words | self.that
+        self.reflexives = frozenset(g("REFLEXIVES", ()))
+        self.adj_endings = tuple(g("ADJECTIVE_ENDINGS", ()))
+        self.genitive_preps = frozenset(g("GENITIVE_PREPOSITIONS", ()))
+        self.subject_only = frozenset(g("SUBJECT_ONLY_DETERMINERS", ()))
+        self.passive = frozenset(g("PASSIVE_AUXILIARIES", ()))
+        self.agent_preps = frozenset(g("AGENT_PREPOSITIONS", ()))
+        self.relatives = frozenset(g("RELATIVE_PRONOUNS", ()))
+        self.conjunctions = frozenset(g("CONJUNCTIONS", ()))
+        self.attr_adj = tuple(g("ATTRIBUTIVE_ADJECTIVE_ENDINGS", ()))
+        self.plural_cues = frozenset(g("PLURAL_CUE_VERBS", ()))
+        self.verbish = self.auxiliaries | self.clause_cues | self.konj | self.that | frozenset(self.separable)
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared(mod) -> _Pack:
+    return _Pack(mod)
+
+
+# ------------------------------------------------------------------ text structure
+
+def _paragraphs(text: str):
+    start = 0
+    for m in re.finditer(r"\n", text):
+        if m.start() > start:
+            yield start, m.start()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _pair_marks(text: str, ps: int, pe: int, pk: _Pack) -> list[tuple[int, int]]:
+    """Top-level quotations of a paragraph, marks included."""
+    para = text[ps:pe]
+    has_low = "„" in para
+    spans = []
+    i = ps
+    while i < pe:
+        ch = text[i]
+        if ch in pk.openers and not (ch == "“" and has_low):
+            closers = pk.pairs[ch]
+            if ch == "\"" and i + 1 < pe and text[i + 1].isspace():
+                i += 1
+                continue
+            j = i + 1
+            found = -1
+            while j < pe:
+                c = text[j]
+                if c in closers and (c != "\"" or not text[j - 1].isspace() or ch != "\""):
+                    found = j
+                    break
+                j += 1
+            if found > i + 1:
+                spans.append((i, found + 1))
+                i = found + 1
+                continue
+        i += 1
+    return spans
+
+
+def _sentences(text: str, ps: int, pe: int, quotes: list[tuple[int, int]], pk: _Pack) -> list[tuple[int, int]]:
+    """Sentence spans of a paragraph; never inside a quotation (unless it ends there)."""
+    out = []
+    start = ps
+    qi = 0
+    i = ps
+    while i < pe:
+        while qi < len(quotes) and quotes[qi][1] <= i:
+            qi += 1
+        if qi < len(quotes) and quotes[qi][0] <= i < quotes[qi][1]:
+            qs, qe = quotes[qi]
+            # a quotation that ends a sentence: „… .“ Next
+            if _TERMINAL.match(text, qe - 2) and _next_starts(text, qe, pe):
+                out.append((start, qe))
+                start = qe
+            i = qe
+            continue
+        ch = text[i]
+        if ch in ".!?…" and _next_starts(text, i + 1, pe):
+            if ch == "." and _no_stop(text, ps, i, pk):
+                i += 1
+                continue
+            out.append((start, i + 1))
+            start = i + 1
+        i += 1
+    out.append((start, pe))
+    trimmed = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def _next_starts(text: str, i: int, pe: int) -> bool:
+    """After a full stop: space, then something that can start a sentence."""
+    if i >= pe:
+        return False
+    if not text[i].isspace():
+        return False
+    j = i
+    while j < pe and text[j].isspace():
+        j += 1
+    return j < pe and (text[j].isupper() or text[j].isdigit() or text[j] in "„»«\"‚(")
+
+
+def _no_stop(text: str, ps: int, i: int, pk: _Pack) -> bool:
+    """Whether the full stop at i closes an abbreviation, an initial or an ordinal number."""
+    j = i
+    while j > ps and (text[j - 1].isalnum()):
+        j -= 1
+    word = text[j:i]
+    if not word:
+        return False
+    if word.lower() in pk.abbrev:
+        return True
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return True   # an initial
+    if pk.ordinal_dot and word.isdigit() and len(word) <= 2:
+        return True
+    return False
+
+
+# ------------------------------------------------------------------ speakers
+
+class _Mention:
+    __slots__ = ("text", "start", "end", "kind", "gender", "title", "org", "resolved")
+
+    def __init__(self, text, start, end, kind, gender, title=None, org=None, resolved=None):
+        self.text, self.start, self.end = text, start, end
+        self.kind, self.gender, self.title, self.org, self.resolved = kind, gender, title, org, resolved
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str, s: int, e: int) -> tuple:
+    """The words of text[s:e] with their offsets. Cached: the finder reads a sentence's words several
+    times (cue, subject, Konjunktiv, persons), and a str caches its hash, so the key costs little."""
+    return tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(text, s, e))
+
+
+def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
+    """What kind of speaker the mention text[s:e] is: a person, an organisation, a description, a pronoun."""
+    mention = text[s:e]
+    ws = [w for w, _, _ in _words(text, s, e)]
+    owner = None
+    for k in range(1, len(ws)):
+        if ws[k].lower() in ("des", "der", "eines", "einer", "von", "vom") and k + 1 < len(ws) \
+                and ws[k + 1][:1].isupper():
+            # "der Sprecher des Innenministeriums": the head is before the genitive, its owner after
+            owner = " ".join(ws[k + 1:])
+            ws = ws[:k]
+            break
+    low = [w.lower() for w in ws]
+    if len(ws) == 1 and low[0] in pk.pronouns:
+        return _Mention(mention, s, e, "unresolved", pk.pronouns[low[0]])
+    head_words = [w for w in low if w not in pk.determiners]
+    gender = None
+    if low and low[0] in pk.male_det:
+        gender = "m"
+    elif low and low[0] in pk.female_det:
+        gender = "f"
+    caps = [w for w in ws if w[:1].isupper() and w.lower() not in pk.determiners]
+    org = None
+    for w in head_words:
+        if w.endswith(pk.org_suffixes) or w in pk.org_heads:
+            org = w
+            break
+    title = None
+    for w in ws:
+        lw = w.lower()
+        if lw.endswith(pk.roles):
+            title = w
+            if lw.endswith(pk.female_endings) and gender is None:
+                gender = "f"
+            break
+    first = next((w.lower() for w in caps if w.lower() in pk.male_first or w.lower() in pk.female_first), None)
+    if first:
+        gender = "m" if first in pk.male_first else "f"
+    # A name: capitalised words that are not the role or organisation noun.
+    name_words = [w for w in caps if w != title and w.lower() != org]
+    starts_det = bool(low) and low[0] in pk.determiners
+    if org and not title and not first:
+        return _Mention(mention, s, e, "organisation", "n", None, mention)
+    if name_words and (first or not starts_det or title):
+        if starts_det and not first and title and len(name_words) == 0:
+            return _Mention(mention, s, e, "description", gender, title, owner)
+        return _Mention(mention, s, e, "person", gender, title)
+    if title or starts_det:
+        return _Mention(mention, s, e, "description", gender, title, owner)
+    return _Mention(mention, s, e, "person", gender, title)
+
+
+def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | None:
+    """A speaker noun phrase starting at i (after a cue verb): "der Sprecher des Ministeriums", "Müller", "er"."""
+    ws = _words(text, i, limit)
+    if not ws:
+        return None
+    w0, s0, e0 = ws[0]
+    if text[i:s0].strip():
+        named = _quoted_name(text, text.index(text[i:s0].strip()[0], i), limit, pk)
+        return (i + len(text[i:s0]) - len(text[i:s0].lstrip()), named) if named else None
+    if w0.lower() in pk.pronouns and w0.lower() != "man":
+        return s0, e0
+    end = None
+    k = 0
+    seen_noun = False
+    while k < len(ws):
+        w, s, e = ws[k]
+        gap = text[end:s] if end is not None else ""
+        if end is not None and not seen_noun and gap.strip() and gap.strip()[0] in pk.openers:
+            # a name in quote marks after the article: die „Computerwoche“
+            named = _quoted_name(text, text.index(gap.strip()[0], end), limit, pk)
+            if named:
+                return s0, named
+        if end is not None and gap.strip():
+            # an apposition after a comma (", Heike van Laak,") or a parenthesis: stop
+            if gap.strip() == "(" and ")" in text[s:limit]:
+                close = text.index(")", s)
+                if close - s < 40:
+                    end = close + 1
+            break
+        lw = w.lower()
+        if w[:1].isupper() or w[:1].isdigit():
+            seen_noun = True
+            end = e
+        elif (lw in pk.determiners or lw in pk.genitive) and (not seen_noun or lw in pk.genitive):
+            if seen_noun and not (k + 1 < len(ws) and (ws[k + 1][0][:1].isupper() or
+                                                      ws[k + 1][0].lower() not in pk.fillers)):
+                break
+            end = e if seen_noun else end
+            if not seen_noun:
+                end = e
+        elif not seen_noun and lw not in pk.fillers and lw not in pk.cues:
+            end = e   # an adjective before the noun: "der ehemalige Minister"
+        elif seen_noun and lw.endswith(pk.attr_adj) and lw not in pk.verbish and \
+                ws[k - 1][0].lower() in pk.genitive and k + 1 < len(ws) and \
+                (ws[k + 1][0][:1].isupper() or ws[k + 1][0].lower().endswith(pk.attr_adj)):
+            end = e   # an adjective after a genitive article: "Angaben der afghanischen Regierung"
+        elif seen_noun and lw in pk.particles and k + 1 < len(ws) and ws[k + 1][0][:1].isupper():
+            end = e
+        elif seen_noun and len(lw) > 4 and lw.endswith("er") and lw not in pk.fillers and k + 1 < len(ws) \
+                and ws[k + 1][0][:1].isupper() and not text[e:ws[k + 1][1]].strip():
+            end = e   # a genitive plural without article: "Angaben informierter Kreise"
+        elif seen_noun and lw in pk.org_heads and text[ws[k - 1][1]:ws[k - 1][2]].lower().endswith(pk.org_heads):
+            end = e   # "Nachrichtenagentur dpa"
+        else:
+            break
+        k += 1
+    if not seen_noun or end is None:
+        return None
+    return s0, end
+
+
+def _quoted_name(text, o, limit, pk: _Pack):
+    """The end of a short capitalised name in quote marks opening at o ("„Computerwoche“"), or None."""
+    if text[o] not in pk.openers or o + 1 >= limit or not text[o + 1].isupper():
+        return None
+    for c in range(o + 2, min(limit, o + 40)):
+        if text[c] in pk.pairs[text[o]]:
+            inner = text[o + 1:c]
+            return c + 1 if len(inner.split()) <= 4 and not _TERMINAL.search(inner) else None
+    return None
+
+
+def _speakerlike(text, span, pk: _Pack) -> bool:
+    """Whether a noun phrase can be a speaker: a person (a name, a role), an organisation, or er/sie."""
+    w0 = _WORD.match(text, span[0])
+    if w0 is not None and w0.group().lower() in pk.determiners and w0.group().lower() not in pk.nominative:
+        return False   # "Den Vorschlag ...", "Dem Bericht ...": an object, not a subject
+    m = _classify(text, span[0], span[1], pk)
+    if m.kind == "unresolved":
+        return m.gender in ("m", "f")
+    if m.kind == "organisation" or m.title:
+        return True
+    return m.kind == "person" and w0 is not None and w0.group().lower() not in pk.determiners
+
+
+# ------------------------------------------------------------------ clause subjects (V2 and verb-final clauses)
+
+_QUOTED = re.compile(r"„[^“”\"]*[“”\"]|»[^«]*«|\"[^\"]*\"")
+
+
+def _gap(text, ws, a):
+    """The text between word a and word a + 1, a quotation in it reduced to its marks."""
+    g = text[ws[a][2]:ws[a + 1][1]]
+    if "„" in g or "»" in g or "\"" in g:
+        g = _QUOTED.sub("„“", g)
+    return g
+
+
+def _np_word(w, pk: _Pack) -> bool:
+    """Whether a word can sit inside a noun phrase (name, noun, article, particle, inflected adjective)."""
+    lw = w.lower()
+    if w[:1].isupper() or w[:1].isdigit():
+        return True
+    if lw in pk.determiners or lw in pk.genitive or lw in pk.particles or lw in pk.prepositions:
+        return True
+    if lw in pk.verbish or lw in pk.fillers or lw in pk.not_speakers:
+        return False
+    return lw.endswith(pk.adj_endings)
+
+
+def _clause_start(text, ws, k, pk: _Pack) -> int:
+    """Index of the first word of the clause holding word k: back to a comma (or colon, semicolon, dash)
+    unless what lies before the comma is a noun phrase, an apposition of the subject ("Die Sprecherin, Heike
+    van Laak, sagte"), or a relative clause right before the verb ("X, der ... gilt, sagte")."""
+    b = k
+    tail_np = True     # the words between the boundary and the verb are noun-phrase words
+    while b > 0:
+        gap = _gap(text, ws, b - 1)
+        if any(c in gap for c in ";:") or (gap.strip() and gap.strip()[0] in "„“\"»«"):
+            return b
+        if "," in gap or "–" in gap or "—" in gap or " - " in gap:
+            a = b - 1
+            while a > 0 and not any(c in _gap(text, ws, a - 1) for c in ",;:–—"):
+                a -= 1
+            if b == k and a > 0 and ws[a][0].lower() in pk.relatives and "," in _gap(text, ws, a - 1):
+                b = a
+                continue
+            if tail_np and all(_np_word(w, pk) for w, _, _ in ws[a:b]) and ws[a][0].lower() not in pk.subordinators:
+                b = a
+                continue
+            return b
+        b -= 1
+        if b < k and not _np_word(ws[b][0], pk):
+            tail_np = False
+    return 0
+
+
+def _skip_pp(ws, i, end, pk: _Pack) -> int:
+    """After a preposition at i: the index after its noun phrase ("im Mai 2005", "in einer Rede")."""
+    j = i + 1
+    seen = False
+    while j < end:
+        w = ws[j][0]
+        lw = w.lower()
+        if w[:1].isupper() or w[:1].isdigit():
+            seen = True
+            j += 1
+            continue
+        if seen and lw not in pk.genitive and lw not in pk.particles:
+            break
+        if lw in pk.determiners or lw in pk.genitive or lw in pk.particles or \
+                (not seen and _np_word(w, pk) and lw not in pk.prepositions):
+            j += 1
+            continue
+        break
+    return j
+
+
+def _np_at(text, ws, i, end, pk: _Pack):
+    """The subject-like noun phrase or pronoun that starts at word i, or None."""
+    if i >= end:
+        return None
+    w, s, e = ws[i]
+    lw = w.lower()
+    if lw in pk.pronouns:
+        return (s, e) if pk.pronouns[lw] in ("m", "f") else None
+    if lw in pk.determiners and lw not in pk.nominative:
+        return None
+    if lw in pk.not_speakers and not (lw in pk.nominative and i + 1 < end and _np_word(ws[i + 1][0], pk)):
+        return None
+    if not (w[:1].isupper() or lw in pk.nominative):
+        return None
+    if lw in pk.prepositions or lw in pk.subordinators:
+        return None
+    if lw not in pk.determiners and lw.endswith(pk.adverb_endings) and (i + 1 >= end or ws[i + 1][0].islower()):
+        return None   # "Unmissverständlich sagte ...", "Passend zu ..."
+    j = i + 1
+    seen = w[:1].isupper() and lw not in pk.determiners
+    while j < end:
+        wj, sj, ej = ws[j]
+        gap = text[ws[j - 1][2]:sj]
+        if gap.strip() and gap.strip() not in ("(", ")", "-"):
+            break
+        lj = wj.lower()
+        if wj[:1].isupper() or wj[:1].isdigit():
+            seen = True
+        elif seen and (lj in pk.genitive or lj in pk.particles or lj in pk.genitive_preps) and j + 1 < end:
+            pass
+        elif not seen and _np_word(wj, pk) and lj not in pk.prepositions:
+            pass
+        elif seen and _np_word(wj, pk) and lj not in pk.prepositions and j + 1 < end and \
+                ws[j - 1][0].lower() in pk.genitive | pk.genitive_preps:
+            pass
+        else:
+            break
+        j += 1
+    while j > i + 1 and not (ws[j - 1][0][:1].isupper() or ws[j - 1][0][:1].isdigit()):
+        j -= 1
+    if not seen:
+        return None
+    e = ws[j - 1][2]
+    if text[e:e + 2].startswith(" (") and ")" in text[e:e + 40]:
+        e = text.index(")", e) + 1
+    return s, e
+
+
+def _mittelfeld_subject(text, ws, i, end, pk: _Pack):
+    """The subject after the finite verb: skip adverbs, reflexives and prepositional phrases."""
+    while i < end:
+        w = ws[i][0]
+        lw = w.lower()
+        if lw in pk.prepositions and lw not in pk.nominative:
+            i = _skip_pp(ws, i, end, pk)
+            continue
+        if lw in pk.fillers and lw not in pk.determiners or lw in pk.reflexives or \
+                (lw in pk.not_speakers and lw not in pk.nominative and lw not in pk.pronouns) or \
+                (w.islower() and lw.endswith(pk.adverb_endings) and lw not in pk.determiners):
+            i += 1
+            continue
+        return _np_at(text, ws, i, end, pk)
+    return None
+
+
+def _passive_agent(text, ws, a, k, pk: _Pack):
+    """The agent of a passive clause ("wird von der Zeitung zitiert", "vom Wetterdienst als ... eingestuft")."""
+    if not pk.passive:
+        return None
+    end = k + 1
+    while end < len(ws) and not any(c in _gap(text, ws, end - 1) for c in ",;:"):
+        end += 1
+    if not any(ws[j][0].lower() in pk.passive for j in range(a, min(end, len(ws)))):
+        return None
+    for j in range(a, end - 1):
+        if ws[j][0].lower() in pk.agent_preps and (j == a or not ws[j - 1][0][:1].isupper()):
+            span = _np_at(text, ws, j + 1, end, pk)
+            if span is None and ws[j + 1][0].lower() in pk.determiners and j + 2 < end:
+                span = _np_at(text, ws, j + 2, end, pk)
+                span = (ws[j + 1][1], span[1]) if span else None
+            if span is not None and _speakerlike(text, span, pk):
+                return span
+    return None
+
+
+def _finite(ws, a, k, pk: _Pack, text=None) -> int:
+    """Index of the finite verb of the main clause from word a up to the cue at k."""
+    sub = False
+    for j in range(a + 1 if a < k and ws[a][0][:1].isupper() else a, k):
+        lw = ws[j][0].lower()
+        if text is not None and j > a and "," in text[ws[j - 1][2]:ws[j][1]]:
+            sub = lw in pk.relatives or lw in pk.subordinators   # "Im Brief, den er geschickt hat, erklärt er"
+        if not sub and (lw in pk.auxiliaries or lw in pk.cues or lw in pk.separable):
+            return j
+    return k
+
+
+def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
+    """The subject of the clause whose verb is word k: the Vorfeld when it is a subject-like noun phrase
+    ("Der Sprecher sagte", "Ein Kommentator schrieb"), else the first subject-like phrase after the finite
+    verb ("Am Montag sagte der Sprecher", "Den Vorschlag nannte X"), or after the conjunction of a
+    verb-final clause ("wie X mitteilte", "dass X gesagt habe")."""
+    a = _clause_start(text, ws, k, pk)
+    while a < k and ws[a][0].lower() in pk.leading:
+        a += 1
+    agent = _passive_agent(text, ws, a, k, pk)
+    if agent is not None:
+        return agent
+    if a < k and ws[a][0].lower() in pk.subordinators and (
+            k + 1 >= len(ws) or any(c in _gap(text, ws, k) for c in ",:;") or ws[k + 1][0].lower() in pk.verbish):
+        # verb-final: "wie der Sprecher mitteilte", "dass Mindermann gefragt habe"
+        return _mittelfeld_subject(text, ws, a + 1, k, pk)
+    if a < k - 1 and ws[a][0].lower() in pk.subordinators and ws[k - 1][0].lower() in pk.auxiliaries and \
+            not _gap(text, ws, k - 1).strip():
+        # a verb-final clause without its comma before the main verb: "Als er verhaftet worden war sagte er"
+        return _mittelfeld_subject(text, ws, k + 1, len(ws), pk)
+    u = k - 1 if k - 1 > a and ws[k - 1][0].lower() in pk.conjunctions else \
+        k - 2 if k - 2 > a and ws[k - 2][0].lower() in pk.conjunctions and ws[k - 1][0].lower() in pk.auxiliaries \
+        else None
+    if u is not None and not any(c in _gap(text, ws, u - 1) for c in ",;:"):
+        # "X biss den Fluggast und rief": the clauses joined by "und" share the subject of the first one
+        f0 = _finite(ws, a, u, pk, text) if ws[a][0][:1].isupper() else a
+        if f0 == u:
+            f0 = _guess_verb(ws[:u], a, pk)
+        if f0 is not None and f0 < u:
+            subj = _cue_subject(text, ws[:u], f0, pk, prefer_speaker)
+            if subj is not None:
+                return subj
+    f = _finite(ws, a, k, pk, text) if a < k else k
+    vor = _np_at(text, ws, a, f, pk) if a < f else None
+    if vor is not None and vor[1] < ws[f][1]:
+        # the phrase must fill the Vorfeld up to the verb (apart from an apposition)
+        last = max(j for j in range(a, f) if ws[j][1] < vor[1])
+        rest = ws[last + 1:f]
+        if rest and any(w.lower() in pk.verbish for w, _, _ in rest):
+            vor = None
+    end = len(ws)
+    for j in range(f + 1, len(ws)):
+        if "," in _gap(text, ws, j - 1) or ":" in _gap(text, ws, j - 1):
+            end = j
+            break
+    mid = _mittelfeld_subject(text, ws, f + 1, end, pk) if f < len(ws) else None
+    if vor is not None:
+        if mid is not None and prefer_speaker and not _speakerlike(text, vor, pk) and (
+                _speakerlike(text, mid, pk) or _WORD.match(text, mid[0]).group().lower() in pk.subject_only):
+            return mid
+        return vor
+    return mid
+
+
+def _plural_cue(ws, k, pk: _Pack) -> bool:
+    """A present plural verb of saying, which looks like an infinitive ("Kritiker sagen, ..."): a cue only as the
+    finite verb right after a noun subject, not after an auxiliary, a modal or the infinitive marker."""
+    if ws[k][0] not in pk.plural_cues or k == 0:
+        return False
+    p = ws[k - 1][0]
+    return p[:1].isupper() and p.lower() not in pk.auxiliaries and p.lower() not in pk.determiners and \
+        p.lower() not in pk.not_speakers
+
+
+def _find_cue(ws, pk: _Pack, clause_cues=False):
+    """Index of the first cue verb among words."""
+    cues = pk.clause_cues if clause_cues else pk.cues
+    for k, (w, _, _) in enumerate(ws):
+        lw = w.lower()
+        if lw in cues or _plural_cue(ws, k, pk) or (lw in pk.separable and any(
+                x.lower() in pk.separable[lw] for x, _, _ in ws[k + 1:k + 12])):
+            return k
+    return None
+
+
+# ------------------------------------------------------------------ the finder
+
+def find_quotes(text: str, pack, min_confidence: float = 0.5) -> list[dict]:
+    """Quotes in `text` found with the language `pack` (a module of constants); [] on anything unusable."""
+    try:
+        if not isinstance(text, str) or not text.strip() or pack is None:
+            return []
+        if sum(1 for c in text[:2000] if c.isalpha()) < 0.3 * min(len(text), 2000):
+            return []
+        return _find(text, _prepared(pack), min_confidence)
+    except Exception:   # a quote finder must never break the pipeline
+        return []
+
+
+class _State:
+    def __init__(self):
+        self.last: _Mention | None = None          # speaker of the last quote
+        self.last_sentence = -10                   # sentence index of the last attributed quote
+        self.persons: list[_Mention] = []          # persons seen, for pronoun resolution
+        self.last_indirect = -10                   # sentence index of the last reported-speech span
+
+
+def _mention(text, span, pk, state) -> _Mention | None:
+    if span is None:
+        return None
+    m = _classify(text, span[0], span[1], pk)
+    if m.kind == "unresolved":
+        for p in reversed(state.persons):
+            if p.gender == m.gender or (m.gender == "f" and p.gender is None):
+                m.resolved = p.resolved or p.text
+                m.kind = "person"
+                m.title = p.title
+                break
+    elif m.kind == "person":
+        state.persons.append(m)
+    return m
+
+
+def _register_persons(text, ss, se, pk: _Pack, state: _State) -> None:
+    """Persons named in the sentence by a known first name, for resolving later pronouns."""
+    ws = _words(text, ss, se)
+    for k, (w, s, e) in enumerate(ws[:-1]):
+        lw = w.lower()
+        if (lw in pk.male_first or lw in pk.female_first) and w[:1].isupper():
+            j = k + 1
+            while j < len(ws) and ws[j][0][:1].isupper() and not text[ws[j - 1][2]:ws[j][1]].strip():
+                j += 1
+            if j > k + 1:
+                state.persons.append(_Mention(text[s:ws[j - 1][2]], s, ws[j - 1][2], "person",
+                                              "m" if lw in pk.male_first else "f"))
+
+
+def _find(text: str, pk: _Pack, min_conf: float) -> list[dict]:
+    out: list[dict] = []
+    state = _State()
+    sent_index = 0
+    for ps, pe in _paragraphs(text):
+        quotes = _pair_marks(text, ps, pe, pk)
+        sentences = _sentences(text, ps, pe, quotes, pk)
+        qi = 0
+        for ss, se in sentences:
+            sent_index += 1
+            sq = []
+            while qi < len(quotes) and quotes[qi][0] < se:
+                if quotes[qi][0] >= ss:
+                    sq.append(quotes[qi])
+                qi += 1
+            _sentence_quotes(text, ss, se, sq, pk, state, sent_index, out)
+            _register_persons(text, ss, se, pk, state)
+    out = [q for q in out if q["confidence"] >= min_conf]
+    for q in out:
+        q.pop("_cont", None)
+    out.sort(key=lambda q: (q["start"], q["end"]))
+    return out
+
+
+def _emit(out, text, s, e, kind, m: _Mention | None, cue, sentence, conf):
+    if m is not None:
+        name = m.resolved or m.text
+        sid = _speaker_id(name) if m.kind in ("person", "organisation") else None
+        kind_s = m.kind
+    else:
+        sid, kind_s = None, "unresolved"
+    out.append({
+        "text": text[s:e], "start": s, "end": e,
+        "speaker": m.text if m else None, "speaker_title": m.title if m else None,
+        "speaker_start": m.start if m else None, "speaker_end": m.end if m else None,
+        "cue": cue, "kind": kind, "sentence": sentence, "confidence": round(conf, 2),
+        "speaker_id": sid, "speaker_kind": kind_s, "speaker_org": m.org if m else None,
+    })
+
+
+def _post_attribution(text, qe, se, pk):
+    """`„Q“, sagte X` / `„Q“, so X` after the quote: (cue, speaker span) or None."""
+    m = re.match(r"\s*,\s*", text[qe:se])
+    if not m:
+        return None
+    i = qe + m.end()
+    ws = _words(text, i, se)
+    if not ws:
+        return None
+    w0 = ws[0][0].lower()
+    if w0 in pk.so:
+        span = _np_after(text, ws[0][2] + 1, se, pk) if len(ws) > 1 else None
+        return (ws[0][0], span) if span else None
+    if len(ws) > 1 and f"{w0} {ws[1][0].lower()}" in pk.impersonal:
+        # "„Q“, heißt es in der Mitteilung": the document speaks, if named
+        k = 2
+        if k < len(ws) and ws[k][0].lower() in pk.source_preps:
+            span = _np_after(text, ws[k + 1][1], se, pk) if k + 1 < len(ws) else None
+            return f"{ws[0][0]} {ws[1][0]}", span
+        return f"{ws[0][0]} {ws[1][0]}", None
+    if w0 in pk.cues or w0 in pk.separable:
+        k = 1
+        while k < len(ws) and ws[k][0].lower() in pk.fillers and ws[k][0].lower() not in pk.determiners:
+            k += 1
+        if k < len(ws):
+            span = _np_after(text, ws[k][1], se, pk)
+            if span:
+                return ws[0][0], span
+        return ws[0][0], None
+    return None
+
+
+def _pre_attribution(text, ss, qs, pk, skip=()):
+    """`X sagte: „Q“` before the quote: (cue, speaker span) or None."""
+    before = text[ss:qs].rstrip()
+    if not before.endswith(":"):
+        return None
+    ws = [w for w in _words(text, ss, ss + len(before)) if not any(a <= w[1] < b for a, b in skip)]
+    if not ws:
+        return None
+    k = _last_cue(ws, pk)
+    if k is None:
+        # a colon without a listed verb: a bare label ("BKA-Präsident Ziercke:"), a subject before or after
+        # an unlisted verb ("Das Fazit lautete:", "Den Unmut brachte X zum Ausdruck:"), a pronoun subject
+        if len(ws) <= 5 and ws[0][0][:1].isupper() and all(w[:1].isupper() or w.lower() in pk.determiners
+                                                          or w.lower() in pk.particles for w, _, _ in ws):
+            return "", (ws[0][1], ws[-1][2])
+        verb = _guess_verb(ws, 0, pk)
+        subj = _cue_subject(text, ws, verb, pk) if verb is not None else None
+        if subj is None:
+            subj = next(((s_, e_) for w, s_, e_ in ws if w.lower() in pk.pronouns and
+                         pk.pronouns[w.lower()] in ("m", "f")), None)
+        return ("", subj) if subj else None
+    w = ws[k][0]
+    if w.lower() in pk.impersonal_verbs:
+        return w, _source_place(text, ss, ss + len(before), ws, k, pk)
+    return w, _cue_subject(text, ws, k, pk)
+
+
+def _last_cue(ws, pk: _Pack, before=None):
+    """Index of the last cue verb among words (before index `before`)."""
+    found = None
+    n = len(ws) if before is None else before
+    for k in range(n):
+        lw = ws[k][0].lower()
+        if lw in pk.clause_cues or _plural_cue(ws, k, pk) or (lw in pk.separable and any(
+                x.lower() in pk.separable[lw] for x, _, _ in ws[k + 1:k + 12])):
+            found = k
+    return found
+
+
+def _guess_verb(ws, a, pk: _Pack):
+    """Index of the finite verb of a clause starting at word a: a listed verb form, or the first lower-case
+    word after a noun that is no article, preposition or adverb."""
+    for j in range(a + 1, min(len(ws), a + 16)):
+        w = ws[j][0]
+        lw = w.lower()
+        if lw in pk.verbish:
+            return j
+        if not w.islower() or lw in pk.determiners or lw in pk.genitive or lw in pk.particles or \
+                lw in pk.prepositions or lw in pk.fillers or lw in pk.conjunctions or lw in pk.not_speakers:
+            continue
+        p = ws[j - 1][0]
+        if p.lower() in pk.determiners or p.lower() in pk.prepositions:
+            continue
+        if p[:1].isupper() or p[:1].isdigit() or p.lower() in pk.pronouns:
+            return j
+    return None
+
+
+def _sentence_cue(text, ss, se, pk, skip):
+    """The cue of a sentence: (cue, speaker span, kind, cue start, cue end) for a verb of saying with its
+    subject ("verb"), "laut X" / "nach Angaben von X" ("according"), "X zufolge" ("according") ; or None."""
+    ws = [w for w in _words(text, ss, se) if not any(a <= w[1] < b for a, b in skip)]
+    low = [w.lower() for w, _, _ in ws]
+    for k, lw in enumerate(low):
+        # "..., so X(, ...)": the source named after a comma
+        if lw in pk.so and 0 < k < len(ws) - 1 and "," in _gap(text, ws, k - 1):
+            span = _np_at(text, ws, k + 1, len(ws), pk)
+            if span and _speakerlike(text, span, pk):
+                after = text[span[1]:span[1] + 12].lstrip()
+                if not after or after[0] in ",.;:!?\"“»" or _WORD.match(after) and \
+                        _WORD.match(after).group().lower() in pk.fillers:
+                    return ws[k][0], span, "so", ws[k][1], span[1]
+    for k, lw in enumerate(low):
+        if lw in pk.according_suffixes and k > 0:
+            # "X zufolge": the noun phrase before
+            j = k - 1
+            while j > 0 and (ws[j - 1][0][:1].isupper() or low[j - 1] in pk.determiners or
+                             (low[j - 1].endswith(pk.attr_adj) and low[j - 1] not in pk.verbish)) and \
+                    not text[ws[j - 1][2]:ws[j][1]].strip():
+                j -= 1
+            return ws[k][0], (ws[j][1], ws[k - 1][2]), "according", ws[j][1], ws[k][2]
+    for k, lw in enumerate(low):
+        if lw in pk.according_words and k + 1 < len(ws):
+            span = _np_after(text, ws[k + 1][1], se, pk)
+            if span:
+                return ws[k][0], span, "according", ws[k][1], span[1]
+        if lw in pk.according_preps and k >= 2 and low[k - 1] in pk.according_nouns and \
+                low[k - 2] in pk.genitive and \
+                not text[ws[k - 2][2]:ws[k - 1][1]].strip() and not text[ws[k - 1][2]:ws[k][1]].strip():
+            # "Seiner Ansicht nach", "ihrer Meinung nach": the owner and the noun are the source
+            return ws[k][0], (ws[k - 2][1], ws[k - 1][2]), "according", ws[k - 2][1], ws[k][2]
+        if lw in pk.according_preps and k + 1 < len(ws):
+            j = k + 1
+            if low[j] not in pk.according_nouns and j + 1 < len(ws) and low[j + 1] in pk.according_nouns and \
+                    (ws[j][0].islower() or ws[j][0].endswith("s") and ws[j][0][:1].isupper()):
+                j += 1   # "nach eigenen Angaben", "nach Schäubles Idee"
+            if low[j] in pk.according_nouns:
+                span = _np_after(text, ws[j][1], se, pk) if j == k + 1 else (ws[j - 1][1], ws[j][2])
+                if span and j > k + 1:
+                    span2 = _np_after(text, ws[j][1], se, pk)
+                    span = (span[0], span2[1]) if span2 else span
+                if span:
+                    return ws[k][0], span, "according", ws[k][1], span[1]
+    for k, lw in enumerate(low):
+        # "Wie der Sprecher mitteilte, ...": the speaker between "wie" and the verb
+        if lw in pk.as_words and k + 2 < len(ws) and (low[k + 1] in pk.determiners or ws[k + 1][0][:1].isupper()):
+            j = _find_cue(ws[k + 1:k + 16], pk, clause_cues=True)
+            if j is not None:
+                span = _np_after(text, ws[k + 1][1], ws[k + 1 + j][1], pk)
+                if span:
+                    return ws[k + 1 + j][0], span, "as", ws[k][1], ws[k + 1 + j][2]
+    k = _find_cue(ws, pk, clause_cues=True)
+    if k is None:
+        return None
+    if low[k] in pk.impersonal_verbs:
+        return ws[k][0], _source_place(text, ss, se, ws, k, pk), "verb", ws[k][1], ws[k][2]
+    return ws[k][0], _cue_subject(text, ws, k, pk), "verb", ws[k][1], ws[k][2]
+
+
+def _source_place(text, ss, se, ws, k, pk):
+    """The written source of an impersonal cue: "heißt es in der Erklärung", "Auf der Website heißt es"."""
+    low = [w.lower() for w, _, _ in ws]
+    for j in range(k + 1, min(k + 4, len(ws) - 1)):
+        if low[j] in pk.source_preps:
+            return _np_after(text, ws[j + 1][1], se, pk)
+    if low[0] in pk.source_preps and len(ws) > 1:
+        return _np_after(text, ws[1][1], ws[k][1], pk)
+    return None
+
+
+def _has_konj(text, s, e, pk, skip=(), strong=False) -> bool:
+    forms = pk.konj1 if strong else pk.konj
+    for w, ws_, _ in _words(text, s, e):
+        if w.lower() in forms and not any(a <= ws_ < b for a, b in skip):
+            return True
+    return False
+
+
+def _zu_infinitive(text, s, e, pk) -> bool:
+    """Whether the clause text[s:e] ends in an infinitive with its marker ("... zu haben", "... vorzugehen")."""
+    ws = _WORD.findall(text, s, min(e, s + 400))
+    if len(ws) < 2 or not pk.inf_marker:
+        return False
+    last = ws[-1].lower()
+    if ws[-2].lower() == pk.inf_marker and last.endswith(pk.inf_endings):
+        return True
+    return any(last.startswith(p + pk.inf_marker) and last.endswith(pk.inf_endings) and len(last) > len(p) + 4
+               for p in pk.sep_prefixes)
+
+
+def _reported_start(text, a, b, pk: _Pack, sq=()):
+    """Where the reported part of a sentence begins: after the comma that closes a head clause without a
+    reported-speech verb form ("Bereits im Juli meldete X, dass ...", "Er zeigte sich offen für eine Idee, die ...
+    solle")."""
+    ws = [w for w in _words(text, a, b) if not any(x <= w[1] < y for x, y in sq)]
+    last_comma = None
+    for k, (w, s, e) in enumerate(ws):
+        if k and "," in text[ws[k - 1][2]:s]:
+            last_comma = k
+        if w.lower() in pk.konj:
+            if last_comma is not None and last_comma >= 2:
+                return ws[last_comma][1]
+            return a
+    return a
+
+
+def _trim(text, s, e):
+    while s < e and text[s] in " ,;:–—-":
+        s += 1
+    while e > s and (text[e - 1] in " .,;:" or text[e - 1].isspace()):
+        e -= 1
+    return s, e
+
+
+def _clip(text, a, b, pk: _Pack, sq=()):
+    """The end of a reported clause: before a semicolon, a closing "(X berichtete)", a trailing "wie X schreibt"
+    and a coordinated main clause with a verb of its own ("..., dass es regne und warnte vor ...")."""
+    ws = [w for w in _words(text, a, b) if not any(x <= w[1] < y for x, y in sq)]
+    for k in range(1, len(ws) - 1):
+        w, s, e = ws[k]
+        lw = w.lower()
+        gap = text[ws[k - 1][2]:s]
+        if ";" in gap and not any(x <= ws[k - 1][2] < y for x, y in sq):
+            return _trim(text, a, ws[k - 1][2] + gap.index(";"))
+        if lw in pk.conjunctions and not gap.strip() and k + 1 < len(ws):
+            nxt = ws[k + 1][0].lower()
+            if nxt in pk.cues or nxt in pk.clause_cues and nxt not in pk.auxiliaries:
+                return _trim(text, a, s)
+        if lw in pk.as_words | pk.so and "," in gap and k + 1 < len(ws):
+            rest = ws[k + 1:]
+            if len(rest) <= 6 and rest[-1][0].lower() in pk.clause_cues:
+                return _trim(text, a, ws[k - 1][2])
+    tail = text[a:b].rstrip()
+    if tail.endswith(")") and "(" in tail:
+        o = tail.rindex("(")
+        inner = _WORD.findall(tail[o:])
+        if inner and any(w.lower() in pk.clause_cues for w in inner) and o > 10:
+            return _trim(text, a, a + o)
+    return a, b
+
+
+def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc, prev_ls=None) -> bool:
+    """Reported speech in the sentence: a clause after the cue ("sagte, er habe ..."), the rest of a sentence
+    after "Laut X", or a reported-speech sentence continuing the last speaker. Returns whether one was found."""
+    sentence = text[ss:se]
+    if sc is not None and sc[1] is not None and sc[2] == "verb" and not sq:
+        # "Dies berichtete X": the pronoun stands for the reported content before it
+        first = _WORD.match(text, ss)
+        if first and first.group().lower() in pk.anaphoric and \
+                not text[first.end():sc[3]].strip() and sc[1][0] > sc[3]:
+            m = _mention(text, sc[1], pk, state)
+            _emit(out, text, first.start(), first.end(), "indirect", m, sc[0], sentence, 0.6)
+            state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
+            return True
+    if sc is not None and (sc[1] is not None or sc[2] == "verb"):
+        cue, span, kind, cs, ce = sc
+        if kind == "as":
+            # "Wie X berichtete, TAIL" / "HEAD, wie X mitteilte, TAIL": both parts are reported
+            comma = text.find(",", ce, se)
+            if comma >= 0 and not text[ce:comma].strip(" )") or (comma >= 0 and len(text[ce:comma]) < 25):
+                m = _mention(text, span, pk, state)
+                if cs > ss + 1 and text[ss:cs].rstrip().endswith(","):
+                    a, b = _trim(text, ss, cs)
+                    if b - a > 10:
+                        _emit(out, text, a, b, "indirect", m, cue, sentence, 0.55)
+                a, b = _trim(text, comma + 1, se)
+                if b - a > 10 and not any(q[0] <= a < q[1] for q in sq):
+                    _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
+                    state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
+                    return True
+        if kind in ("verb", "as"):
+            # the clause after the cue: "X sagte (am Montag), (dass) CLAUSE"
+            rest = text[ce:se]
+            parts = rest.split(",", 1)
+            if len(parts) == 2 and len(parts[0]) < 60 and not any(q[0] < ce + len(parts[0]) < q[1] for q in sq):
+                particle_ok = True
+                sep = pk.separable.get(cue.lower())
+                if sep and not any(x.lower() in sep for x in _WORD.findall(parts[0])):
+                    particle_ok = cue.lower() in pk.cues
+                cs2 = ce + len(parts[0]) + 1
+                first = _WORD.match(text, cs2 + len(text[cs2:se]) - len(text[cs2:se].lstrip()))
+                fw = first.group().lower() if first else ""
+                if particle_ok and (fw in pk.that or _has_konj(text, cs2, se, pk) or _zu_infinitive(text, cs2, se, pk)):
+                    a, b = _trim(text, cs2, se)
+                    a, b = _clip(text, a, b, pk, sq)
+                    if b - a > 10:
+                        m = _mention(text, span, pk, state)
+                        _emit(out, text, a, b, "indirect", m, cue, sentence, 0.7 if fw in pk.that else 0.65)
+                        state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
+                        return True
+            # the clause before it: "CLAUSE, sagte X."
+            before = text[ss:cs].rstrip()
+            if before.endswith(",") and cs - ss > 15 and not sq and _has_konj(text, ss, cs, pk):
+                a, b = _trim(text, ss, len(before) + ss)
+                m = _mention(text, span, pk, state)
+                _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
+                state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
+                return True
+        elif kind == "so":
+            m = _mention(text, span, pk, state)
+            found = False
+            a, b = _trim(text, ss, cs)
+            if b - a > 15 and _has_konj(text, a, b, pk, sq):
+                _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
+                found = True
+            a, b = _trim(text, ce, se)
+            if b - a > 15 and _has_konj(text, a, b, pk, sq):
+                _emit(out, text, a, b, "indirect", m, cue, sentence, 0.55)
+                found = True
+            if found:
+                state.last, state.last_sentence, state.last_indirect = m, si, si
+                return True
+        elif kind == "according" and se - ce > 15 and not any(ss <= q[0] and q[1] >= se - 2 for q in sq):
+            m = _mention(text, span, pk, state)
+            head = cs - ss
+            if head > 1:
+                a, b = _trim(text, ss, cs)
+                if b - a > 3 and not text[ss:cs].rstrip().endswith(","):
+                    # "Es handele sich, ersten Angaben zufolge, um ...": the part before is reported too
+                    _emit(out, text, a, b, "indirect", m, cue, sentence, 0.55)
+            a, b = _trim(text, ce, se)
+            a, b = _clip(text, a, b, pk, sq)
+            _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
+            state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
+            return True
+    if prev_ls is None:
+        prev_ls = state.last_sentence
+    going_on = state.last_indirect == si - 1 and out and out[-1]["kind"] == "indirect" and \
+        out[-1].get("_cont") and si - prev_ls == 1
+    if sc is None and state.last is not None and si - prev_ls == 1 and \
+            (_has_konj(text, ss, se, pk, sq, strong=True) or going_on and _has_konj(text, ss, se, pk, sq)):
+        first = _WORD.match(text, ss)
+        if first and first.group().lower() in pk.that:
+            return False
+        a, b = _trim(text, ss, se)
+        a = _reported_start(text, a, b, pk, sq)
+        prev = out[-1] if out else None
+        if prev is not None and prev["kind"] == "indirect" and state.last_indirect == si - 1 and \
+                prev.get("_cont") and not text[prev["end"]:a].strip(" .!?\n") and "\n" not in text[prev["end"]:a]:
+            prev["end"] = b
+            prev["text"] = text[prev["start"]:b]
+        else:
+            _emit(out, text, a, b, "indirect", state.last, None, sentence, 0.55)
+            out[-1]["_cont"] = True
+        state.last_sentence = si
+        state.last_indirect = si
+        return True
+    return False
+
+
+def _is_quotation(text: str, qs: int, qe: int, attributed: bool, context: bool, pk: _Pack) -> float:
+    """How likely the quoted span text[qs:qe] is a quotation rather than a name or title (0..1).
+
+    A quote with its own cue is one; so is a phrase in lower case (a word quoted from a speaker) or a whole
+    quoted sentence. A capitalised short span is a name or title ("die Zeitung „Die Welt“") unless the
+    sentence reports speech and calls something by it ("nannte es einen „Wortbruch“")."""
+    content = text[qs + 1:qe - 1]
+    ws = _WORD.findall(content)
+    if not ws:
+        return 0.0
+    n = len(ws)
+    term = bool(_TERMINAL.search(content[-2:]))
+    lower = content[:1].islower()
+    if attributed:
+        return 0.9 if (n >= 3 or term or lower) else 0.4
+    prev = _WORD.findall(text[max(0, qs - 40):qs])
+    prev = prev[-1].lower() if prev else ""
+    name_like = text[qe:qe + 3].lstrip().startswith("(") or (prev.endswith(pk.org_heads) and not lower)
+    if name_like:
+        return 0.3
+    if lower:
+        if context or n >= 4:
+            return 0.8
+        return 0.55 if n >= 2 else 0.3
+    if n >= 4:
+        return 0.8 if term else 0.6 if context else 0.35
+    if context and prev in pk.naming_words:
+        return 0.55
+    return 0.2
+
+
+def _speech_context(text, ss, se, sq, pk: _Pack) -> bool:
+    """Whether the sentence, outside its quote marks, reports speech."""
+    ws = [w for w in _words(text, ss, se) if not any(a <= w[1] < b for a, b in sq)]
+    for k, (w, s, _) in enumerate(ws):
+        lw = w.lower()
+        if lw in pk.clause_cues or lw in pk.konj or lw in pk.according_suffixes or lw in pk.according_words:
+            return True
+        if lw in pk.separable and any(x.lower() in pk.separable[lw] for x, _, _ in ws[k + 1:k + 12]):
+            return True
+    return False
+
+
+def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
+    """The speaker of a quotation inside a sentence without its own attribution: the "laut X" source, the
+    subject of the nearest verb of saying (before the quote, else after it), or the subject of the main
+    clause when it can be a speaker. Returns (cue, span)."""
+    if sc is not None and sc[2] in ("according", "as", "so") and sc[1] is not None:
+        return sc[0], sc[1]
+    ws = [w for w in _words(text, ss, se) if not any(a <= w[1] < b for a, b in sq)]
+    n = sum(1 for w in ws if w[1] < qs)
+    k = _last_cue(ws, pk, before=n)
+    if k is None:
+        k2 = _find_cue(ws[n:], pk, clause_cues=True)
+        k = None if k2 is None else n + k2
+    if k is not None:
+        if ws[k][0].lower() in pk.impersonal_verbs:
+            return ws[k][0], _source_place(text, ss, se, ws, k, pk)
+        subj = _cue_subject(text, ws, k, pk)
+        if subj is not None:
+            return ws[k][0], subj
+    if not ws:
+        return None, None
+    v = _guess_verb(ws, 0, pk)
+    if v is None:
+        return None, None
+    subj = _cue_subject(text, ws, v, pk)
+    if subj is not None and _speakerlike(text, subj, pk):
+        return None, subj
+    return None, None
+
+
+def _sentence_quotes(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list):
+    sentence = text[ss:se]
+    sc = _sentence_cue(text, ss, se, pk, sq)
+    prev_ls = state.last_sentence
+    context = None
+    for qs, qe in sq:
+        post = _post_attribution(text, qe, se, pk)
+        pre = None if post else _pre_attribution(text, ss, qs, pk, sq)
+        att = post or pre
+        if att is None and context is None:
+            context = _speech_context(text, ss, se, sq, pk)
+        conf = _is_quotation(text, qs, qe, att is not None, bool(context), pk)
+        if conf < 0.5:
+            continue
+        cue, m = None, None
+        if att:
+            cue = att[0] or None
+            m = _mention(text, att[1], pk, state)
+        elif sc is None and state.last is not None and si - state.last_sentence <= 3 and \
+                _has_konj(text, ss, se, pk, sq, strong=True):
+            m = state.last   # reported speech going on without a cue: the same speaker
+        else:
+            cue, span = _embedded_speaker(text, ss, se, qs, sq, sc, pk)
+            if span is not None:
+                m = _mention(text, span, pk, state)
+            elif state.last is not None and si - state.last_sentence <= 3:
+                m = state.last
+        if m is not None:
+            state.last = m
+            state.last_sentence = si
+        _emit(out, text, qs, qe, "direct", m, cue, sentence, conf)
+    _indirect(text, ss, se, sq, pk, state, si, out, sc, prev_ls)
+    if sc is not None and sc[1] is not None and state.last_sentence != si:
+        m = _mention(text, sc[1], pk, state)
+        state.last, state.last_sentence = m, si
