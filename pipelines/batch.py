@@ -7,13 +7,14 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from pipelines.options import NewsbeamOptions
 from schemas import SCHEMA_VERSION
-from pipelines.launch import launch
+from pipelines.launch import launch, run_to_end
 from transforms.enrich import ExtractFigures, ExtractQuotes
 from transforms.ingest import DropDuplicates, ExtractArticles, FetchPages, ReadArchives
 from transforms.sources.polling import FetchFeeds
 from transforms.storage.commit import CommitRun
 from transforms.storage.files import WriteDataset
 from transforms.storage.layout import new_run_id
+from transforms.storage.lease import Fence
 from transforms.storage.runs import manifest
 
 
@@ -41,11 +42,12 @@ class IngestAndCommit(beam.PTransform):
     """New entries -> pages -> articles, quotes, figures; every stream written as files, then all
     committed at once with the manifest (one commit per table per run or window). Takes a dict of PCollections: new, duplicates, reports, the error streams
     feed_errors and entry_errors (entries that failed before their page was fetched), and
-    optionally retried (entries of earlier runs tried again)."""
+    optionally retried (entries of earlier runs tried again). The commit checks `fence`, the
+    lease the launch took (storage.lease)."""
 
-    def __init__(self, options: NewsbeamOptions, run_id: str, header: dict):
+    def __init__(self, options: NewsbeamOptions, run_id: str, header: dict, fence: Fence | None = None):
         super().__init__()
-        self.options, self.run_id, self.header = options, run_id, header
+        self.options, self.run_id, self.header, self.fence = options, run_id, header, fence
 
     def expand(self, streams):
         options, run_id, output = self.options, self.run_id, self.options.output
@@ -70,13 +72,18 @@ class IngestAndCommit(beam.PTransform):
             ended["retried"] = streams["retried"]
         outcomes = ended | "CountOutcomes" >> CountOutcomes()
         file_facts = files | "Files" >> beam.Flatten() | "FileFacts" >> beam.Map(lambda f: {"fact": "file", **f})
-        return ((streams["reports"], file_facts, outcomes)
+        kinds = (errors
+                 | "KeyErrorKinds" >> beam.Map(lambda row: (row["error_kind"] or "unknown", 1))
+                 | "CountErrorKinds" >> beam.CombinePerKey(sum)
+                 | "ErrorKindFacts" >> beam.MapTuple(lambda kind, n: {"fact": "error_kind", "kind": kind, "count": n}))
+        # One fact per article and task newsbeam had no rules for (the article's language): the manifest's not_analysed.
+        return ((streams["reports"], file_facts, outcomes, kinds, quotes.not_analysed, figures.not_analysed)
                 | "Facts" >> beam.Flatten()
-                | "Commit" >> CommitRun(output, run_id, self.header))
+                | "Commit" >> CommitRun(output, run_id, self.header, self.fence))
 
 
 def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions, run_id: str, header: dict,
-          retry_entries: list[dict] = (), archives: list[str] = ()):
+          retry_entries: list[dict] = (), archives: list[str] = (), fence: Fence | None = None):
     """The batch graph: poll each feed or sitemap once (see feed_request), read each web archive, add
     the entries to retry, drop what is already known, ingest and commit."""
     fetched = p | "FeedRequests" >> beam.Create(feed_requests) | "FetchFeeds" >> FetchFeeds(
@@ -90,7 +97,7 @@ def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions,
                "reports": (fetched.reports, read.reports) | "AllReports" >> beam.Flatten(),
                "feed_errors": (fetched.errors, read.errors) | "SourceErrors" >> beam.Flatten(),
                "entry_errors": unique["errors"]}
-    return streams | "IngestAndCommit" >> IngestAndCommit(options, run_id, header)
+    return streams | "IngestAndCommit" >> IngestAndCommit(options, run_id, header, fence)
 
 
 def run_header(options: PipelineOptions, run_id: str, feed_urls: list[str], **extra) -> dict:
@@ -116,6 +123,7 @@ def run(options: PipelineOptions, feed_urls: list[str], retry_entries: list[dict
     with launch(nb.output, "run", nb.run_id or new_run_id()) as started:
         header = run_header(options, started.run_id, feed_urls, entries_retried=len(retry_entries),
                             archives_requested=list(archives))
-        with beam.Pipeline(options=options) as p:
-            build(p, started.feed_requests(feed_urls), nb, started.run_id, header, retry_entries, archives)
+        p = beam.Pipeline(options=options)
+        build(p, started.feed_requests(feed_urls), nb, started.run_id, header, retry_entries, archives, started.fence)
+        run_to_end(p)
         return manifest(nb.output, started.run_id)

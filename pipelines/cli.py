@@ -1,7 +1,9 @@
 """The `newsbeam` command: dispatches to one module per command (pipelines/commands/).
 
 Exit codes: 0 done (per-item errors are data, not failures), 1 the command could not complete,
-2 a usage error; each failure is one line on stderr that says what to fix.
+2 a usage error, 3 a run that completed but ingested nothing because every source (or every page)
+failed: committed, and still not a success for a scheduler; each failure is one line on stderr that
+says what to fix. 130 when interrupted (Ctrl-C).
 """
 
 import atexit

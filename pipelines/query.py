@@ -32,10 +32,15 @@ def print_result(columns: list[str], rows: list[tuple], fmt: str = "table", out=
         writer = csv.writer(out)
         writer.writerow(columns)
         writer.writerows(rows)
-    elif fmt == "json":
-        for row in rows:
-            record = {c: None if isinstance(v, float) and not math.isfinite(v) else v for c, v in zip(columns, row)}
-            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")   # JSON has no NaN
+    elif fmt in ("json", "jsonl"):
+        # JSON has no NaN or infinity: they are written as null.
+        records = [{c: None if isinstance(v, float) and not math.isfinite(v) else v for c, v in zip(columns, row)}
+                   for row in rows]
+        if fmt == "json":
+            out.write(json.dumps(records, ensure_ascii=False, default=str, indent=1) + "\n")
+        else:
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     else:
         out.write(format_table(columns, rows) + "\n")
 

@@ -63,7 +63,7 @@ def test_run_from_a_text_file_of_feeds_prints_a_summary_and_exits_0(site, tmp_pa
     sources.write_text(f"# two feeds\n{site.base}/feeds/local.xml\n\n{site.base}/feeds/regional.atom  # syndicated\n")
     result = newsbeam("run", "--feeds", str(sources), "--output", str(tmp_path / "out"), *LOCAL)
     assert result.returncode == 0, result.stderr
-    assert "4 new articles, 1 duplicates, 3 errors" in result.stdout
+    assert "4 new articles, 1 duplicates, 3 failed" in result.stdout
     assert "Traceback" not in result.stderr and "apitools" not in result.stderr
     manifest, = manifests(str(tmp_path / "out"))
     assert [f["feed_url"] for f in manifest["feeds"]] == [f"{site.base}/feeds/local.xml",
@@ -75,7 +75,7 @@ def test_run_on_two_worker_processes_gives_the_same_result_without_beam_noise(si
     result = newsbeam("run", "--feeds", *feeds, "--output", str(tmp_path / "out"), *LOCAL,
                       "--direct_num_workers=2", "--direct_running_mode=multi_processing")
     assert result.returncode == 0, result.stderr
-    assert "4 new articles, 1 duplicates, 3 errors" in result.stdout
+    assert "4 new articles, 1 duplicates, 3 failed" in result.stdout
     # The worker processes' start-up lines ("apitools not found", "Logging handler created.") stay hidden.
     assert not [line for line in result.stderr.splitlines() if "WARNING" in line or "INFO" in line], result.stderr
 
@@ -127,11 +127,18 @@ def test_query_prints_a_table_csv_or_json(site, tmp_path):
     assert table.returncode == 0 and "Café owner wins regional award" in table.stdout and "(2 rows)" in table.stdout
     as_csv = newsbeam("query", "--data", out, "--format", "csv", sql)
     assert as_csv.stdout.splitlines()[0] == "title"
+    titles = ["Café owner wins regional award", "Council approves new ferry terminal"]
     as_json = newsbeam("query", "--data", out, "--format", "json", sql)
-    assert [json.loads(line)["title"] for line in as_json.stdout.splitlines()] == [
-        "Café owner wins regional award", "Council approves new ferry terminal"]
+    assert [record["title"] for record in json.loads(as_json.stdout)] == titles   # one JSON document
+    as_jsonl = newsbeam("query", "--data", out, "--format", "jsonl", sql)
+    assert [json.loads(line)["title"] for line in as_jsonl.stdout.splitlines()] == titles
     bad = newsbeam("query", "--data", out, "SELECT nope FROM articles")
     assert bad.returncode == 2 and "nope" in bad.stderr and "Traceback" not in bad.stderr
+    # DuckDB's whole message, not its first line: the candidate it suggests, the caret under the error.
+    typo = newsbeam("query", "--data", out, "SELECT author FROM articles")
+    assert typo.returncode == 2 and 'Candidate bindings: "authors"' in typo.stderr, typo.stderr
+    syntax = newsbeam("query", "--data", out, "SELEC title FROM articles")
+    assert syntax.returncode == 2 and "LINE 1:" in syntax.stderr and "^" in syntax.stderr, syntax.stderr
 
 
 def test_extract_writes_predictions_and_names_bad_lines(tmp_path):
@@ -182,7 +189,7 @@ def test_query_refuses_blank_sql_and_a_directory_that_is_not_a_dataset(tmp_path,
     assert main(["query", "--data", str(tmp_path / "_runs"), "SELECT 1"]) == 2
     assert "not a newsbeam dataset" in capsys.readouterr().err
     assert main(["query", "--data", str(tmp_path), "--format", "json", "SELECT 'nan'::DOUBLE AS x"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"x": None}   # JSON has no NaN
+    assert json.loads(capsys.readouterr().out) == [{"x": None}]   # JSON has no NaN
 
 
 def readme_queries(section: str, dataset: str) -> list[list[str]]:
@@ -216,6 +223,13 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     assert not manifest["options"].get("allow_private_hosts")
     report = tmp_path / "demo" / "report.html"
     assert f"Report: {report}" in result.stdout and "<svg" in report.read_text()
+    # The commands the demo prints work when pasted into a new shell where it ran (no venv activated).
+    printed = [line.strip() for line in result.stdout.splitlines() if " query --dataset " in line]
+    assert len(printed) == 2 and not printed[0].startswith("newsbeam "), printed
+    for line in printed:
+        pasted = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                                env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")})
+        assert pasted.returncode == 0 and " row" in pasted.stdout.splitlines()[-1], pasted.stderr
     # The README's speaker queries, as written there, on this dataset.
     top_ten, one_person = readme_queries("### Who said what: speakers", str(tmp_path / "demo"))
     top = newsbeam(*top_ten)
@@ -306,7 +320,7 @@ def test_newsbeams_own_options_take_hyphens_or_underscores(site, tmp_path):
 
 def test_help_shows_every_default(capsys):
     for command, default in (("run", "--connect_timeout S"), ("stream", "--poll_interval S"),
-                             ("query", "--format {table,csv,json}"), ("report", "--output FILE"),
+                             ("query", "--format {table,csv,json,jsonl}"), ("report", "--output FILE"),
                              ("compact", "--retention_hours RETENTION_HOURS")):
         assert main([command, "--help"]) == 0
         out = capsys.readouterr().out
@@ -330,9 +344,10 @@ def test_the_dataset_directory_has_one_name_across_commands_and_the_old_ones_sti
     for args in (["compact", "--dataset", out], ["compact", out], ["report", out, "--output", str(tmp_path / "r.html")]):
         assert main(args) == 0, args
     assert (tmp_path / "r.html").exists()
-    # --retry_errors alone retries into --dataset; --retry-errors DIR (the old form) names it.
-    assert main(["run", "--retry_errors", "--dataset", out, *LOCAL, "--quiet"]) == 0
-    assert main(["run", "--retry-errors", out, *LOCAL, "--quiet"]) == 0
+    # --retry_errors alone retries into --dataset; --retry-errors DIR (the old form) names it. The two
+    # failed pages fail again: nothing ingested because everything failed, exit 3.
+    assert main(["run", "--retry_errors", "--dataset", out, *LOCAL, "--quiet"]) == 3
+    assert main(["run", "--retry-errors", out, *LOCAL, "--quiet"]) == 3
     assert [m["entries_retried"] for m in manifests(out)] == [0, 2, 2]
 
 
@@ -342,6 +357,9 @@ def test_extract_exits_1_when_no_line_could_be_read(tmp_path):
     result = newsbeam("extract", "--input", str(docs), "--output", str(tmp_path / "preds.jsonl"))
     assert result.returncode == 1
     assert "0 documents, 2 skipped" in result.stderr and f"no document could be read from {docs}" in result.stderr
+    # Each bad line and the last line name the format expected.
+    assert f'{docs}:1: skipped: not a JSON object' in result.stderr and f'{docs}:2: skipped: no "text"' in result.stderr
+    assert 'JSON lines, one {"id": ..., "text": "..."} object a line' in result.stderr
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     assert newsbeam("extract", "--input", str(empty), "--output", "-").returncode == 0   # nothing to read is no failure
@@ -371,3 +389,30 @@ def test_the_holder_of_a_dataset_is_named_as_a_process_with_its_start_on_this_ho
     assert here.startswith(f"d is being written by another newsbeam run (PID {os.getpid()} on {socket.gethostname()}, "
                            f"running since {started:%Y-%m-%d %H:%M}")
     assert name_the_holder("d is busy (worker-7:42:ff00); later") == "d is busy (PID 42 on worker-7); later"
+
+
+def test_a_run_where_every_source_failed_exits_3_and_the_summary_says_how_to_allow_a_private_host(site, tmp_path):
+    """Without --allow_private_hosts the SSRF guard refuses 127.0.0.1: the run commits its error rows
+    and exits 3 (completed, nothing ingested), so a scheduler does not stay green; the summary counts
+    every error row and names the option that would allow the host."""
+    out = str(tmp_path / "out")
+    result = newsbeam("run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, "--per_host_delay=0")
+    assert result.returncode == 3, result.stderr
+    assert "nothing was ingested: every source failed" in result.stderr and "Traceback" not in result.stderr
+    assert "error rows 1: blocked_address 1" in result.stdout and "--allow_private_hosts" in result.stdout
+    (run,) = manifests(out)
+    assert run["error_kinds"] == {"blocked_address": 1} and run["totals"]["error_rows"] == 1
+    # A run whose feed was read and had nothing new is a success.
+    assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, *LOCAL]) == 0
+    assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, *LOCAL]) == 0
+
+
+def test_run_help_starts_with_an_example_and_groups_options_by_concern(capsys):
+    assert main(["run", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("example:\n  newsbeam run --feeds ")
+    titles = [line[:-1] for line in out.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert titles[:1] == ["example"] and titles[-5:] == ["sources", "dataset", "fetching", "extraction",
+                                                        "runner and output"], titles
+    fetching = out[out.index("\nfetching:"):out.index("\nextraction:")]
+    assert "--allow_private_hosts" in fetching and "--feeds" not in fetching

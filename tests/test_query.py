@@ -159,13 +159,16 @@ def test_print_result_csv_quotes_commas_and_newlines():
     assert list(csv.reader(io.StringIO(out.getvalue()))) == [["text"], ["Yes, she said\n\"no\""]]
 
 
-def test_print_result_json_writes_one_object_per_line(dataset):
+def test_print_result_jsonl_writes_one_object_per_line_and_json_one_array(dataset):
     columns, rows = run_query(dataset, "SELECT article_id, authors, date, published_at FROM articles "
                                        "ORDER BY article_id")
     out = io.StringIO()
-    print_result(columns, rows, "json", out)
+    print_result(columns, rows, "jsonl", out)
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
+    whole = io.StringIO()
+    print_result(columns, rows, "json", whole)
+    assert json.loads(whole.getvalue()) == [json.loads(line) for line in lines]
     first = json.loads(lines[0])
     assert first["article_id"] == "a1"
     assert first["authors"] == ["Mira Castell"]
@@ -175,7 +178,7 @@ def test_print_result_json_writes_one_object_per_line(dataset):
 
 def test_print_result_json_keeps_non_ascii_text():
     out = io.StringIO()
-    print_result(["title"], [("Café crème",)], "json", out)
+    print_result(["title"], [("Café crème",)], "jsonl", out)
     assert out.getvalue() == '{"title": "Café crème"}\n'
 
 
@@ -222,3 +225,47 @@ def test_file_statistics_bound_their_rows_so_filters_skip_no_matching_file(tmp_p
     for i, t in enumerate(times):
         got = run_query(str(tmp_path), f"SELECT article_id FROM articles WHERE published_at = TIMESTAMPTZ '{t.isoformat()}'")
         assert got[1] == [(f"t{i}",)]
+
+
+def readme_block_after(marker: str) -> str:
+    """The first code block of README.md after `marker`, as written there."""
+    text = open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md"),
+                encoding="utf-8").read()
+    rest = text[text.index(marker):]
+    start = rest.index("```\n") + 4
+    return rest[start:rest.index("```", start)]
+
+
+def test_the_readmes_plain_duckdb_recipe_runs_as_written_without_newsbeam_and_hides_a_commit_under_way(tmp_path):
+    """The recipe loads the delta extension by path (no INSTALL, no newsbeam import) and, like the
+    views, shows no row of a commit whose run row is not there yet."""
+    import subprocess
+    import sys
+
+    from tests.test_compact import article_rows, interrupted_after_articles, plan
+    from transforms.storage.commit import commit
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    dataset = tmp_path / "newsbeam-demo"
+    commit(str(dataset), plan(dataset, "done", {"articles": {"2026-11-20": article_rows("done", ["d1", "d2", "d3"])}}))
+    interrupted_after_articles(dataset, "underway")   # its two articles are in the table, its run row is not
+    os.symlink(os.path.join(root, ".venv"), tmp_path / ".venv")
+    block = readme_block_after("Plain DuckDB works the same way")
+    assert "import newsbeam" not in block and "from transforms" not in block and "INSTALL" not in block
+    done = subprocess.run(["bash", "-c", block], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert done.returncode == 0, done.stderr
+    assert "harbour.example" not in done.stderr and "│ NULL" in done.stdout and "│            3 │" in done.stdout, done.stdout
+
+
+def test_the_views_a_query_can_use_are_the_ones_help_lists(dataset, capsys):
+    from pipelines.cli import main
+    from pipelines.commands.query import VIEWS
+    con = connect(dataset)
+    made = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                            "AND NOT starts_with(view_name, '_')").fetchall()}
+    assert made == set(VIEWS)
+    assert main(["query", "--help"]) == 0
+    shown = capsys.readouterr().out
+    assert all(view in shown for view in VIEWS)
+    assert main(["--help"]) == 0
+    assert ", ".join(VIEWS) in " ".join(capsys.readouterr().out.split())

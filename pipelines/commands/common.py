@@ -113,7 +113,10 @@ def pipeline_options(argv: list[str], command: str):
     return options, nb
 
 
-def print_pipeline_help(prog: str, synopsis: str, description: str, *option_classes, epilog: str = "") -> None:
+def print_pipeline_help(prog: str, synopsis: str, description: str, *option_classes, epilog: str = "",
+                        example: str = "") -> None:
+    if example:   # a short example first: what most people came to --help for
+        print(f"example:\n  {example}\n")
     parser = ArgParser(prog=prog, usage=f"{prog} {synopsis}", description=description,
                        epilog=(epilog + " " if epilog else "") + "Any standard Beam pipeline option also passes "
                        "through, e.g. --runner, --direct_num_workers, --direct_running_mode. newsbeam's own "
@@ -176,14 +179,14 @@ def busy(exc: BaseException | None) -> str | None:
 
 
 def name_the_holder(message: str) -> str:
-    """The lease's holder (host:pid:token) said as a person would: the process, its host, and, on
-    this host, since when it runs."""
+    """The lease's holder (host:pid-namespace:pid:token, or host:pid:token before v4) said as a person
+    would: the process, its host, and, on this host, since when it runs."""
     def holder(match):
-        host, pid = match.group(1), int(match.group(2))
+        host, pid = match.group(1), int(match.group(3))
         started = process_started(pid) if host == socket.gethostname() else None
         since = f", running since {started:%Y-%m-%d %H:%M:%S} UTC" if started else ""
         return f"(PID {pid} on {host}{since})"
-    return re.sub(r"\(([^():\s]+):(\d+):[0-9a-f]+\)", holder, message)
+    return re.sub(r"\(([^():\s]+):(\d+:)?(\d+):[0-9a-f]+\)", holder, message)
 
 
 def process_started(pid: int) -> dt.datetime | None:
@@ -295,3 +298,25 @@ def run_pipeline(options, run, what: str = "the run"):
             logging.getLogger("newsbeam").error("%s failed", what, exc_info=True)
         raise Failed(f"{what} could not complete: {one_line(exc)}"
                      + ("" if verbose else "\n(rerun with --verbose for the full log)")) from None
+
+
+def invocation() -> str:
+    """How to run newsbeam again from a shell here, for the commands newsbeam prints: `newsbeam` when
+    that is this program on the PATH, else the path it was started by (.venv/bin/newsbeam), or
+    `python -m pipelines.cli` with this interpreter."""
+    import shlex
+    import shutil
+    program = sys.argv[0] if sys.argv else ""
+    if os.path.basename(program) == "newsbeam":
+        on_path = shutil.which("newsbeam")
+        if on_path and os.path.realpath(on_path) == os.path.realpath(program):
+            return "newsbeam"
+        return shlex.quote(_shortest(program))
+    return f"{shlex.quote(_shortest(sys.executable))} -m pipelines.cli"
+
+
+def _shortest(path: str) -> str:
+    """`path` relative to the working directory when it lies under it (.venv/bin/newsbeam), else absolute."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return relative if not relative.startswith("..") else absolute

@@ -1,10 +1,11 @@
 """newsbeam demo: serve the bundled demo news site on 127.0.0.1, ingest it, query it, write its report."""
 
 import os
+import shlex
 import socket
 import sys
 
-from pipelines.commands.common import ArgParser, UsageError, check_output, pipeline_options
+from pipelines.commands.common import ArgParser, UsageError, check_output, invocation, pipeline_options
 from pipelines.commands.run import ingest, summary
 
 SUMMARY = ("[--dataset DIR] [--port N] [Beam options]",
@@ -45,8 +46,9 @@ def main(argv: list[str]) -> int:
             print(f"(port {wanted_port} is busy, so the article URLs differ from other demo runs: rerunning into "
                   f"{nb.output} adds the articles again under the new URLs)", file=sys.stderr)
         print(summary(ingest(options, feeds)))
+    program = invocation()   # as this shell can run it: newsbeam is not on the PATH outside the venv
     for title, sql in DEMO_QUERIES:
-        print(f"\n{title}\n  newsbeam query --dataset {nb.output} \"{sql}\"")
+        print(f"\n{title}\n  {program} query --dataset {shlex.quote(nb.output)} {shlex.quote(sql)}")
         print_result(*run_query(nb.output, sql))
     report = write_report(nb.output, os.path.join(nb.output, "report.html"))
     print(f"\nReport: {report}  (open it in a browser)")

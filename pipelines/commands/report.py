@@ -12,8 +12,10 @@ def main(argv: list[str]) -> int:
     from pipelines.report import write_report
     from transforms.storage.layout import is_dataset
     parser = ArgParser(prog="newsbeam report", description="Write one self-contained HTML file (styles and charts "
-                       "inline, nothing fetched when opened) from a dataset: articles per day and source, the most "
-                       "quoted speakers, the latest quotes, the largest figures, feed health and errors.")
+                       "inline, no script, nothing fetched when opened) from a dataset: a section index, articles per "
+                       "day and source, the most quoted speakers and each one's quotes, the latest quotes, the "
+                       "largest figures, an index of the articles, feed health, and errors (each URL once across "
+                       "runs).")
     add_dataset(parser, positional=True)
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published (or fetched) on or after "
                         "this day, and errors since then")

@@ -13,8 +13,10 @@ def main(argv: list[str]) -> int:
     from pipelines.options import NewsbeamOptions
     if "-h" in argv or "--help" in argv:
         print_pipeline_help("newsbeam run", SUMMARY[0], "Ingest feeds, sitemaps or web archives into a dataset "
-                            "directory.",
-                            NewsbeamOptions)
+                            "directory. Exit codes: 0 done, 1 the run could not complete, 2 a usage error, 3 the "
+                            "run completed but ingested nothing because every source failed.",
+                            NewsbeamOptions,
+                            example="newsbeam run --feeds https://news.example.org/rss.xml --dataset news")
         return 0
     options, nb = pipeline_options(argv, "run")
     retry_dir = None
@@ -42,8 +44,21 @@ def main(argv: list[str]) -> int:
         print(f"nothing to retry: no failed feeds or pages in {retry_dir}")
         return 0
     check_output(nb.output)
-    print(summary(ingest(options, feed_urls, retry_entries, archives)))
+    manifest = ingest(options, feed_urls, retry_entries, archives)
+    print(summary(manifest))
+    if everything_failed(manifest):
+        print("newsbeam run: nothing was ingested: every source failed (exit code 3)", file=sys.stderr)
+        return 3
     return 0
+
+
+def everything_failed(manifest: dict) -> bool:
+    """A run that ingested nothing because every source or every page failed: committed, but for a
+    scheduler no success (exit code 3). A source that was read and had nothing new is a success."""
+    t, feeds = manifest["totals"], manifest["feeds"]
+    if t["articles"] or t["duplicates"] or t["feeds_not_modified"] or not feeds:
+        return False
+    return all(f["error_kind"] for f in feeds) or t["entries"] > 0 and t["errors"] >= t["entries"]
 
 
 def ingest(options, feed_urls: list[str], retry_entries: list[dict] = (), archives: list[str] = ()) -> dict:
@@ -68,12 +83,37 @@ def summary(manifest: dict) -> str:
     t, rows = manifest["totals"], manifest["rows"]
     lines = [f"run {manifest['run_id']} finished in {manifest['seconds']:.1f}s -> {manifest['output']}",
              f"  feeds {len(manifest['feeds'])} ({t['feed_errors']} failed), entries {t['entries']}: "
-             f"{t['articles']} new articles, {t['duplicates']} duplicates, {t['errors']} errors",
+             f"{t['articles']} new articles, {t['duplicates']} duplicates, {t['errors']} failed",
              "  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
+    kinds = manifest.get("error_kinds") or {}
+    if kinds:
+        lines.append(f"  error rows {sum(kinds.values())}: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
+    if "blocked_address" in kinds:
+        lines.append("  blocked_address: the host resolves to a private, local or reserved address (the SSRF "
+                     "guard). If you mean to read it, pass --allow_private_hosts, or --allow_private_network CIDR "
+                     "for one network")
+    lines += not_analysed_lines(manifest)
     for feed in manifest["feeds"]:
         lines.append(f"  {feed['feed_url']}: {feed_state(feed)}, {feed['entries']} entries, {feed['articles']} new, "
                      f"{feed['duplicates']} dup, {feed['errors']} err")
     return "\n".join(lines)
+
+
+def not_analysed_lines(manifest: dict) -> list[str]:
+    """The articles newsbeam had no rules for, by language: "not analysed (no rules for the
+    language): 3 articles (fr 2, unknown 1)", and those that got one task but not the other."""
+    def counted(by_language: dict) -> str:
+        n = sum(by_language.values())
+        return f"{n} article{'s' if n != 1 else ''} (" + ", ".join(f"{k} {v}" for k, v in by_language.items()) + ")"
+    lines = []
+    neither = manifest.get("not_analysed") or {}
+    if neither:
+        lines.append(f"  not analysed (no rules for the language): {counted(neither)}")
+    for task, by_language in (manifest.get("not_analysed_by_task") or {}).items():
+        partial = {k: v - neither.get(k, 0) for k, v in by_language.items() if v > neither.get(k, 0)}
+        if partial:
+            lines.append(f"  no {task} (no {task[:-1]} rules for the language): {counted(partial)}")
+    return lines
 
 
 def feed_state(feed: dict) -> str:
