@@ -2,4 +2,4 @@
 shared option handling of common.py. Modules are imported when their command runs, so that
 `newsbeam query` does not pay for importing Beam."""
 
-COMMANDS = ("run", "stream", "demo", "report", "query", "extract", "compact", "migrate")
+COMMANDS = ("run", "stream", "demo", "report", "query", "extract", "compact", "migrate", "tail", "publish")
