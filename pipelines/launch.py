@@ -11,7 +11,11 @@ and hold the lease until the block ends. The pipeline's commit step checks the l
 
 import contextlib
 import dataclasses
+import json
 import logging
+import signal
+import threading
+import urllib.request
 
 from transforms.sources.polling import feed_request
 from transforms.storage.commit import recover
@@ -57,11 +61,19 @@ def launch(output: str, purpose: str, run_id: str | None = None):
 
 def run_to_end(pipeline) -> None:
     """Run `pipeline` and wait for it; if the wait is interrupted (Ctrl-C, a signal, an error), cancel
-    the job first: on a cluster runner it would otherwise go on without the lease its launcher held."""
+    the job first: on a cluster runner it would otherwise go on without the lease its launcher held.
+
+    Beam's job-server wrapper installs its own SIGINT handler, which stops the job server before we
+    could cancel through it; Python's own handler is put back once the job is submitted, so Ctrl-C
+    raises here while the job server is still up. On Flink the job server's cancel only stops its
+    client, so the job is also cancelled through Flink's REST API."""
     result = pipeline.run()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         result.wait_until_finish()
     except BaseException:
+        _cancel_on_flink(pipeline, result)
         _cancel(result)
         raise
 
@@ -74,3 +86,22 @@ def _cancel(result) -> None:
             result.wait_until_finish(duration=60_000)
     except Exception:  # a runner that cannot cancel (the local ones have finished by now)
         log.warning("could not cancel the pipeline", exc_info=True)
+
+
+def _cancel_on_flink(pipeline, result) -> None:
+    """Cancel the job of `result` on the Flink cluster of --flink_master (by the job's name), if any."""
+    from apache_beam.options.pipeline_options import FlinkRunnerOptions
+    master = pipeline.options.view_as(FlinkRunnerOptions).flink_master
+    name = (getattr(result, "_job_id", "") or "").split("_")[0]
+    if not master or master.startswith("[") or not name:
+        return
+    base = master if "://" in master else f"http://{master}"
+    try:
+        with urllib.request.urlopen(f"{base}/jobs/overview", timeout=10) as response:
+            jobs = json.load(response)["jobs"]
+        for job in jobs:
+            if job["name"] == name and job["state"] not in ("FINISHED", "FAILED", "CANCELED"):
+                urllib.request.urlopen(urllib.request.Request(f"{base}/jobs/{job['jid']}?mode=cancel",
+                                                              method="PATCH"), timeout=10)
+    except (OSError, ValueError, KeyError):
+        log.warning("could not cancel the Flink job %s on %s", name, master, exc_info=True)

@@ -17,78 +17,89 @@ from transforms.fetching.retry import RetryPolicy
 
 
 class NewsbeamOptions(PipelineOptions):
+    """newsbeam's own pipeline options, in groups by concern (what `newsbeam run --help` shows)."""
+
     @classmethod
     def _add_argparse_args(cls, parser):
-        parser.add_argument("--feeds", metavar="SOURCE", nargs="+", action="extend", default=None,
+        sources = parser.add_argument_group("sources")
+        sources.add_argument("--feeds", metavar="SOURCE", nargs="+", action="extend", default=None,
                             help="feed URLs, text files of URLs (one a line, # comments) or OPML files")
-        parser.add_argument("--dataset", "--output", dest="output", default=None, metavar="DIR",
-                            help="the dataset directory: a local path or a Beam filesystem URL (gs://, s3://)")
-        parser.add_argument("--retry_errors", nargs="?", const=True, default=None, metavar="DIR",
+        sources.add_argument("--retry_errors", nargs="?", const=True, default=None, metavar="DIR",
                             help="retry the failed feeds and pages of earlier runs in the dataset (given here "
                                  "or by --dataset)")
-        parser.add_argument("--run_id", metavar="ID", default=None,
-                            help="run id (default: UTC time plus a random suffix)")
-        parser.add_argument("--connect_timeout", metavar="S", type=float, default=5.0, help="seconds to connect")
-        parser.add_argument("--read_timeout", metavar="S", type=float, default=15.0, help="seconds between bytes")
-        parser.add_argument("--total_timeout", metavar="S", type=float, default=30.0,
-                            help="seconds for a whole response")
-        parser.add_argument("--max_body_bytes", metavar="BYTES", type=int, default=10 * 1024 * 1024,
-                            help="largest response body accepted, after decompression")
-        parser.add_argument("--contact_url", metavar="URL", default=CONTACT_URL,
-                            help="where publishers can reach you; sent in the User-Agent")
-        parser.add_argument("--max_attempts", metavar="N", type=int, default=3,
-                            help="tries per URL on connection errors, timeouts, 429 and 5xx")
-        parser.add_argument("--retry_base_delay", metavar="S", type=float, default=0.5,
-                            help="seconds before the first retry; doubles each time, with jitter")
-        parser.add_argument("--per_host_concurrency", metavar="N", type=int, default=2,
-                            help="requests in flight to one host, per worker")
-        parser.add_argument("--per_host_delay", metavar="S", type=float, default=0.5,
-                            help="seconds between request starts to one host, per worker")
-        parser.add_argument("--fetch_threads", metavar="N", type=int, default=16,
-                            help="pages fetched at once by one worker (within the per-host limits)")
-        parser.add_argument("--ignore_robots", action="store_true", default=False,
-                            help="fetch article pages even where robots.txt disallows it")
-        parser.add_argument("--allow_private_hosts", action="store_true", default=False,
-                            help="allow loopback and private addresses (local feeds, tests); off by default "
-                                 "because a feed could otherwise point the crawler at internal services")
-        parser.add_argument("--allow_private_network", action="append", default=[], metavar="CIDR",
-                            help="dial this private network all the same (e.g. an intranet news site), "
-                                 "the guard staying on for every other address; repeatable")
-        parser.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS[,ADDRESS]",
-                            help="use these addresses for HOST on PORT (* for any) instead of DNS, as curl's "
-                                 "--resolve; the guard still checks them; repeatable")
-        parser.add_argument("--ca_bundle", default=None, metavar="PEM",
-                            help="also trust the CA certificates in this file (a TLS-inspecting proxy, a "
-                                 "private mirror); verification is never turned off")
-        parser.add_argument("--warc", nargs="+", action="extend", default=None, metavar="PATH",
+        sources.add_argument("--warc", nargs="+", action="extend", default=None, metavar="PATH",
                             help="web archive files (WARC or ARC, gzipped or not) to ingest without fetching: "
                                  "local paths, globs or any Beam filesystem URL (gs://, s3://)")
-        parser.add_argument("--cc_news", default=None, metavar="YYYY-MM[..YYYY-MM]",
+        sources.add_argument("--cc_news", default=None, metavar="YYYY-MM[..YYYY-MM]",
                             help="ingest Common Crawl's news archive (CC-NEWS) for these months, listed from "
                                  "--archive_base")
-        parser.add_argument("--archive_base", metavar="URL", default=CC_NEWS_BASE,
+        sources.add_argument("--archive_base", metavar="URL", default=CC_NEWS_BASE,
                             help="where the CC-NEWS archive lives: its public URL, a mirror, s3://commoncrawl, "
                                  "or a local directory laid out the same way")
-        parser.add_argument("--hosts", action="append", default=[], metavar="HOST[,HOST]",
+        sources.add_argument("--hosts", action="append", default=[], metavar="HOST[,HOST]",
                             help="from archives, keep only pages of these hosts (and their subdomains)")
-        parser.add_argument("--languages", action="append", default=[], metavar="LANG[,LANG]",
+        sources.add_argument("--languages", action="append", default=[], metavar="LANG[,LANG]",
                             help="from archives, keep only pages declared in these languages (ISO 639-1, e.g. "
                                  "en,de); pages that declare none are kept")
-        parser.add_argument("--since", default=None, metavar="YYYY-MM-DD",
+        sources.add_argument("--since", default=None, metavar="YYYY-MM-DD",
                             help="keep only entries, sitemap URLs and archive records dated on or after this day "
                                  "(UTC; undated ones are left out when a bound is given)")
-        parser.add_argument("--until", default=None, metavar="YYYY-MM-DD",
+        sources.add_argument("--until", default=None, metavar="YYYY-MM-DD",
                             help="keep only those dated on or before this day (UTC)")
+
+        dataset = parser.add_argument_group("dataset")
+        dataset.add_argument("--dataset", "--output", dest="output", default=None, metavar="DIR",
+                            help="the dataset directory: a local path or a Beam filesystem URL (gs://, s3://)")
+        dataset.add_argument("--run_id", metavar="ID", default=None,
+                            help="run id (default: UTC time plus a random suffix)")
+
+        fetching = parser.add_argument_group("fetching")
+        fetching.add_argument("--connect_timeout", metavar="S", type=float, default=5.0, help="seconds to connect")
+        fetching.add_argument("--read_timeout", metavar="S", type=float, default=15.0, help="seconds between bytes")
+        fetching.add_argument("--total_timeout", metavar="S", type=float, default=30.0,
+                            help="seconds for a whole response")
+        fetching.add_argument("--max_body_bytes", metavar="BYTES", type=int, default=10 * 1024 * 1024,
+                            help="largest response body accepted, after decompression")
+        fetching.add_argument("--contact_url", metavar="URL", default=CONTACT_URL,
+                            help="where publishers can reach you; sent in the User-Agent")
+        fetching.add_argument("--max_attempts", metavar="N", type=int, default=3,
+                            help="tries per URL on connection errors, timeouts, 429 and 5xx")
+        fetching.add_argument("--retry_base_delay", metavar="S", type=float, default=0.5,
+                            help="seconds before the first retry; doubles each time, with jitter")
+        fetching.add_argument("--per_host_concurrency", metavar="N", type=int, default=2,
+                            help="requests in flight to one host, per worker")
+        fetching.add_argument("--per_host_delay", metavar="S", type=float, default=0.5,
+                            help="seconds between request starts to one host, per worker")
+        fetching.add_argument("--fetch_threads", metavar="N", type=int, default=16,
+                            help="pages fetched at once by one worker (within the per-host limits)")
+        fetching.add_argument("--ignore_robots", action="store_true", default=False,
+                            help="fetch article pages even where robots.txt disallows it")
+        fetching.add_argument("--allow_private_hosts", action="store_true", default=False,
+                            help="allow loopback and private addresses (local feeds, tests); off by default "
+                                 "because a feed could otherwise point the crawler at internal services")
+        fetching.add_argument("--allow_private_network", action="append", default=[], metavar="CIDR",
+                            help="dial this private network all the same (e.g. an intranet news site), "
+                                 "the guard staying on for every other address; repeatable")
+        fetching.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS[,ADDRESS]",
+                            help="use these addresses for HOST on PORT (* for any) instead of DNS, as curl's "
+                                 "--resolve; the guard still checks them; repeatable")
+        fetching.add_argument("--ca_bundle", default=None, metavar="PEM",
+                            help="also trust the CA certificates in this file (a TLS-inspecting proxy, a "
+                                 "private mirror); verification is never turned off")
+
+        extraction = parser.add_argument_group("extraction")
         # The dataset keeps every construction measured at >= 0.6 precision, each row with its
         # confidence; `confidence >= 0.84` selects the set `newsbeam extract` emits by default.
-        parser.add_argument("--min_quote_confidence", metavar="P", type=float, default=0.6,
+        extraction.add_argument("--min_quote_confidence", metavar="P", type=float, default=0.6,
                             help="store quotes whose construction is at least this precise (measured on "
                                  "annotated news; each row keeps its confidence)")
-        parser.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
+        extraction.add_argument("--mixed_quote_spans", choices=MIXED_SPANS, default="clause",
                             help="span a mixed quote as its reported clause (default) or as the quoted words alone")
-        parser.add_argument("--verbose", action="store_true", default=False, help="show Beam's own logging")
-        parser.add_argument("--quiet", action="store_true", default=False, help="no live progress on stderr")
-        parser.add_argument("--progress_interval", metavar="S", type=float, default=10.0,
+
+        output = parser.add_argument_group("runner and output")
+        output.add_argument("--verbose", action="store_true", default=False, help="show Beam's own logging")
+        output.add_argument("--quiet", action="store_true", default=False, help="no live progress on stderr")
+        output.add_argument("--progress_interval", metavar="S", type=float, default=10.0,
                             help="seconds between progress lines when stderr is not a terminal (a terminal's "
                                  "line is redrawn in place)")
 
@@ -111,6 +122,9 @@ class NewsbeamOptions(PipelineOptions):
                            resolve=tuple(self.resolve or ()), ca_bundle=self.ca_bundle)
 
 
+DEFAULT_CHECKPOINTING_INTERVAL_MS = 30_000   # Flink: state is at most this old after a lost worker
+
+
 class StreamOptions(PipelineOptions):
     """Options of `newsbeam stream` (continuous mode)."""
 
@@ -125,6 +139,19 @@ class StreamOptions(PipelineOptions):
         parser.add_argument("--state_ttl", metavar="S", type=float, default=7 * 86400.0,
                             help="seconds an article stays remembered as seen in the stream's state "
                                  "(committed articles are also checked in the dataset)")
+        parser.add_argument("--checkpointing_interval", metavar="MS", type=int, default=None,
+                            help="on Flink, milliseconds between checkpoints of the stream's state (default "
+                                 f"{DEFAULT_CHECKPOINTING_INTERVAL_MS} for `newsbeam stream`; -1: none, and a "
+                                 "lost worker restarts the stream from nothing). See docs/continuous.md")
+        parser.add_argument("--shutdown_sources_after_idle_ms", metavar="MS", type=int, default=None,
+                            help="Flink's: with checkpointing on, sources never shut down, so a stream with "
+                                 "--duration would never end; newsbeam stream sets it to the duration")
+        parser.add_argument("--housekeeping_every", metavar="N", type=int, default=100,
+                            help="every N window commits the stream compacts, checkpoints and vacuums its tables "
+                                 "(and _runs, _lease) itself, holding the lease; 0: never")
+        parser.add_argument("--vacuum_retention_hours", metavar="H", type=float, default=168.0,
+                            help="in the stream's housekeeping, data files removed less than H hours ago are "
+                                 "kept (readers and writes in flight); lower only if none runs that long")
 
 
 # Numeric options and the values that make sense, checked before a run so that a bad one is a usage

@@ -134,6 +134,26 @@ def test_flex_template_launcher_builds_the_batch_graph(tmp_path):
     assert launcher.main(["--output", "gs://newsbeam-test-bucket/out"]) == 2  # no feeds: refused before any I/O
 
 
+def test_flex_template_launcher_takes_the_lease_and_hands_it_to_the_job(tmp_path, site):
+    """The launcher goes through the one launch sequence: refused while another writer holds the
+    lease; otherwise it takes the next generation, hands it to the job (here the DirectRunner, which
+    runs the whole job inside p.run()), whose commit checks it and then releases it."""
+    from transforms.storage.lease import Lease, current_lease
+    from transforms.storage.runs import manifests
+    launcher = load_module(deploy_path("dataflow", "main.py"), "newsbeam_flex_main_lease")
+    output = str(tmp_path / "out")
+    argv = ["--feeds", f"{site.base}/feeds/local.xml", "--output", output, "--runner=DirectRunner",
+            "--allow_private_hosts", "--per_host_delay=0", "--run_id=flexrun"]
+    with Lease(output, "run") as held:
+        assert launcher.main(argv) == 2   # DatasetBusy: refused, nothing written
+        assert manifests(output) == [] and current_lease(output)["holder"] == held.holder
+    assert launcher.main(argv) == 0
+    (run,) = manifests(output)
+    assert run["run_id"] == "flexrun" and run["totals"]["articles"] > 0
+    lease = current_lease(output)
+    assert lease["generation"] == 2 and lease["holder"] is None   # taken once by the test, once by the launcher; released by the job
+
+
 # --- the code the workers run -----------------------------------------------------------------------
 
 def test_no_main_session_needed_and_dofns_unpickle_in_a_fresh_interpreter(tmp_path, portable_graph):
@@ -457,6 +477,34 @@ def test_deploy_readme_covers_every_file():
         for name in os.listdir(deploy_path(directory)):
             if not name.startswith(".") and name != "__pycache__":
                 assert f"{directory}/{name}" in readme, f"deploy/README.md does not explain {directory}/{name}"
+
+
+def readme_commands(text: str, program: str) -> list[list[str]]:
+    """The `program ...` command lines of a document's code blocks, continuation lines joined."""
+    commands = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = line.split()
+            if words and words[0] == program:
+                commands.append(words)
+    return commands
+
+
+def test_every_newsbeam_command_in_the_deploy_guide_parses_and_the_guide_matches_the_design():
+    """The guide's command lines use options newsbeam knows, every file it names exists, and it
+    describes the Delta design (commits, the lease), not the rollback of runs or JSON manifests of before."""
+    text = open(deploy_path("README.md")).read()
+    commands = readme_commands(text, "newsbeam")
+    assert len(commands) >= 2, commands
+    for words in commands:
+        assert words[1] in ("run", "stream", "compact", "query", "report"), words
+        if words[1] in ("run", "stream"):
+            assert unknown_options([w for w in words[2:] if w != "..."]) == [], words
+    for name in set(re.findall(r"`((?:k8s|airflow|systemd|cron|dataflow|spark|flink)/[\w.-]+)`", text)):
+        assert os.path.exists(deploy_path(name)), name
+    for stale in ("rolls back", "rolled back", "_runs/<run_id>.json", ".json manifest"):
+        assert stale not in text, stale
+    assert "lease" in text and "commit" in text
 
 
 def test_spark_script_runs_newsbeam_with_portable_options(tmp_path):

@@ -282,3 +282,50 @@ def test_direct_runner_by_default_writes_the_same_rows(site, reference, tmp_path
     on_prism = "Running pipeline with PrismRunner" in stderr and "falling back" not in stderr.lower()
     print("the default DirectRunner ran on", "Prism" if on_prism else "the FnApiRunner")
     assert_same(snapshot(tmp_path / "default", manifest), reference, "DirectRunner")
+
+
+def test_ctrl_c_on_a_flink_run_cancels_the_job_frees_the_lease_and_shows_nothing(flink, site, tmp_path):
+    """Issue 29: SIGINT to `newsbeam run --runner FlinkRunner` while its job runs (its pages answer
+    slowly, so the job is mid-run) cancels the Flink job before the launcher lets go of the lease:
+    the job ends CANCELED, the lease is free, and nothing of the run is visible."""
+    from pipelines.site import serve
+    from tests.conftest import FIXTURE_SITE
+    from tests.test_stream import Newsroom
+    from transforms.storage.lease import current_lease
+    master, options = flink
+    room = Newsroom(4)
+    room.publish_all()
+    slow = {}
+    for n in range(4):
+        page = room.routes()[room.path(n)]
+        slow[room.path(n)] = lambda handler, page=page: (time.sleep(30), page(handler))
+    output = tmp_path / "interrupted"
+    before = set(_flink_jobs(master))
+    with serve(FIXTURE_SITE, {**room.routes(), **slow}) as slow_site:
+        process = subprocess.Popen(
+            [*NEWSBEAM, "--feeds", slow_site.base + room.FEED, "--output", str(output), *LOCAL, *options],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            deadline = time.monotonic() + FLINK_TIMEOUT
+            while slow_site.count("/live/") == 0:   # the job is fetching pages: mid-run
+                assert time.monotonic() < deadline and process.poll() is None, "the job never fetched a page"
+                time.sleep(0.5)
+            jobs = [jid for jid, job in _flink_jobs(master).items() if jid not in before]
+            assert len(jobs) == 1 and _flink_jobs(master)[jobs[0]]["state"] == "RUNNING", jobs
+            holder = current_lease(str(output))["holder"]
+            assert holder, "the run does not hold the lease"
+            os.kill(process.pid, signal.SIGINT)
+            out, err = process.communicate(timeout=120)
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    assert process.returncode != 0, out
+    job = _flink_jobs(master)[jobs[0]]
+    assert job["state"] == "CANCELED", job
+    lease = current_lease(str(output))
+    assert lease["holder"] is None or lease["expires_at"] <= time.time(), lease
+    assert manifests(str(output)) == []
+    with connect(str(output)) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0

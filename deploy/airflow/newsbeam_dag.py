@@ -1,6 +1,7 @@
 """Airflow: an hourly newsbeam batch run with the Apache Beam provider's BeamRunPythonPipelineOperator.
 
-Setup on the Airflow workers: `pip install apache-airflow-providers-apache-beam` and newsbeam itself
+Setup on the Airflow workers: `pip install apache-airflow-providers-apache-beam apache-airflow-providers-google`
+(the Beam provider's operators need the Google provider installed, whatever the runner) and newsbeam itself
 (`pip install newsbeam-0.1.0-py3-none-any.whl`, into the interpreter NEWSBEAM_PYTHON names, python3
 by default); copy this file and newsbeam_launch.py into the dags folder.
 
@@ -43,7 +44,7 @@ with DAG(
         pipeline_options={
             "feeds": "{{ var.value.get('newsbeam_feeds', '/etc/newsbeam/feeds.txt') }}",
             "output": "{{ var.value.get('newsbeam_output', '/var/lib/newsbeam') }}",
-            # Letters, digits and _ only; a retry gets its own id (the failed try is rolled back).
+            # Letters, digits and _ only; a retry gets its own id (nothing of the failed try is visible).
             "run_id": "airflow_{{ ts_nodash }}_{{ ti.try_number }}",
             **EXTRA_OPTIONS,
         },

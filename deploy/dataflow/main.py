@@ -5,7 +5,9 @@ the template's parameters as `--name=value` pipeline options. It does what `news
 before its pipeline starts (pipelines.launch: take the lease, finish interrupted commits, read the
 feed state for conditional GETs), builds the same graph with pipelines.batch.build, and submits it
 without waiting: the job itself commits its tables and its row of DIR/_runs when it finishes, so
-there is nothing for the launcher to read afterwards.
+there is nothing for the launcher to read afterwards. The lease goes with the job: the launcher
+hands it over for LEASE_HOURS (no other writer meanwhile), and the job's commit checks it and
+releases it.
 
 Template parameters arrive as one string each, so --feeds takes feed URLs and feed-list files
 separated by commas or whitespace; a feed-list file may be on any Beam filesystem (gs://...).
@@ -33,6 +35,8 @@ from transforms.storage.layout import InvalidRunId, new_run_id
 from transforms.storage.lease import DatasetBusy
 
 log = logging.getLogger("newsbeam.dataflow")
+# How long the job may take before its lease expires (a job that died leaves the dataset busy this long).
+LEASE_HOURS = 6
 
 
 def split_feeds(values: list[str] | None) -> list[str]:
@@ -54,14 +58,15 @@ def feed_urls(sources: list[str], workdir: str) -> list[str]:
 
 
 def build_pipeline(options: PipelineOptions, urls: list[str], state: dict | None = None,
-                   run_id: str | None = None) -> tuple[beam.Pipeline, str]:
-    """The batch graph for `urls`, constructed (not run) on a pipeline with `options`."""
+                   run_id: str | None = None, fence=None) -> tuple[beam.Pipeline, str]:
+    """The batch graph for `urls`, constructed (not run) on a pipeline with `options`; its commit
+    checks `fence` (the lease the launcher handed to the job)."""
     nb = options.view_as(NewsbeamOptions)
     run_id = run_id or nb.run_id or batch.new_run_id()
     header = batch.run_header(options, run_id, urls, entries_retried=0, launcher="dataflow-flex-template")
     requests = [feed_request(url, (state or {}).get(url)) for url in urls]
     p = beam.Pipeline(options=options)
-    batch.build(p, requests, nb, run_id, header)
+    batch.build(p, requests, nb, run_id, header, fence=fence)
     return p, run_id
 
 
@@ -76,8 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         urls = feed_urls(split_feeds(nb.feeds), workdir)
     try:
         # The launch sequence every writer goes through: lease, interrupted commits finished, feed state.
+        # The job outlives this launcher, so the lease is handed to it (detached): kept for
+        # LEASE_HOURS without renewal, checked by the job's commit, released by it once committed.
         with launch(nb.output, "run", nb.run_id or new_run_id()) as started:
-            p, run_id = build_pipeline(options, urls, started.feed_state, started.run_id)
+            fence = started.lease.detach(LEASE_HOURS * 3600)
+            p, run_id = build_pipeline(options, urls, started.feed_state, started.run_id, fence)
             result = p.run()  # submit; no wait_until_finish: the job commits its tables and manifest itself
     except (InvalidRunId, DatasetBusy) as exc:
         log.error("%s", exc)

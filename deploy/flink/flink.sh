@@ -10,6 +10,8 @@
 #   flink.sh with CMD...    up, run CMD with those variables set, then down (unless it was up before);
 #                           exits with CMD's status
 #   flink.sh logs           the tails of the cluster's and the worker pool's logs
+#   flink.sh kill-taskmanager   SIGKILL the TaskManager (a lost worker; tests/test_flink_stream.py)
+#   flink.sh start-taskmanager  start a TaskManager again (what a supervisor, e.g. Kubernetes, would do)
 #
 # Environment: PYTHON, the interpreter of the virtualenv where newsbeam is installed (it runs the
 # worker pool; default python3); NEWSBEAM_CACHE (default ~/.cache/newsbeam), where downloads, builds,
@@ -142,7 +144,7 @@ write_conf() {
   local java_opts
   java_opts=$(sed -n '/^env:/,/^[^ ]/s/^ *all: //p' "$DIST/conf/config.yaml" | head -n1)
   sed -e "s|@JAVA_OPTS@|$java_opts|" -e "s|@REST_PORT@|$REST_PORT|" -e "s|@RPC_PORT@|$RPC_PORT|" \
-    "$HERE/config.yaml" > "$FLINK_CONF_DIR/config.yaml"
+    -e "s|@RUN@|$RUN|" "$HERE/config.yaml" > "$FLINK_CONF_DIR/config.yaml"
 }
 
 write_env() {
@@ -268,6 +270,26 @@ logs() {
   done
 }
 
+kill_taskmanager() {
+  local tm
+  tm=$(pid_of "$(flink_pidfile taskexecutor)")
+  alive "$tm" || die "no TaskManager is running"
+  kill -KILL "$tm"
+  say "TaskManager $tm killed (SIGKILL)"
+}
+
+start_taskmanager() {
+  [ -d "$FLINK_CONF_DIR" ] || die "the cluster was never started here (flink.sh up)"
+  rm -f "$(flink_pidfile taskexecutor)"
+  "$DIST/bin/taskmanager.sh" start >/dev/null
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until cluster_ready; do
+    (( SECONDS < deadline )) || die "the TaskManager did not register within ${START_TIMEOUT}s"
+    sleep 0.5
+  done
+  say "TaskManager $(pid_of "$(flink_pidfile taskexecutor)") up"
+}
+
 with() {
   [ $# -gt 0 ] || die "usage: flink.sh with CMD [ARGS...]"
   if alive "$(pid_of "$(flink_pidfile standalonesession)")"; then
@@ -288,7 +310,9 @@ with() {
 cmd=${1:-}
 case "$cmd" in
   fetch|up|down|status|logs) shift; "$cmd" "$@" ;;
+  kill-taskmanager) kill_taskmanager ;;
+  start-taskmanager) start_taskmanager ;;
   env) [ -f "$RUN/env" ] && cat "$RUN/env" || die "not up (no $RUN/env)" ;;
   with) shift; with "$@" ;;
-  *) sed -n '2,17s/^# \{0,1\}//p' "$0"; [ -z "$cmd" ] || exit 2 ;;
+  *) sed -n '2,19s/^# \{0,1\}//p' "$0"; [ -z "$cmd" ] || exit 2 ;;
 esac

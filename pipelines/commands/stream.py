@@ -26,11 +26,15 @@ def main(argv: list[str]) -> int:
     if runner in LOCAL_RUNNERS:
         # The FnApiRunner that the DirectRunner falls back to runs a stream as one long batch.
         raise UsageError(f"--runner {runner} cannot run a stream: use PrismRunner (the default) or FlinkRunner")
+    stream_options = options.view_as(StreamOptions)
+    if stream_options.housekeeping_every is not None and stream_options.housekeeping_every < 0:
+        raise UsageError(f"--housekeeping_every must be 0 (never) or more, not {stream_options.housekeeping_every}")
+    if stream_options.vacuum_retention_hours is not None and not stream_options.vacuum_retention_hours >= 0:
+        raise UsageError(f"--vacuum_retention_hours must be 0 or more, not {stream_options.vacuum_retention_hours}")
     feed_urls = read_feeds(nb)
     check_run_id(nb)
     check_output(nb.output)
     from pipelines import stream
-    stream_options = options.view_as(StreamOptions)
     try:
         run_id = with_progress(options, {"duration": stream_options.duration}, lambda: run_pipeline(
             options, lambda: stream.run(options, feed_urls), what="the stream"))
