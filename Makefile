@@ -62,6 +62,16 @@ $(PRISM):
 	GOBIN=$(dir $(PRISM)) timeout 1200 go install github.com/apache/beam/sdks/v2/go/cmd/prism@v$(BEAM_VERSION)
 	$@ --help >/dev/null 2>&1 || { echo "prism: $@ does not run"; exit 1; }
 
+# systemd-analyze for the systemd recipe's check (Debian's systemd package), installed when missing
+# and running as root; without it that test is skipped, saying why.
+.PHONY: systemd-analyze
+systemd-analyze:
+	@command -v systemd-analyze >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing systemd-analyze (apt-get install systemd)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; \
+	  else echo "systemd-analyze not found (not root, or no apt-get): tests/test_airflow.py's systemd check will skip"; fi; }
+
 # Apache Airflow and its Beam provider in a venv of their own (PyPI; ~3 min cold), for the DAG test
 # of tests/test_airflow.py. The Beam provider's operators need the Google provider whatever the
 # runner; Airflow 3.1 is the line tested with them. kubernetes-validate (Kubernetes' JSON schemas,
@@ -84,7 +94,7 @@ $(AIRFLOW_VENV)/.installed-3.1.8:
 # DirectRunner; streams on Prism and on Flink (a TaskManager killed mid-stream); Ctrl-C on a Flink
 # run; a long stream's housekeeping; the Airflow DAG on Flink; systemd and Kubernetes recipes.
 # Fetches and builds in parallel, starts the cluster, always stops it afterwards.
-test-cluster:
+test-cluster: systemd-analyze
 	$(MAKE) --no-print-directory -j4 $(STAMP) flink-fetch $(PRISM) airflow
 	PYTHON=$(BIN)/python NEWSBEAM_PRISM=$(PRISM) NEWSBEAM_AIRFLOW=$(AIRFLOW) $(FLINK) with $(BIN)/python -m pytest -m slow -v -rs --durations=0 tests/test_runners.py tests/test_stream.py tests/test_stream_state.py tests/test_flink_stream.py tests/test_airflow.py
 	bash deploy/kafka/kafka.sh with $(BIN)/python -m pytest -m slow -v -rs tests/test_kafka.py
