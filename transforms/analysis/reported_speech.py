@@ -23,6 +23,7 @@ import functools
 import regex as re
 
 from transforms.analysis.speakers import speaker_id as _speaker_id
+from transforms.analysis.text import trimmed_spans
 
 __all__ = ["find_quotes"]
 
@@ -174,15 +175,7 @@ def _sentences(text: str, ps: int, pe: int, quotes: list[tuple[int, int]], pk: _
             start = i + 1
         i += 1
     out.append((start, pe))
-    trimmed = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
+    return trimmed_spans(text, out)
 
 
 def _next_starts(text: str, i: int, pe: int) -> bool:

@@ -53,15 +53,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
         start = end
     spans.append((start, len(text)))
-    trimmed = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed
+    return trimmed_spans(text, spans)
 
 
 class Sentences:
@@ -83,3 +75,16 @@ class Sentences:
     def sentence_at(self, pos: int) -> str:
         start, end = self.span_at(pos)
         return self.text[start:end]
+
+
+def trimmed_spans(text: str, spans) -> list[tuple[int, int]]:
+    """`spans` of `text` without their leading and trailing white space; empty ones dropped."""
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
