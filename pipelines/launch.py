@@ -11,6 +11,7 @@ and hold the lease until the block ends. The pipeline's commit step checks the l
 
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import signal
@@ -33,7 +34,11 @@ class Launch:
     run_id: str | None
     lease: Lease
     recovered: list[str]
-    feed_state: dict[str, dict]
+
+    @functools.cached_property
+    def feed_state(self) -> dict[str, dict]:
+        """feed_url -> its newest committed state: read when a writer polls feeds (compact and migrate never do)."""
+        return load_feed_state(self.output)
 
     @property
     def fence(self) -> Fence:
@@ -54,7 +59,7 @@ def launch(output: str, purpose: str, run_id: str | None = None):
         check_run_id(output, run_id)
     with Lease(output, purpose) as lease:
         recovered = recover(output, lease.fence)
-        yield Launch(output, run_id, lease, recovered, load_feed_state(output))
+        yield Launch(output, run_id, lease, recovered)
         if lease.lost:   # the renewal found another writer: this one's commits were refused
             raise lease.lost
 
