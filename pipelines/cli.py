@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:   # argparse after --help
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        print(f"newsbeam {command}: interrupted", file=sys.stderr)
+        kept = " (its commits are kept: the same command goes on from there)" if command == "run" else ""
+        print(f"newsbeam {command}: interrupted{kept}", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
         # Leave now: fetch threads still waiting on the network would otherwise hold the exit for their

@@ -52,6 +52,10 @@ class NewsbeamOptions(PipelineOptions):
                             help="the dataset directory: a local path or a Beam filesystem URL (gs://, s3://)")
         dataset.add_argument("--run_id", metavar="ID", default=None,
                             help="run id (default: UTC time plus a random suffix)")
+        dataset.add_argument("--commit_every", metavar="N", type=int, default=1000,
+                            help="a batch run commits every N new articles (the rest wait for its next commit), "
+                                 "so a run stopped midway keeps what it committed and the next run goes on "
+                                 "from there; 0: one commit at the end")
 
         fetching = parser.add_argument_group("fetching")
         fetching.add_argument("--connect_timeout", metavar="S", type=float, default=5.0, help="seconds to connect")
@@ -159,7 +163,7 @@ class StreamOptions(PipelineOptions):
 _POSITIVE = ("connect_timeout", "read_timeout", "total_timeout", "max_body_bytes", "max_attempts",
              "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration", "state_ttl",
              "progress_interval")
-_NOT_NEGATIVE = ("retry_base_delay", "per_host_delay")
+_NOT_NEGATIVE = ("retry_base_delay", "per_host_delay", "commit_every")
 
 
 def out_of_range(options: PipelineOptions) -> str | None:

@@ -142,7 +142,8 @@ RUNS = pa.schema([
     ("entries", pa.int64()),
     ("articles", pa.int64()),
     ("duplicates", pa.int64()),
-    ("errors", pa.int64()),
+    ("errors", pa.int64()),             # error rows the commit wrote (feeds', pages', extractors'); the
+                                        # entries that failed are the manifest's totals.errors
     ("feed_errors", pa.int64()),
     ("manifest", pa.string()),          # JSON: options, counts per feed, rows per table, timing
     ("window_start", _TS),              # a window's own start and end (v4); null for a batch run

@@ -402,6 +402,8 @@ def test_a_run_where_every_source_failed_exits_3_and_the_summary_says_how_to_all
     assert "error rows 1: blocked_address 1" in result.stdout and "--allow_private_hosts" in result.stdout
     (run,) = manifests(out)
     assert run["error_kinds"] == {"blocked_address": 1} and run["totals"]["error_rows"] == 1
+    with connect(out) as con:   # the runs table counts the error row too, not only failed entries
+        assert con.execute("SELECT errors, feed_errors FROM runs").fetchall() == [(1, 1)]
     # A run whose feed was read and had nothing new is a success.
     assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, *LOCAL]) == 0
     assert main(["run", "--feeds", f"{site.base}/feeds/local.xml", "--output", out, *LOCAL]) == 0

@@ -222,3 +222,71 @@ def test_two_runs_into_one_directory_at_once_commit_each_article_once(chaos, tmp
     race_two_runs(chaos.url(f"/feeds/many-{ENTRIES}.xml"), output, env())
     total, distinct = connect(output).execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
     assert total == distinct == ENTRIES
+
+
+PART = 100
+
+
+def test_a_run_stopped_between_its_commits_keeps_them_and_the_same_command_goes_on(chaos, tmp_path):
+    """--commit_every: a backfill of 600 new entries commits 100 at a time. SIGKILLed once its first
+    commit is visible, it keeps those 100 articles (whole: quotes and figures with them) and the 500
+    entries it deferred; the same command then ingests just those (the feed's entries are the
+    duplicates of a rerun), each article once, and leaves nothing deferred."""
+    output = str(tmp_path / "out")
+    feed = chaos.url(f"/feeds/many-{ENTRIES}.xml")
+    run = command(feed, output) + [f"--commit_every={PART}"]
+    proc = subprocess.Popen(run, cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not (os.path.exists(os.path.join(output, "_runs", "_delta_log")) and manifests(output)):
+            assert proc.poll() is None, "the run ended before its first commit was seen"
+            assert time.monotonic() < deadline, "no commit within 180 s"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    kept = manifests(output)
+    first = kept[0]["totals"]
+    assert first["articles"] == PART and first["deferred"] == ENTRIES - PART, first
+    assert first["entries"] == first["articles"] + first["duplicates"] + first["errors"] + first["deferred"]
+    seen = visible_rows(output)["articles"]
+    assert PART <= seen < ENTRIES, "the kill came after the last commit: nothing was left to go on with"
+
+    mark = chaos.mark()
+    done = subprocess.run(run, cwd=ROOT, env=env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    con = connect(output)
+    total, distinct = con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
+    assert total == distinct == ENTRIES
+    # Only the pages not yet committed were fetched again.
+    fetched = [p for p in chaos.paths_since(mark) if p.startswith("/many/")]
+    assert len(fetched) == ENTRIES - seen and len(set(fetched)) == len(fetched)
+    commits = con.execute("SELECT run_id, articles FROM runs ORDER BY finished_at").fetchall()
+    assert all(articles <= 2 * PART for _, articles in commits), commits
+    assert not glob.glob(os.path.join(output, "_deferred", "*"))
+    assert "committed in" in done.stdout and f"{ENTRIES - seen} new articles" in done.stdout, done.stdout
+
+
+def test_one_run_with_commit_every_commits_in_parts_and_reports_the_run_as_one(chaos, tmp_path):
+    """600 new entries with --commit_every 250: the first commit takes 250, the deferred 350 come in
+    parts of about 250; the summary counts the run once (entries = articles, nothing deferred)."""
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines import batch
+    output = str(tmp_path / "out")
+    options = PipelineOptions(["--output", output, "--allow_private_hosts", "--per_host_delay=0",
+                               "--commit_every=250"])
+    whole = batch.run(options, [chaos.url(f"/feeds/many-{ENTRIES}.xml")])
+    parts = manifests(output)
+    assert len(parts) >= 2 and len(whole["commits"]) == len(parts)
+    assert parts[0]["run_id"] == whole["run_id"] and parts[0]["totals"]["articles"] == 250
+    assert all(p["part_of"] == whole["run_id"] for p in parts[1:])
+    assert sum(p["totals"]["articles"] for p in parts) == ENTRIES
+    t = whole["totals"]
+    assert (t["entries"], t["articles"], t["deferred"]) == (ENTRIES, ENTRIES, 0)
+    (feed,) = whole["feeds"]
+    assert feed["entries"] == feed["articles"] == ENTRIES
+    assert visible_rows(output)["articles"] == ENTRIES

@@ -62,6 +62,7 @@ def build_pipeline(options: PipelineOptions, urls: list[str], state: dict | None
     """The batch graph for `urls`, constructed (not run) on a pipeline with `options`; its commit
     checks `fence` (the lease the launcher handed to the job)."""
     nb = options.view_as(NewsbeamOptions)
+    nb.commit_every = 0   # a template launches one job, which commits once (no later parts to take the rest)
     run_id = run_id or nb.run_id or batch.new_run_id()
     header = batch.run_header(options, run_id, urls, entries_retried=0, launcher="dataflow-flex-template")
     requests = [feed_request(url, (state or {}).get(url)) for url in urls]

@@ -85,6 +85,9 @@ def summary(manifest: dict) -> str:
              f"  feeds {len(manifest['feeds'])} ({t['feed_errors']} failed), entries {t['entries']}: "
              f"{t['articles']} new articles, {t['duplicates']} duplicates, {t['errors']} failed",
              "  rows written: " + ", ".join(f"{k} {v}" for k, v in rows.items())]
+    if len(manifest.get("commits", ())) > 1:
+        lines.append(f"  committed in {len(manifest['commits'])} parts (--commit_every): "
+                     + ", ".join(manifest["commits"]))
     kinds = manifest.get("error_kinds") or {}
     if kinds:
         lines.append(f"  error rows {sum(kinds.values())}: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))

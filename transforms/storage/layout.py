@@ -8,6 +8,7 @@ This module alone knows the names under DIR (a local path or an s3://, gs:// URL
     _commits/<commit_id>.json            a commit under way: what it adds to each table (storage.commit)
     _lease/                              Delta table: which run may write (storage.lease)
     _commits/dropped/<commit_id>.json    a commit whose files were gone when recovery found it (never committed)
+    _deferred/<run_id>/<chunk>.jsonl     entries a batch run left to its next commits (storage.deferred)
     _events/<consumer>.json              where a `newsbeam tail --consumer` reader is (transforms/events)
 
 Workers write Parquet files (storage.files) that no reader sees: Delta readers see only files a
@@ -44,14 +45,15 @@ def new_run_id(marker: str = "") -> str:
 
 def check_run_id(output: str, run_id: str) -> None:
     """The one check of a run id, for every entry point: letters, digits and _, unused in DIR. A
-    stream's window commits are <run_id>w<window start>, so an id ending in w<digits>, or one an
-    existing commit id extends that way, could name another's commit (which would be skipped)."""
-    if not re.fullmatch(r"[A-Za-z0-9_]{1,%d}" % MAX_RUN_ID, run_id or "") or re.search(r"w[0-9]+$", run_id):
+    stream's window commits are <run_id>w<window start> and a batch run's later commits
+    <run_id>p<number>, so an id ending in w or p and digits, or one an existing commit id extends
+    that way, could name another's commit (which would be skipped)."""
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,%d}" % MAX_RUN_ID, run_id or "") or re.search(r"[wp][0-9]+$", run_id):
         raise InvalidRunId(f"--run_id may hold only letters, digits and _ (at most {MAX_RUN_ID}), "
-                           f"and may not end in w<digits>: {run_id!r}")
+                           f"and may not end in w or p and digits: {run_id!r}")
     used = read_columns(output, RUNS_TABLE, ["run_id", "stream_run_id"])
     ids = set(used.column("run_id").to_pylist()) | set(used.column("stream_run_id").to_pylist())
-    if run_id in ids or any(re.fullmatch(re.escape(run_id) + r"w[0-9]+", i or "") for i in ids):
+    if run_id in ids or any(re.fullmatch(re.escape(run_id) + r"[wp][0-9]+", i or "") for i in ids):
         raise InvalidRunId(f"--run_id {run_id} is already taken in {output}: choose another or leave it out")
 
 
