@@ -325,3 +325,118 @@ def test_text_the_word_search_cannot_lower_is_read_word_by_word_with_the_same_re
     def spans(text):
         return [(f["start"], f["end"], f["value"], f["unit"]) for f in find_figures(text, language="de")]
     assert spans(greek) == spans(plain) and len(spans(plain)) == 3
+
+
+# ---------------------------------------------------------------- German: halves glued to a number, currency names
+
+@pytest.mark.parametrize("text,expected", [
+    ("Die Sitzung dauerte sechseinhalb Stunden.", [(6.5, "hour")]),
+    ("Der Zuschlag beträgt zwölfeinhalb Prozent.", [(12.5, "%")]),
+    ("Es kamen dreieinhalbtausend Besucher.", [(3500, None)]),
+    ("Der Bau kostet siebeneinhalb Millionen Euro.", [(7.5e6, "EUR")]),
+    ("Es gibt eineinhalb Millionen Anträge und zweieinhalb Tage Zeit.", [(1.5e6, None), (2.5, "day")]),
+])
+def test_german_and_a_half_glued_to_a_number(text, expected):
+    assert read(text, "de") == expected
+
+
+def test_german_and_a_half_needs_a_number_before_it():
+    assert read("Das Wort einhalb allein ist keine Zahl.", "de") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Die Aktie kostet 10 US-Dollars, die Anleihe 20 US Dollar.", [(10, "USD"), (20, "USD")]),
+    ("Ein Brötchen kostet 45 Euro-Cent.", [(45, "cent")]),
+    ("Der Flug kostet 900 dänische Kronen oder 1.300 schwedische Kronen.", [(900, "DKK"), (1300, "SEK")]),
+    ("Sie zahlten 500 südafrikanische Rand und 80 Hongkong-Dollar.", [(500, "ZAR"), (80, "HKD")]),
+    ("Er bekam 30.000 mexikanische Pesos und 2 Bitcoins.", [(30000, "MXN"), (2, "BTC")]),
+    ("Der Satz liegt bei 19 vH.", [(19, "%")]),
+])
+def test_german_currency_names(text, expected):
+    assert read(text, "de") == expected
+
+
+def test_german_words_read_as_a_currency_before_the_number_are_only_currency_words():
+    assert read("Es kostet Dollar 5.", "de") == [(5, "USD")]
+    assert read("Am Rand 5 Zelte, in Franken 3 Zelte.", "de") == [(5, None), (3, None)]
+
+
+# ---------------------------------------------------------------- the fraction slash
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("de", "Das Rezept braucht 2⁄3 Liter und 1 1⁄2 Tassen.", [(round(2 / 3, 6), "l"), (1.5, None)]),
+    ("fr", "Ajoutez 3⁄4 de la farine.", [(0.75, None)]),
+    ("nl", "Voeg 1⁄2 liter toe.", [(0.5, "l")]),
+])
+def test_the_fraction_slash_is_read_as_a_slash(language, text, expected):
+    assert read(text, language) == expected
+
+
+# ---------------------------------------------------------------- speed shortcuts find what the plain way finds
+
+def test_dates_times_phones_and_numbers_are_found_where_the_whole_text_scan_finds_them():
+    from transforms.analysis import pack_figures as pf
+    rng = random.Random(11)
+    alphabet = list("0123456789" * 4 + ",.:/-+h \t()'’^eE%x") + ["Uhr", " h", "−", "\u00a0", "\u202f", "⁄", "٣"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+        runs = [m.span() for m in pf._DIGIT_RUN_RE.finditer(text)]
+        assert pf._skipped_spans(text, runs) == [m.span() for m in pf._LOCAL_SKIP_RE.finditer(text)], text
+        assert [m.span() for m in pf._digit_matches(text, runs)] == \
+            [m.span() for m in pf._LOCAL_DIGITS_RE.finditer(text)], text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_unit_after_a_number_is_the_one_the_whole_unit_pattern_finds(language):
+    import importlib
+    from transforms.analysis import pack_figures as pf
+    rules = pf._local_rules(importlib.import_module(f"transforms.analysis.lang.{language}.figures"))
+    words = ["Prozent", "pour cent", "por ciento", "per cento", "procent", "Euro", "euros", "dollars", "Dollar",
+             "km", "m²", "°C", "kg", "Mio", "-fache", "mal", "veces", "x", "ans", "Jahre", "anni", "jaar", "%", "$",
+             "€", "£", "CHF", "US$", "R$", "tonnes", "Tonnen", "hectares", "litros", "h", "Uhr", "ägyptische Pfund",
+             "libras esterlinas", "sterline", "pond", "Ärzte", "über", "été", "Élèves", "-Stunden"]
+    rng = random.Random(3)
+    for _ in range(3000):
+        gap, word, tail = rng.choice(["", " ", "\u00a0", "-", "  "]), rng.choice(words), rng.choice(["", " ", "s", "."])
+        text = "5" + gap + word + tail
+        m = rules.unit_re.match(text, 1)
+        expected = None
+        if m:
+            i = int(m.lastgroup[1:])
+            expected = (rules.unit_entries[i][1], rules.unit_entries[i][2], m.end(), m.start(m.lastgroup))
+        assert rules.unit_at(text, 1) == expected, text
+
+
+def test_western_european_text_is_lowered_at_once_as_no_letter_of_it_needs_care():
+    from transforms.analysis import pack_figures as pf
+    letters = bytes(range(256)).decode("cp1252", errors="ignore")
+    assert [c for c in letters if pf._unsafe_letter(c)] == []
+    assert pf._lowered_text("Größe: ŒUVRE „Zwölf“ – 5 €") == "größe: œuvre „zwölf“ – 5 €"
+    assert pf._lowered_text("ΣΑ zwölf") is None
+
+
+def test_ratios_and_cents_after_a_long_stretch_of_text():
+    filler = " Das ist ein langer Satz ohne Zahlen." * 30
+    assert read("1 sur 3 répond." + filler, "fr")[0] == (round(1 / 3, 6), None)
+    assert read("Uno de cada tres votantes." + filler, "es")[0] == (round(1 / 3, 6), None)
+    assert read("Het kost dertien euro en vijfenveertig cent." + filler, "nl") == [(13.45, "EUR")]
+    assert read("Es kamen 3 Gäste." + filler + " Dann 4 Millionen Euro und eine halbe Stunde.", "de") == \
+        [(3, None), (4e6, "EUR"), (0.5, "hour")]
+
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("de", "Die Bank hält eine 50-prozentige Beteiligung.", [(50, "%")]),
+    ("de", "Sie forderten eine 20-prozentige Erhöhung.", [(20, "%")]),
+    ("de", "Dreiviertel der Mitglieder stimmten zu.", [(0.75, None)]),
+    ("de", "Nach einer dreiviertel Stunde war es vorbei.", [(0.75, "hour")]),
+    ("de", "Er kaufte anderthalb Dutzend Eier.", [(18, None)]),
+    ("nl", "Hij kocht anderhalf dozijn eieren.", [(18, None)]),
+])
+def test_percent_adjectives_three_quarters_and_a_half_dozen(language, text, expected):
+    assert read(text, language) == expected
+
+
+def test_an_hour_said_in_words_before_uhr_is_a_time_not_a_figure():
+    assert read("Gegen elf Uhr kamen zwölf Helfer.", "de") == [(12, None)]
+    assert read("Die Schicht dauerte elf Stunden.", "de") == [(11, "hour")]
+    assert read("Het werk duurde acht uur.", "nl") == [(8, "hour")]     # "uur" is also a duration

@@ -367,3 +367,168 @@ def test_reported_continuation_starts_after_head_clause():
             "Er zeigte sich offen für einen Plan, der die Kosten senken solle.")
     ind = [q for q in quotes(text) if q["kind"] == "indirect"]
     assert ind[-1]["text"] == "der die Kosten senken solle"
+
+
+# ------------------------------------------------------------------ issue 27: reported speech recall, speakers
+
+def test_sentence_before_dies_plus_cue_is_reported_by_its_speaker():
+    text = "Die Firma schließt ihr Werk in Bremen. Das teilte ein Sprecher am Montag mit."
+    found = quotes(text)
+    assert [(q["text"], q["kind"], q["speaker"]) for q in found] == [
+        ("Die Firma schließt ihr Werk in Bremen.", "indirect", "ein Sprecher"),
+        ("Das", "indirect", "ein Sprecher")]
+
+
+def test_clause_before_so_x_is_reported_without_konjunktiv():
+    q = one("Der Umsatz steigt im nächsten Jahr deutlich, so Finanzchef Peter Braun.")
+    assert (q["text"], q["kind"], q["speaker"]) == ("Der Umsatz steigt im nächsten Jahr deutlich", "indirect",
+                                                    "Finanzchef Peter Braun")
+
+
+def test_main_clause_before_inverted_cue_is_reported():
+    q = one("Die Brücke bleibt bis Freitag gesperrt, berichtet der Stadtanzeiger.")
+    assert (q["text"], q["kind"], q["speaker"]) == ("Die Brücke bleibt bis Freitag gesperrt", "indirect",
+                                                    "der Stadtanzeiger")
+
+
+def test_subordinate_or_appositive_head_before_cue_is_not_reported():
+    assert quotes("Als die Ministerin kam, erklärte sie die Lage.") == []
+    assert quotes("Im Bericht, den die Kommission vorlegte, erklärt sie ihre Gründe.") == []
+
+
+def test_compound_according_noun_opens_reported_speech():
+    q = one("Nach Polizeiangaben wurden bei dem Unfall drei Menschen verletzt.")
+    assert (q["text"], q["speaker"]) == ("wurden bei dem Unfall drei Menschen verletzt", "Polizeiangaben")
+
+
+def test_laut_with_a_quoted_outlet_name_and_an_owner_after_von_der():
+    q = one("Laut „Tagesblatt“ wird die Schule im Herbst geschlossen.")
+    assert (q["text"], q["speaker"]) == ("wird die Schule im Herbst geschlossen", "„Tagesblatt“")
+    found = quotes("Trotzdem würden laut Hauptmann Erik Lind von der Küstenwache gute Fortschritte gemacht.")
+    assert [(q["text"], q["speaker"]) for q in found] == [
+        ("Trotzdem würden", "Hauptmann Erik Lind von der Küstenwache"),
+        ("gute Fortschritte gemacht", "Hauptmann Erik Lind von der Küstenwache")]
+
+
+def test_konjunktiv_sentence_a_few_sentences_after_its_speaker_is_reported_without_speaker():
+    head = "Der Trainer sagte am Montag, er sei zufrieden. "
+    text = head + "Das Stadion wird im Sommer renoviert. Die Fans freuen sich. Die Verhandlungen seien gut verlaufen."
+    found = quotes(text)
+    assert [(q["text"], q["speaker"]) for q in found] == [("er sei zufrieden", "Der Trainer"),
+                                                        ("Die Verhandlungen seien gut verlaufen", None)]
+    far = head + "Das Stadion ist alt. " * 5 + "Die Verhandlungen seien gut verlaufen."
+    assert [q["text"] for q in quotes(far)] == ["er sei zufrieden"]
+
+
+def test_first_person_present_and_capitalised_nouns_are_no_konjunktiv():
+    head = "Der Trainer sagte am Montag, er sei zufrieden. "
+    for plain in ("Ich habe das Buch im Urlaub gelesen.", "Die Partei gewann zwölf Sitze im Parlament."):
+        assert [q["text"] for q in quotes(head + plain)] == ["er sei zufrieden"]
+
+
+def test_reported_clause_ends_at_the_colon_before_a_quotation():
+    text = "Sie warnte, die Lage werde ernst: „Wir brauchen jetzt Hilfe.“"
+    found = quotes(text)
+    assert [(q["text"], q["kind"]) for q in found] == [("die Lage werde ernst", "indirect"),
+                                                       ("„Wir brauchen jetzt Hilfe.“", "direct")]
+
+
+def test_number_before_an_article_ends_the_sentence():
+    q = one("Das Werk baut nun das Modell 3. Ein Sprecher sagte: „Wir sind sehr zufrieden.“", "direct")
+    assert q["speaker"] == "Ein Sprecher"
+    assert len(quotes("Das Fest beginnt am 3. Mai in Köln.")) == 0
+
+
+def test_so_x_weiter_before_a_colon_names_the_speaker():
+    text = "Die Lage sei schwierig, so Müller weiter: „Wir tun alles, was wir können.“"
+    q = one(text, "direct")
+    assert q["speaker"] == "Müller"
+
+
+def test_zufolge_phrase_reaches_back_over_von_and_brackets():
+    q = one("Angaben des Instituts von Athen zufolge lag das Epizentrum im Meer.")
+    assert (q["text"], q["speaker"]) == ("lag das Epizentrum im Meer", "Angaben des Instituts von Athen")
+    q = one("Einer Erklärung des Verbandes (VDR) zufolge kamen mehrere tausend Lehrer.")
+    assert (q["text"], q["speaker"]) == ("kamen mehrere tausend Lehrer", "Einer Erklärung des Verbandes (VDR)")
+
+
+# ------------------------------------------------------------------ issue 27: speakers and reported speech
+
+def test_capitalised_cue_form_inside_a_clause_is_a_noun():
+    # "Schreiben" is a noun here: no verb of saying, so the reported speech goes on with the speaker before it
+    text = "Der Anwalt sagte am Montag: „Wir prüfen alles.“ Die Firma habe sein Schreiben „mit Erstaunen“ gelesen."
+    q = [q for q in quotes(text) if q["text"] == "„mit Erstaunen“"][0]
+    assert q["cue"] is None and q["speaker"] == "Der Anwalt"
+
+
+def test_conjunction_before_a_colon_is_no_speaker_label():
+    text = ("Die Ministerin sprach von einem Erfolg: „Das Ziel ist erreicht.“ "
+            "Und: „Wir machen weiter, bis jede Schule einen Anschluss hat.“")
+    q = [q for q in quotes(text) if q["text"].startswith("„Wir machen")][0]
+    assert q["speaker"] == "Die Ministerin"
+
+
+def test_group_and_document_nouns_are_speakers_abstract_nouns_are_not():
+    text = "Die Anwohner des Platzes nennen den Lärm „unerträglich laut“."
+    assert one(text, "direct")["speaker"] == "Die Anwohner des Platzes"
+    text = "Das Gesetz erlaubt in solchen Fällen „höchstens drei Monate“ Haft."
+    assert one(text, "direct")["speaker"] == "Das Gesetz"
+    text = "Die Einigung gilt als „großer Schritt nach vorn“."
+    assert one(text, "direct")["speaker"] is None
+
+
+def test_verb_opening_a_conditional_clause_is_no_speaker():
+    text = ("Der Landrat forderte alle Bürger auf, das Gebiet zu verlassen. Käme jemand dennoch, so "
+            "„trage er das Risiko selbst“.")
+    assert [q["speaker"] for q in quotes(text)] == ["Der Landrat", "Der Landrat"]
+
+
+def test_missing_space_after_a_full_stop_still_ends_the_sentence():
+    text = ("„Wir haben gut gespielt“, sagte der Trainer.Als „bittere Niederlage“ bezeichnete der Kapitän "
+            "Jan Berger das Spiel.")
+    q = [q for q in quotes(text) if q["text"] == "„bittere Niederlage“"][0]
+    assert q["speaker"] == "der Kapitän Jan Berger"
+
+
+def test_konjunktiv_only_after_the_head_clause_keeps_its_own_subject():
+    text = ("Der Bürgermeister sagte, die Stadt habe kein Geld. "
+            "Im Streit um die Schule sieht Klaus Wagner einen „klaren Fehler“, es gebe genug Mittel.")
+    q = one(text, "direct")
+    assert q["speaker"] == "Klaus Wagner"
+
+
+def test_according_phrase_inside_a_sentence_gives_both_parts_even_a_short_rest():
+    found = quotes("Ein Verdacht bestehe nach Angaben der Staatsanwaltschaft nicht mehr.")
+    assert [q["text"] for q in found] == ["Ein Verdacht bestehe", "nicht mehr"]
+    assert {q["speaker"] for q in found} == {"Angaben der Staatsanwaltschaft"}
+
+
+def test_lower_case_source_after_laut():
+    q = one("Laut faz.net will der Konzern im Herbst 500 Stellen streichen.")
+    assert (q["speaker"], q["text"]) == ("faz.net", "will der Konzern im Herbst 500 Stellen streichen")
+
+
+def test_demnach_and_wonach_report_without_naming_the_source():
+    text = "Die Polizei nannte am Abend Einzelheiten. Demnach hatte der Fahrer keinen Führerschein."
+    q = one(text)
+    assert (q["text"], q["speaker"]) == ("hatte der Fahrer keinen Führerschein", None)
+    q = one("Es gibt einen Bericht, wonach der Fahrer keinen Führerschein hatte.")
+    assert q["text"] == "der Fahrer keinen Führerschein hatte" and q["speaker"] is None
+
+
+def test_nach_with_an_adjective_before_the_source_noun():
+    q = one("Nach einer britischen Studie schlafen Jugendliche heute weniger als früher.")
+    assert q["text"] == "schlafen Jugendliche heute weniger als früher"
+    assert q["speaker"] == "einer britischen Studie"
+
+
+def test_phrases_of_opinion_take_a_reported_clause():
+    for text, clause in (
+            ("Der Minister zeigte sich zuversichtlich, dass der Vertrag bald unterschrieben wird.",
+             "dass der Vertrag bald unterschrieben wird"),
+            ("Die Gewerkschaft hält es für möglich, dass die Gespräche scheitern.",
+             "dass die Gespräche scheitern"),
+            ("Die Forscher gehen davon aus, dass die Zahl weiter steigt.", "dass die Zahl weiter steigt"),
+            ("Aus dem Bericht geht hervor, dass die Kosten gestiegen sind.", "dass die Kosten gestiegen sind"),
+            ("Die Ärztin ist der Ansicht, dass die Regel zu streng sei.", "dass die Regel zu streng sei")):
+        assert [q["text"] for q in quotes(text)] == [clause], text

@@ -6,6 +6,7 @@ language-neutral: everything that differs between languages is data in the pack
 (transforms/analysis/lang/<code>/figures.py), described below.
 """
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -24,12 +25,13 @@ from transforms.analysis.figures import _SYMBOL_QUALIFIER, _Figure, _alt, _sente
 #                          unit is said before the tens ("drei-und-zwanzig")
 #   SCALE_ABBREVIATIONS    "Mio.", "Mrd.", "M€" after digits
 #   ARTICLES               words for "one" that are read as one only before a scale, currency or unit ("un", "ein")
-#   SPECIAL, DOZEN, HALF, FRACTIONS, DECIMAL_WORDS, RATIO_WORDS, MINUS_WORDS
-#                          "anderthalb"; "Dutzend"; "demi"; fraction denominators ("Drittel", "tercios");
-#                          "Komma"; "1 sur 3"; "min 5"
+#   SPECIAL, DOZEN, HALF, AND_A_HALF, FRACTIONS, DECIMAL_WORDS, RATIO_WORDS, MINUS_WORDS
+#                          "anderthalb"; "Dutzend"; "demi"; "einhalb" glued after a number ("sechseinhalb");
+#                          fraction denominators ("Drittel", "tercios"); "Komma"; "1 sur 3"; "min 5"
 #   CURRENCIES, UNITS, LINKERS, CURRENCY_BEFORE
 #                          currency and unit spellings after the number (symbols are shared, below); words between
 #                          a scale and the unit ("millions de dollars"); currency words written before the number
+#                          (True: all of them, or a regex of those that are)
 #   QUALIFIERS, RANGE_WORDS, RANGE_OPENERS, FROM_TO
 #                          hedges before the number; "bis", "à"; "zwischen ... und"; "von ... auf" (a change)
 #   MONTHS, DATE_LINKERS, TIME_AFTER, TIME_BEFORE, REFERENCE_WORDS, ORDINAL_DOT, ORDINAL_ARTICLES
@@ -76,10 +78,24 @@ _LOCAL_DIGITS_RE = re.compile(r"""(?=[-−+\d,])(?<![\w.,])(?:(?P<sign>[-−+])(
   | \d{1,3}(?:['’]\d{3})+(?:[.,]\d+)?               # 1'234.5
   | \d+(?:[.,]\d+)?
   | ,\d+                                             # ,08
-)(?P<exp>[eE][+-]?\d+(?![\w])|\^[+-]*\d+)?(?:(?P<slash>[ \t]?/[ \t]?\d{1,3})(?![\d/]))?""", re.X)
+)(?P<exp>[eE][+-]?\d+(?![\w])|\^[+-]*\d+)?
+(?:(?P<slash>[ \t]?[/⁄][ \t]?\d{1,3})(?![\d/⁄]))?           # 3/4, 3⁄4 (the fraction slash)
+""", re.X)
+_DIGIT_RUN_RE = re.compile(r"\d+")
+_SKIP_FOLLOWERS = frozenset(":./-h \t")     # what follows the first digits of every _LOCAL_SKIP_RE pattern
 _LOCAL_WORD_RE = re.compile(r"[^\W\d_]+")
 _WORD_CHAR_RE = re.compile(r"[^\W\d_]")
-_MIXED_FRACTION_RE = re.compile(r"[ \t]+(?:(?:e|y|et|und|en|and)[ \t]+)?(\d{1,2})/(\d{1,3})(?![\d/])")
+_ENGLISH_DIGITS_RE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")          # 1,111.11
+_DOT_GROUPED_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")    # 1.234.567,5
+_CLOCK_RE = re.compile(r"\d{1,2}[.,]\d{2}")
+_UP_TO_2_DIGITS_RE = re.compile(r"\d{1,2}")
+_UP_TO_3_DIGITS_RE = re.compile(r"\d{1,3}")
+_DOT_THEN_RE = re.compile(r"\.[ \t\u00a0]+\S")
+_DOT_WORD_RE = re.compile(r"\.[ \t\u00a0]+([^\W\d_]+)")
+_CLAUSE_END_RE = re.compile(r"[ \t]*(?:[.,;!?)]|$)")
+_USD_TAIL_RE = re.compile(r"[ \t]+(?:usd|us)\b", re.I)
+_WORD_BEFORE_RE = re.compile(r"(?<![^\W\d_])([^\W\d_]+)[ \t]+$")
+_MIXED_FRACTION_RE = re.compile(r"[ \t]+(?:(?:e|y|et|und|en|and)[ \t]+)?(\d{1,2})[/⁄](\d{1,3})(?![\d/⁄])")
 _PREFIX_CURRENCY_RE = re.compile(r"""(?:(?<![\w.])(?P<code>(?i:US|U\.S\.|C|CA|AU|HK|NZ)|A|R|S)[ \t]?(?=\$)|(?<![\w$]))
     (?P<sym>\$|€|£|¥|₹|(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|INR|CNY)(?![\w]))[ \t]?$""", re.X)
 _PREFIX_CODES_LOCAL = {"us": "USD", "u.s.": "USD", "c": "CAD", "ca": "CAD", "a": "AUD", "au": "AUD", "hk": "HKD",
@@ -107,18 +123,30 @@ def _accented() -> dict:
     return {f: "".join(sorted(chars)) for f, chars in found.items()}
 
 
+def _unsafe_letter(c: str) -> bool:
+    """A letter the candidate search cannot read: it lowers to more than one character, or folds to a letter the
+    search does not know as an accented form of it ("Σ" lowers by context)."""
+    if c in _CHARS_UNSAFE:
+        return True
+    if not _WORD_CHAR_RE.match(c):
+        return False
+    low = c.lower()
+    f = "".join(x for x in unicodedata.normalize("NFD", low) if not unicodedata.combining(x))
+    return len(low) != 1 or len(f) != 1 or not _WORD_CHAR_RE.match(f) or f != low and low not in _accented().get(f, "")
+
+
 def _lowered_text(text: str) -> str | None:
-    """`text` in lower case with every offset kept, for the candidate search, or None when a letter of it lowers
-    to more than one character or folds to a letter the search does not know as an accented form of it (then
-    every word is read instead)."""
+    """`text` in lower case with every offset kept, for the candidate search, or None when a letter of it is
+    unsafe (then every word is read instead)."""
+    try:
+        text.encode("cp1252")               # Western European letters and punctuation only: all safe (a test checks)
+        return text.lower()                 # and far quicker to find out than by looking at every character
+    except UnicodeEncodeError:
+        pass
     chars = set(text)
     for c in chars - _CHARS_SEEN:
-        if _WORD_CHAR_RE.match(c):
-            low = c.lower()
-            f = "".join(x for x in unicodedata.normalize("NFD", low) if not unicodedata.combining(x))
-            if len(low) != 1 or len(f) != 1 or not _WORD_CHAR_RE.match(f) \
-                    or f != low and low not in _accented().get(f, ""):
-                _CHARS_UNSAFE.add(c)
+        if _unsafe_letter(c):
+            _CHARS_UNSAFE.add(c)
         _CHARS_SEEN.add(c)
     if not _CHARS_UNSAFE.isdisjoint(chars):
         return None
@@ -244,6 +272,8 @@ class _Local:
             self.morphs.setdefault(_fold(word), ("num", 1))
         for word in getattr(p, "HALF", ()):
             self._add(word, ("half", 0.5))
+        for word in getattr(p, "AND_A_HALF", ()):
+            self._add(word, ("andhalf", 0.5))
         for word in getattr(p, "CONNECTORS", ()):
             self._add(word, ("conn", 0))
         self.articles = {_fold(w) for w in getattr(p, "ARTICLES", ())}
@@ -254,11 +284,17 @@ class _Local:
         self.raw_articles = {w.lower() for w in getattr(p, "ARTICLES", ())}
         self.decimal_words = {_fold(w) for w in getattr(p, "DECIMAL_WORDS", ())}
         self.fraction_and = {_fold(w) for w in getattr(p, "FRACTION_AND", ())}
-        self.ratio_words = [tuple(_fold(w).split()) for w in getattr(p, "RATIO_WORDS", ())]
+        self.ratio_words = {tuple(_fold(w).split()) for w in getattr(p, "RATIO_WORDS", ())}
+        self.ratio_most_words = max(map(len, self.ratio_words), default=0)
         self.minus_words = {_fold(w) for w in getattr(p, "MINUS_WORDS", ())}
         self.glued = getattr(p, "GLUED", False)
         self.unit_first = getattr(p, "UNIT_FIRST", False)
         self.connectors = {_fold(w) for w in getattr(p, "CONNECTORS", ())}
+        self.connector_word_re = re.compile(r"[ \t]+(?:" + "|".join(map(re.escape, self.connectors))
+                                            + r")[ \t]+([^\W\d_]+)") if self.connectors else None
+        conns = "|".join(map(re.escape, self.connectors | self.fraction_and)) or "(?!)"
+        self.minor_re = re.compile(rf"[ \t]+(?:(?:{conns})[ \t]+)?(?:(\d{{1,2}})(?!\d)|([^\W\d_]+(?:[ \t]+(?:{conns})"
+                                   rf"[ \t]+[^\W\d_]+)?))", re.I)
         self.scale_abbreviations = {_fold(k): v for k, v in getattr(p, "SCALE_ABBREVIATIONS", {}).items()}
         abbreviations = _alt(self.scale_abbreviations) or "(?!)"
         self.scale_abbr_re = re.compile(rf"[ \t\u00a0]?(?i:({abbreviations}))(?:\.|(?![^\W\d_]))")
@@ -268,22 +304,36 @@ class _Local:
         # Words first (case-insensitive), then the shared symbols (case-sensitive); longest spelling wins.
         self.unit_entries = [(re.compile(f"(?i:{pattern})"), canon, kind) for pattern, canon, kind in entries]
         self.unit_entries += [(re.compile(pattern), canon, kind) for pattern, canon, kind in _SHARED_UNITS]
-        self.unit_re = re.compile(r"(?:[ \t\u00a0\u202f]|-(?=[^\W\d_]))?(?:"
-                                  + "|".join(f"(?P<u{i}>{e[0].pattern})" for i, e in enumerate(self.unit_entries))
-                                  + r")(?![^\W\d_]|\d)")
-        self.unit_first_chars = _ascii_first("|".join(f"(?:{e[0].pattern})" for e in self.unit_entries))
+        self.unit_re = self._unit_regex(tuple(range(len(self.unit_entries))))
+        # The whole alternation is slow to fail, and most numbers are followed by no unit: one regex per ASCII
+        # character holds only the entries that can start with it (and those that can start with a separator or
+        # whose first characters are not known), in the same order, so it finds what the whole one finds.
+        # Each is compiled when first needed.
+        firsts = [_ascii_first(entry[0].pattern) for entry in self.unit_entries]
+        anywhere = [i for i, f in enumerate(firsts) if f is None or f & _UNIT_SEPARATORS]
+        self.unit_entries_by_char = {}
+        for c in map(chr, range(128)):
+            chosen = tuple(i for i, f in enumerate(firsts) if i in anywhere or c in f)
+            if chosen:
+                self.unit_entries_by_char[c] = chosen
+        self.unit_re_by_char = {}
         self.currency_before_re = None
-        if getattr(p, "CURRENCY_BEFORE", False):
-            words = "|".join(pattern for pattern, _ in getattr(p, "CURRENCIES", []))
+        before = getattr(p, "CURRENCY_BEFORE", False)
+        if before:                          # True: every currency word; a regex: only those spellings
+            words = before if isinstance(before, str) \
+                else "|".join(pattern for pattern, _ in getattr(p, "CURRENCIES", []))
             self.currency_before_re = re.compile(rf"(?<![\w$])(?i:{words})[ \t]$")
         linkers = getattr(p, "LINKERS", [])
         self.linker_re = re.compile(r"[ \t]+(?:" + "|".join(linkers) + r")(?=[ \t$€£])|[ \t]+(?:d['’])(?=\w)", re.I) \
             if linkers else None
         self.qualifiers = {tuple(_fold(phrase).split()): q for q, phrases in getattr(p, "QUALIFIERS", {}).items()
                            for phrase in phrases.split("|")}
+        self.qualifier_ends = {phrase[-1] for phrase in self.qualifiers if phrase}
         self.range_words = {_fold(w) for w in getattr(p, "RANGE_WORDS", ())}
         self.range_openers = {_fold(k): _fold(v) for k, v in getattr(p, "RANGE_OPENERS", {}).items()}
         self.from_to = {_fold(k): _fold(v) for k, v in getattr(p, "FROM_TO", {}).items()}
+        self.range_gap_most = 2 * max(map(len, [*self.range_words, *self.range_openers.values(),
+                                                *self.from_to.values(), "-"]))
         self.months = {_fold(m) for m in getattr(p, "MONTHS", ())}
         self.time_after = {_fold(w) for w in getattr(p, "TIME_AFTER", ())}
         self.time_before = {_fold(w) for w in getattr(p, "TIME_BEFORE", ())}
@@ -291,12 +341,13 @@ class _Local:
         self.date_linkers = {_fold(w) for w in getattr(p, "DATE_LINKERS", ())}
         self.ordinal_dot = getattr(p, "ORDINAL_DOT", False)
         self.ordinal_articles = {_fold(w) for w in getattr(p, "ORDINAL_ARTICLES", ())}
-        self.vague = {_fold(k): v for k, v in getattr(p, "PLURAL_NUMBER_WORDS", {}).items()}
         self.objects = getattr(p, "OBJECTS", None)
         if self.objects:
             self.object_after = {w.lower() for w in self.objects.get("after_amount", ())}
             self.object_determiners = {w.lower() for w in self.objects.get("determiners", ())}
-            self.object_said_of = [tuple(w.lower().split()) for w in self.objects.get("said_of", ())]
+            self.object_said_of = [re.compile(r"([A-ZÄÖÜ][\w-]*)[ \t]+"
+                                              + r"[ \t]+".join(map(re.escape, w.lower().split())) + r"[ \t]+$")
+                                   for w in self.objects.get("said_of", ())]
             self.not_nouns = set(self.objects.get("not_nouns", ())) | {m.capitalize() for m in self.months}
         self.segment = functools.lru_cache(maxsize=8192)(self._segment)
         # Where a number word may start, found in the lower-cased text: a word that is (with or without accents)
@@ -359,17 +410,27 @@ class _Local:
                             return parsed[0]
         return None
 
+    def _unit_regex(self, entries: tuple):
+        return re.compile(r"(?:[ \t\u00a0\u202f]|-(?=[^\W\d_]))?(?:"
+                          + "|".join(f"(?P<u{i}>{self.unit_entries[i][0].pattern})" for i in entries)
+                          + r")(?![^\W\d_]|\d)")
+
     def unit_at(self, text: str, pos: int):
-        first = self.unit_first_chars
-        if first is not None:               # most numbers are followed by no unit: skip the regex then
-            c = text[pos:pos + 1]
-            if not c or c.isascii() and c not in first:
-                if c not in _UNIT_SEPARATORS:
-                    return None
-                c = text[pos + 1:pos + 2]
-                if not c or c.isascii() and c not in first:
-                    return None
-        m = self.unit_re.match(text, pos)
+        """(canonical unit, kind, end, start of the spelling) of the unit written at pos, or None."""
+        c = text[pos:pos + 1]
+        if c in _UNIT_SEPARATORS:
+            c = text[pos + 1:pos + 2]
+        if not c:
+            return None
+        if c.isascii():
+            unit_re = self.unit_re_by_char.get(c)
+            if unit_re is None:
+                if c not in self.unit_entries_by_char:
+                    return None             # no unit starts with it
+                unit_re = self.unit_re_by_char[c] = self._unit_regex(self.unit_entries_by_char[c])
+        else:
+            unit_re = self.unit_re
+        m = unit_re.match(text, pos)
         if not m:
             return None
         i = int(m.lastgroup[1:])            # the entry's group closes last (after any group inside it)
@@ -398,10 +459,10 @@ def _local_digits_value(m: re.Match, decimal: str) -> float | None:
     raw = m.group("num")
     for space in _SPACES + "'’":
         raw = raw.replace(space, "")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d+", raw):
+    if _ENGLISH_DIGITS_RE.fullmatch(raw):
         value = float(raw.replace(",", ""))
     elif decimal == ",":
-        if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?", raw):
+        if _DOT_GROUPED_RE.fullmatch(raw):
             raw = raw.replace(".", "")
         value = float(raw.replace(",", "."))
     else:
@@ -421,7 +482,7 @@ def _local_digits_value(m: re.Match, decimal: str) -> float | None:
         value = -value
     slash = m.group("slash")
     if slash:
-        bottom = float(slash.strip(" \t/"))
+        bottom = float(slash.strip(" \t/⁄"))
         if not bottom or exp or not value < bottom:
             return None
         value = value / bottom
@@ -520,11 +581,18 @@ def _parse_local_words(rules: _Local, tokens: list, i: int, stop: int | None = N
                 else:
                     ok = False
                     break
-            elif kind == "special":
+            elif kind == "andhalf":             # "sechseinhalb": the number before it and a half
+                if last not in ("unit", "teen", "tens", "hund", "hunds"):
+                    ok = False
+                    break
+                cur += 0.5
+                small += 0.5
+                last = "andhalf"
+            elif kind == "special":             # "anderthalb": a scale may follow, not another number
                 if last is not None:
                     ok = False
                     break
-                cur, last = value, "hund"
+                cur, small, last = value, value, "special"
             conn = False if kind != "conn" else conn
         if ok and only_conn:
             # a connector word between numbers: keep going only if a number follows
@@ -592,14 +660,52 @@ def _word_tokens(text: str, rules: _Local) -> list:
     return tokens
 
 
-def _local_numbers(text: str, rules: _Local, skipped: list) -> list:
+def _skipped_spans(text: str, runs: list) -> list:
+    """The spans _LOCAL_SKIP_RE.finditer(text) finds (dates, times, phone numbers), tried only where one can start:
+    a run of digits followed by one of _SKIP_FOLLOWERS (or after a "+"), at its first digit or its last four (the
+    patterns that may start inside a run read at most four digits before that character). Scanning the whole text
+    with the regex was much slower."""
+    spans, last = [], 0
+    for s, e in runs:
+        if e <= last:
+            continue
+        plus = s > 0 and text[s - 1] == "+"
+        if not plus and text[e:e + 1] not in _SKIP_FOLLOWERS:
+            continue
+        for p in ([s - 1] if plus else []) + [s] + list(range(max(s + 1, e - 4), e)):
+            m = _LOCAL_SKIP_RE.match(text, p) if p >= last else None
+            if m:
+                spans.append(m.span())
+                last = m.end()
+                break
+    return spans
+
+
+def _digit_matches(text: str, runs: list) -> list:
+    """What _LOCAL_DIGITS_RE.finditer(text) finds, tried only where a match can start: at a run of digits or up to
+    two characters before it (a sign, a comma: "-,5")."""
+    found, last = [], 0
+    for s, _ in runs:
+        for p in range(max(last, s - 2), s + 1):
+            m = _LOCAL_DIGITS_RE.match(text, p)
+            if m:
+                found.append(m)
+                last = m.end()
+                break
+    return found
+
+
+def _local_numbers(text: str, rules: _Local, skipped: list, runs: list) -> list:
     """Every number written in digits or words, with fractions, decimal words and scale words read."""
     numbers = []
 
-    def inside_skip(start):
-        return any(a <= start < b for a, b in skipped)
+    skip_starts = [a for a, _ in skipped]
 
-    for m in _LOCAL_DIGITS_RE.finditer(text):
+    def inside_skip(start):                 # the spans are sorted and do not overlap
+        i = bisect.bisect_right(skip_starts, start) - 1
+        return i >= 0 and start < skipped[i][1]
+
+    for m in _digit_matches(text, runs):
         if inside_skip(m.start()):
             continue
         value = _local_digits_value(m, rules.p.DECIMAL)
@@ -778,6 +884,9 @@ def _local_context_drop(text: str, rules: _Local, num: _Num) -> bool:
     nxt = _NEXT_WORD_RE.match(after)
     if nxt and _fold(nxt.group(2)) in rules.months and not num.words:
         return True                         # 3. Oktober, le 3 octobre, 3 de octubre
+    if nxt and num.words and 0 <= num.value <= 24 and num.value == int(num.value) and not nxt.group(1) \
+            and _fold(nxt.group(2)) in rules.time_after and rules.unit_at(text, end) is None:
+        return True                         # "gegen acht Uhr" (not "acht uur", which may be a duration)
     if not num.words:
         if prev in rules.months or len(before_words) >= 2 and before_words[-1] in rules.date_linkers \
                 and before_words[-2] in rules.months:
@@ -787,13 +896,13 @@ def _local_context_drop(text: str, rules: _Local, num: _Num) -> bool:
                                                                                       or "," in (num.raw_digits or ""))) \
                 and 0 <= num.value < 25:
             return True                     # 14 Uhr, 10 h
-        if prev in rules.time_before and re.fullmatch(r"\d{1,2}[.,]\d{2}", num.raw_digits or ""):
+        if prev in rules.time_before and _CLOCK_RE.fullmatch(num.raw_digits or ""):
             return True                     # um 10.30
-        if rules.ordinal_dot and re.match(r"\.[ \t\u00a0]+\S", after) and re.fullmatch(r"\d{1,3}", num.raw_digits or ""):
-            word = re.match(r"\.[ \t\u00a0]+([^\W\d_]+)", after)
+        if rules.ordinal_dot and _DOT_THEN_RE.match(after) and _UP_TO_3_DIGITS_RE.fullmatch(num.raw_digits or ""):
+            word = _DOT_WORD_RE.match(after)
             if word and (word.group(1)[0].islower() or prev in rules.ordinal_articles):
                 return True                 # der 3. Platz, am 3. Tag
-        if after[:1] == ")" and text[max(0, start - 1):start] != "(" and re.fullmatch(r"\d{1,2}", text[start:end]):
+        if after[:1] == ")" and text[max(0, start - 1):start] != "(" and _UP_TO_2_DIGITS_RE.fullmatch(text[start:end]):
             return True                     # "1) ... 2) ...": an enumeration
         if _ORDINAL_SUFFIX_RE.match(after) \
                 and not rules.unit_at(text, end):
@@ -812,6 +921,8 @@ def _local_year(text: str, rules: _Local, num: _Num) -> bool:
 def _local_qualifier(text: str, rules: _Local, start: int) -> str | None:
     words = _words_before(text, start, 4)
     words = [w.rstrip(".") if not w.endswith("ca.") else w for w in words]
+    if words and words[-1] not in rules.qualifier_ends and words[-1].rstrip(".") not in rules.qualifier_ends:
+        words = []                          # no hedge ends with the word before the number (most numbers)
     for n in (4, 3, 2, 1):
         if len(words) >= n:
             for candidate in (tuple(words[-n:]), tuple(w.rstrip(".") for w in words[-n:])):
@@ -845,11 +956,10 @@ def _read_local(text: str, rules: _Local, num: _Num) -> _Figure | None:
                 scale = 1e3
                 value, end = value * scale, m.end()
     if scale:
-        half = re.match(r"[ \t]+(?:" + "|".join(map(re.escape, rules.connectors)) + r")[ \t]+([^\W\d_]+)", text[end:]) \
-            if rules.connectors else None
+        half = rules.connector_word_re.match(text, end) if rules.connector_word_re else None
         if half and rules.morphs.get(_fold(half.group(1)), ("",))[0] == "half":
             value += 0.5 * scale            # "3 millions et demi"
-            end += half.end()
+            end = half.end()
     if not num.words:
         mixed = _MIXED_FRACTION_RE.match(text, end)
         if mixed and 0 < int(mixed.group(1)) < int(mixed.group(2)) and not num.fraction and value == int(value):
@@ -899,9 +1009,9 @@ def _read_local(text: str, rules: _Local, num: _Num) -> _Figure | None:
             figure.unit = canon
             figure.kind = "percent" if kind in ("percentage_point", "basis_point") else kind
         if canon == "USD":
-            tail = re.match(r"[ \t]+(?:usd|us)\b", text[figure.end:], re.I)
+            tail = _USD_TAIL_RE.match(text, figure.end)
             if tail:
-                figure.end += tail.end()
+                figure.end = tail.end()
     if figure.kind == "money" and figure.unit in _MAJOR_MINOR and not scale:
         _local_minor(text, rules, figure)
     if num.article and figure.unit is None and not scale and not num.fraction:
@@ -909,7 +1019,7 @@ def _read_local(text: str, rules: _Local, num: _Num) -> _Figure | None:
     if figure.unit is None and figure.kind == "count" and not num.words and not scale and _local_year(text, rules, num):
         return None
     figure.qualifier = _local_qualifier(text, rules, figure.start) or "exact"
-    minus = re.search(r"(?<![^\W\d_])([^\W\d_]+)[ \t]+$", text[max(0, figure.start - 12):figure.start])
+    minus = _WORD_BEFORE_RE.search(text[max(0, figure.start - 12):figure.start])
     if minus and _fold(minus.group(1)) in rules.minus_words and value > 0 and figure.qualifier == "exact":
         figure.value = -figure.value        # "min vijf procent"
         figure.start -= len(minus.group())
@@ -918,11 +1028,10 @@ def _read_local(text: str, rules: _Local, num: _Num) -> _Figure | None:
 
 def _local_minor(text: str, rules: _Local, figure: _Figure) -> None:
     """ "15 Dollar und 15 Cent", "15 dollars 50", "3 euros con 99 céntimos": the cents join the amount."""
-    conns = "|".join(map(re.escape, rules.connectors | rules.fraction_and)) or "(?!)"
-    m = re.match(rf"[ \t]+(?:(?:{conns})[ \t]+)?(?:(\d{{1,2}})(?!\d)|([^\W\d_]+(?:[ \t]+(?:{conns})[ \t]+[^\W\d_]+)?))",
-                 text[figure.end:], re.I)
+    m = rules.minor_re.match(text, figure.end)
     if not m or figure.value != int(figure.value):
         return
+    pos = m.end()
     if m.group(1):
         cents = int(m.group(1))
     else:                                   # "dertien euro en vijfenveertig cent"
@@ -932,29 +1041,32 @@ def _local_minor(text: str, rules: _Local, figure: _Figure) -> None:
         if not parsed or parsed[1] != len(tokens) or not 0 < parsed[0] < 100 or parsed[0] != int(parsed[0]):
             return
         cents = int(parsed[0])
-        if not rules.unit_at(text, figure.end + m.end()) \
-                and not re.match(r"[ \t]*(?:[.,;!?)]|$)", text[figure.end + m.end():figure.end + m.end() + 2]):
+        if not rules.unit_at(text, pos) and not _CLAUSE_END_RE.match(text[pos:pos + 2]):
             return
-    pos = figure.end + m.end()
     unit = rules.unit_at(text, pos)
     if unit and unit[0] in ("cent", "pence", "Rappen"):
         figure.value += cents / 100
         figure.end = unit[2]
-    elif unit is None and re.match(r"[ \t]*(?:[.,;!?)]|$)", text[pos:pos + 2]):
+    elif unit is None and _CLAUSE_END_RE.match(text[pos:pos + 2]):
         figure.value += cents / 100
         figure.end = pos
 
 
 def _local_ratio(text: str, rules: _Local, a: _Num, b: _Num) -> bool:
-    gap = _fold(text[a.end:b.start]).split()
-    return bool(gap) and tuple(gap) in rules.ratio_words and (a.value or 0) < (b.value or 0)
+    if not rules.ratio_words:
+        return False
+    words = text[a.end:b.start].split(None, rules.ratio_most_words)   # the gap may be long: split only its start
+    if not words or len(words) > rules.ratio_most_words:
+        return False
+    return tuple(map(_fold, words)) in rules.ratio_words and (a.value or 0) < (b.value or 0)
 
 
 def find_pack_figures(text: str, p) -> list[dict]:
     """Every figure in `text` read with the language pack `p` (a figures module), sorted by start."""
     rules = _local_rules(p)
-    skipped = [m.span() for m in _LOCAL_SKIP_RE.finditer(text)]
-    numbers = _local_numbers(text, rules, skipped)
+    runs = [m.span() for m in _DIGIT_RUN_RE.finditer(text)]
+    skipped = _skipped_spans(text, runs)
+    numbers = _local_numbers(text, rules, skipped, runs)
     # "1 sur 3", "uno sobre tres": a ratio read as a fraction
     merged = []
     for num in numbers:
@@ -999,8 +1111,10 @@ def _local_ranges(text: str, rules: _Local, figures: list) -> list:
     """ "10 bis 20 Prozent", "entre 3 et 5 millions d'euros", "10-20 %": the first number takes the scale and
     unit of the second; both keep their own span (as written ranges do in English)."""
     for a, b in zip(figures, figures[1:]):
-        gap = text[a.end:b.start]
-        word = _fold(gap.strip(_SPACES))
+        gap = text[a.end:b.start].strip(_SPACES)
+        if len(gap) > rules.range_gap_most:     # no range word is that long: do not fold a stretch of text
+            continue
+        word = _fold(gap)
         opener = _words_before(text, a.start, 1)
         is_range = word in ("-", "–", "—") or word in rules.range_words \
             or opener and opener[0] in rules.range_openers and word == rules.range_openers[opener[0]]
@@ -1054,7 +1168,7 @@ def _local_objects(text: str, rules: _Local, figures: list) -> None:
                 break
         before = text[max(0, start - 60):start]
         for said in rules.object_said_of:
-            m = re.search(r"([A-ZÄÖÜ][\w-]*)[ \t]+" + r"[ \t]+".join(map(re.escape, said)) + r"[ \t]+$", before)
+            m = said.search(before)
             if m and m.group(1) not in rules.not_nouns:
                 figure.object = (start - len(before) + m.start(1), start - len(before) + m.end(1))
                 break

@@ -11,7 +11,11 @@ Per paragraph one pass pairs the quote marks; per sentence the quotes are attrib
 - otherwise the speaker of the quotes just before (a quote after a quote goes on with the same voice).
 Reported speech: a clause after a cue verb and a comma that is a "dass" clause or holds a reported-speech verb
 form (`X sagte, er habe ...`), the rest of a sentence after `Laut X` / `X zufolge` / `Nach Angaben von X`, and
-the reported-speech sentences that follow without a cue of their own (one span per run of them).
+the reported-speech sentences that follow without a cue of their own (one span per run of them; a few
+sentences away they keep no speaker), a main clause before an inverted cue or "so X" (`..., berichtet X.`),
+and the sentence before `Dies berichtete X` (with the pronoun as a span of its own).
+Speed: quote marks and sentence ends are found by regex, and a sentence without a quote mark and without any
+word a rule keys on (`_Pack.triggers`) is skipped whole.
 Speakers are the mention as written (`Er`, `der Sprecher`); a pronoun is resolved to the last person of its
 gender for `speaker_id` and `speaker_kind`.
 """
@@ -32,6 +36,7 @@ _KEYS = ("text", "start", "end", "speaker", "speaker_title", "speaker_start", "s
 _WORD = re.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]|\.(?=[\p{Ll}\p{N}]))*")
 _SPACE_PUNCT = re.compile(r"[\s,;:]*")
 _TERMINAL = re.compile(r"[.!?…]")
+_COMMA = re.compile(r"\s*,\s*")
 
 
 class _Pack:
@@ -54,10 +59,14 @@ class _Pack:
                                                reverse=True))
         self.according_suffixes = frozenset(g("ACCORDING_SUFFIXES", ()))
         self.according_nouns = frozenset(g("ACCORDING_NOUNS", ()))
+        # the long ones also end compounds ("nach Polizeiangaben")
+        self.according_compounds = tuple(n for n in self.according_nouns if len(n) >= 7)
         self.according_words = frozenset(g("ACCORDING_WORDS", ()))
+        self.according_pronouns = frozenset(g("ACCORDING_PRONOUNS", ()))
         self.according_preps = frozenset(g("ACCORDING_PREPOSITIONS", ()))
         self.genitive = frozenset(g("GENITIVE_DETERMINERS", ()))
         self.anaphoric = frozenset(g("ANAPHORIC_CONTENT", ()))
+        self.dies_reach = int(g("ANAPHORIC_REACH", 0))
         self.prepositions = frozenset(g("PREPOSITIONS", ()))
         self.impersonal_verbs = frozenset(g("IMPERSONAL_VERBS", ()))
         self.source_preps = frozenset(g("SOURCE_PREPOSITIONS", ()))
@@ -67,6 +76,8 @@ class _Pack:
         self.impersonal = tuple(g("IMPERSONAL_CUES", ()))
         self.konj = frozenset(g("KONJUNKTIV", ())) - frozenset(g("AMBIGUOUS_KONJUNKTIV", ()))
         self.konj1 = self.konj - frozenset(g("KONJUNKTIV_II", ()))
+        self.first_person = frozenset(g("FIRST_PERSON", ()))
+        self.konj_reach = int(g("KONJUNKTIV_REACH", 1))
         self.that = frozenset(g("THAT_WORDS", ()))
         self.clause_cues = self.cues | frozenset(g("CLAUSE_CUE_VERBS", ()))
         self.pronouns = dict(g("PRONOUNS", {}))
@@ -75,6 +86,8 @@ class _Pack:
         self.female_det = frozenset(g("FEMALE_DETERMINERS", ()))
         self.roles = tuple(g("ROLE_SUFFIXES", ()))
         self.female_endings = tuple(g("FEMALE_ROLE_ENDINGS", ()))
+        self.person_nouns = tuple(g("PERSON_NOUNS", ()))
+        self.source_nouns = tuple(g("SOURCE_NOUNS", ()))
         self.org_heads = tuple(g("ORG_HEADS", ()))
         # short heads ("ag", "rat", "amt") only as whole words, never as the end of a compound ("Vorschlag")
         self.org_suffixes = tuple(h for h in self.org_heads if len(h) >= 4)
@@ -82,6 +95,8 @@ class _Pack:
         self.female_first = frozenset(g("FEMALE_FIRST", ()))
         self.not_speakers = frozenset(g("NOT_SPEAKERS", ()))
         self.openers = set(self.pairs)
+        self.opener_re = re.compile("[" + re.escape("".join(self.pairs)) + "]")
+        self.closer_re = {o: _closer_re(o, c) for o, c in self.pairs.items()}
         self.naming_words = frozenset(g("NAMING_WORDS", ()))
         self.auxiliaries = frozenset(g("AUXILIARIES", ()))
         self.nominative = frozenset(g("NOMINATIVE_DETERMINERS", ()))
@@ -90,10 +105,13 @@ class _Pack:
         self.leading = frozenset(g("LEADING_PARTICLES", ()))
         self.as_words = frozenset(g("AS_WORDS", ()))
         self.subordinators = frozenset(g("SUBORDINATORS", ())) | self.as_words | self.that
+        self.as_so = self.as_words | self.so
         self.reflexives = frozenset(g("REFLEXIVES", ()))
         self.adj_endings = tuple(g("ADJECTIVE_ENDINGS", ()))
         self.genitive_preps = frozenset(g("GENITIVE_PREPOSITIONS", ()))
         self.subject_only = frozenset(g("SUBJECT_ONLY_DETERMINERS", ()))
+        # the same opening a clause: "Der Landrat ..." (not "der", which may follow a preposition)
+        self.subject_only_cap = frozenset(w[:1].upper() + w[1:] for w in self.subject_only)
         self.passive = frozenset(g("PASSIVE_AUXILIARIES", ()))
         self.agent_preps = frozenset(g("AGENT_PREPOSITIONS", ()))
         self.relatives = frozenset(g("RELATIVE_PRONOUNS", ()))
@@ -101,6 +119,23 @@ class _Pack:
         self.attr_adj = tuple(g("ATTRIBUTIVE_ADJECTIVE_ENDINGS", ()))
         self.plural_cues = frozenset(g("PLURAL_CUE_VERBS", ()))
         self.verbish = self.auxiliaries | self.clause_cues | self.konj | self.that | frozenset(self.separable)
+        # every word a sentence rule keys on ("wie X sagte" needs a cue verb, "nach Angaben X" its noun): a
+        # sentence without a quote mark and without any of them reports nothing and is skipped
+        self.triggers = self.clause_cues | self.plural_cues | frozenset(self.separable) | self.konj | self.so | \
+            frozenset(self.according_suffixes) | self.according_words | self.according_nouns | \
+            self.according_pronouns | \
+            self.impersonal_verbs
+        self.first_names = self.male_first | self.female_first
+
+
+def _closer_re(opener: str, closers: str):
+    """The marks that close `opener`; a plain " closes a plain " only without a space before it (after a
+    space it opens the next quotation)."""
+    plain = closers.replace("\"", "")
+    alts = [f"[{re.escape(plain)}]"] if plain else []
+    if "\"" in closers:
+        alts.append(r'(?<!\s)"' if opener == "\"" else '"')
+    return re.compile("|".join(alts))
 
 
 @functools.lru_cache(maxsize=32)
@@ -122,58 +157,43 @@ def _paragraphs(text: str):
 
 def _pair_marks(text: str, ps: int, pe: int, pk: _Pack) -> list[tuple[int, int]]:
     """Top-level quotations of a paragraph, marks included."""
-    para = text[ps:pe]
-    has_low = "„" in para
+    has_low = "„" in text[ps:pe]
     spans = []
     i = ps
-    while i < pe:
+    while True:
+        m = pk.opener_re.search(text, i, pe)
+        if m is None:
+            return spans
+        i = m.start()
         ch = text[i]
-        if ch in pk.openers and not (ch == "“" and has_low):
-            closers = pk.pairs[ch]
-            if ch == "\"" and i + 1 < pe and text[i + 1].isspace():
-                i += 1
-                continue
-            j = i + 1
-            found = -1
-            while j < pe:
-                c = text[j]
-                if c in closers and (c != "\"" or not text[j - 1].isspace() or ch != "\""):
-                    found = j
-                    break
-                j += 1
-            if found > i + 1:
-                spans.append((i, found + 1))
-                i = found + 1
-                continue
-        i += 1
-    return spans
+        if (ch == "“" and has_low) or (ch == "\"" and i + 1 < pe and text[i + 1].isspace()):
+            i += 1
+            continue
+        c = pk.closer_re[ch].search(text, i + 1, pe)
+        if c is not None and c.start() > i + 1:
+            spans.append((i, c.end()))
+            i = c.end()
+        else:
+            i += 1
 
 
 def _sentences(text: str, ps: int, pe: int, quotes: list[tuple[int, int]], pk: _Pack) -> list[tuple[int, int]]:
     """Sentence spans of a paragraph; never inside a quotation (unless it ends there)."""
     out = []
-    start = ps
-    qi = 0
-    i = ps
-    while i < pe:
-        while qi < len(quotes) and quotes[qi][1] <= i:
-            qi += 1
-        if qi < len(quotes) and quotes[qi][0] <= i < quotes[qi][1]:
-            qs, qe = quotes[qi]
-            # a quotation that ends a sentence: „… .“ Next
-            if _TERMINAL.match(text, qe - 2) and _next_starts(text, qe, pe):
-                out.append((start, qe))
-                start = qe
-            i = qe
-            continue
-        ch = text[i]
-        if ch in ".!?…" and _next_starts(text, i + 1, pe):
-            if ch == "." and _no_stop(text, ps, i, pk):
-                i += 1
-                continue
-            out.append((start, i + 1))
-            start = i + 1
-        i += 1
+    start = pos = ps
+    for qs, qe in [*quotes, (pe, pe)]:
+        for m in _TERMINAL.finditer(text, pos, qs):
+            i = m.start()
+            if _next_starts(text, i + 1, pe) and not (text[i] == "." and _no_stop(text, ps, i, pk)):
+                out.append((start, i + 1))
+                start = i + 1
+        if qs >= pe:
+            break
+        # a quotation that ends a sentence: „… .“ Next
+        if _TERMINAL.match(text, qe - 2) and _next_starts(text, qe, pe):
+            out.append((start, qe))
+            start = qe
+        pos = qe
     out.append((start, pe))
     return trimmed_spans(text, out)
 
@@ -183,7 +203,10 @@ def _next_starts(text: str, i: int, pe: int) -> bool:
     if i >= pe:
         return False
     if not text[i].isspace():
-        return False
+        # a missing space between two sentences ("sagte Merkel.Als ..."): a word of three letters or more, the
+        # stop, a capitalised word ("3.Weltkrieg", "E.Online" and "faz.net" go on)
+        return i + 1 < pe and text[i].isupper() and text[i + 1].islower() and \
+            i >= 4 and text[i - 4:i - 1].isalpha()
     j = i
     while j < pe and text[j].isspace():
         j += 1
@@ -203,7 +226,10 @@ def _no_stop(text: str, ps: int, i: int, pk: _Pack) -> bool:
     if len(word) == 1 and word.isalpha() and word.isupper():
         return True   # an initial
     if pk.ordinal_dot and word.isdigit() and len(word) <= 2:
-        return True
+        # "am 3. Mai" goes on; "des Modells 3. Ein Sprecher sagte" ends: an article or pronoun opens a sentence
+        nxt = _WORD.match(text, i + 1 + len(text[i + 1:i + 4]) - len(text[i + 1:i + 4].lstrip()))
+        return not (nxt and nxt.group()[:1].isupper() and
+                    (nxt.group().lower() in pk.determiners or nxt.group().lower() in pk.pronouns))
     return False
 
 
@@ -224,6 +250,19 @@ def _words(text: str, s: int, e: int) -> tuple:
     return tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(text, s, e))
 
 
+def _outside(ws, spans) -> list:
+    """The words not inside any of the spans (the sentence's quotations, in text order)."""
+    if not spans:
+        return list(ws)
+    out, j = [], 0
+    for w in ws:
+        while j < len(spans) and spans[j][1] <= w[1]:
+            j += 1
+        if j == len(spans) or w[1] < spans[j][0]:
+            out.append(w)
+    return out
+
+
 def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     """What kind of speaker the mention text[s:e] is: a person, an organisation, a description, a pronoun."""
     mention = text[s:e]
@@ -231,7 +270,8 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     owner = None
     for k in range(1, len(ws)):
         if ws[k].lower() in ("des", "der", "eines", "einer", "von", "vom") and k + 1 < len(ws) \
-                and ws[k + 1][:1].isupper():
+                and (ws[k + 1][:1].isupper() or k + 2 < len(ws) and ws[k + 2][:1].isupper() and
+                     ws[k + 1].lower().endswith(pk.adj_endings)):
             # "der Sprecher des Innenministeriums": the head is before the genitive, its owner after
             owner = " ".join(ws[k + 1:])
             ws = ws[:k]
@@ -306,7 +346,7 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | Non
                     end = close + 1
             break
         lw = w.lower()
-        if w[:1].isupper() or w[:1].isdigit():
+        if w[:1].isupper() or w[:1].isdigit() or _lower_name(w):
             seen_noun = True
             end = e
         elif (lw in pk.determiners or lw in pk.genitive) and (not seen_noun or lw in pk.genitive):
@@ -324,6 +364,9 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | Non
             end = e   # an adjective after a genitive article: "Angaben der afghanischen Regierung"
         elif seen_noun and lw in pk.particles and k + 1 < len(ws) and ws[k + 1][0][:1].isupper():
             end = e
+        elif seen_noun and lw in pk.genitive_preps and k + 2 < len(ws) and ws[k + 1][0].lower() in pk.determiners \
+                and ws[k + 2][0][:1].isupper():
+            end = e   # "Hauptmann X von der Marineinfanterie"
         elif seen_noun and len(lw) > 4 and lw.endswith("er") and lw not in pk.fillers and k + 1 < len(ws) \
                 and ws[k + 1][0][:1].isupper() and not text[e:ws[k + 1][1]].strip():
             end = e   # a genitive plural without article: "Angaben informierter Kreise"
@@ -335,6 +378,12 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | Non
     if not seen_noun or end is None:
         return None
     return s0, end
+
+
+def _lower_name(w: str) -> bool:
+    """A name written in lower case: a web address or a name with a particle or capital inside ("faz.net",
+    "el-Baradei", "ai-Bericht", "iPhone")."""
+    return w[:1].islower() and ("." in w or any(c.isupper() for c in w[1:]))
 
 
 def _quoted_name(text, o, limit, pk: _Pack):
@@ -358,7 +407,23 @@ def _speakerlike(text, span, pk: _Pack) -> bool:
         return m.gender in ("m", "f")
     if m.kind == "organisation" or m.title:
         return True
+    if m.kind == "description":
+        heads = _head_words(text, span, pk)
+        # a person noun or a written source ("die Anwohner", "das Strafgesetzbuch")
+        return any(w.lower().endswith(pk.person_nouns) or w.lower().endswith(pk.source_nouns)
+                   for w in heads)
     return m.kind == "person" and w0 is not None and w0.group().lower() not in pk.determiners
+
+
+def _head_words(text, span, pk: _Pack) -> list:
+    """The capitalised words of a noun phrase before its owner ("die Anwohner" of "die Anwohner des Platzes")."""
+    out = []
+    for w, _, _ in _words(text, span[0], span[1]):
+        if w.lower() in pk.genitive or w.lower() in pk.genitive_preps:
+            break
+        if w[:1].isupper() and w.lower() not in pk.determiners:
+            out.append(w)
+    return out
 
 
 # ------------------------------------------------------------------ clause subjects (V2 and verb-final clauses)
@@ -450,6 +515,8 @@ def _np_at(text, ws, i, end, pk: _Pack):
         return None
     if lw in pk.prepositions or lw in pk.subordinators:
         return None
+    if lw in pk.verbish and lw not in pk.nominative:
+        return None   # a verb opening a conditional clause ("Kämen sie dem nicht nach, ...", "Hatte er ...")
     if lw not in pk.determiners and lw.endswith(pk.adverb_endings) and (i + 1 >= end or ws[i + 1][0].islower()):
         return None   # "Unmissverständlich sagte ...", "Passend zu ..."
     j = i + 1
@@ -577,7 +644,10 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
             break
     mid = _mittelfeld_subject(text, ws, f + 1, end, pk) if f < len(ws) else None
     if vor is not None:
-        if mid is not None and prefer_speaker and not _speakerlike(text, vor, pk) and (
+        # "Den Vorschlag nannte X": an unlikely speaker before the verb gives way to the phrase after it, but
+        # not one whose article makes it the subject ("Der Landrat forderte alle Bürger auf")
+        if mid is not None and prefer_speaker and not _speakerlike(text, vor, pk) and \
+                _WORD.match(text, vor[0]).group() not in pk.subject_only_cap and (
                 _speakerlike(text, mid, pk) or _WORD.match(text, mid[0]).group().lower() in pk.subject_only):
             return mid
         return vor
@@ -599,6 +669,8 @@ def _find_cue(ws, pk: _Pack, clause_cues=False):
     cues = pk.clause_cues if clause_cues else pk.cues
     for k, (w, _, _) in enumerate(ws):
         lw = w.lower()
+        if k and w[:1].isupper():
+            continue   # a capitalised cue form inside a clause is a noun ("zur Frage", "in einem Schreiben")
         if lw in cues or _plural_cue(ws, k, pk) or (lw in pk.separable and any(
                 x.lower() in pk.separable[lw] for x, _, _ in ws[k + 1:k + 12])):
             return k
@@ -612,7 +684,7 @@ def find_quotes(text: str, pack, min_confidence: float = 0.5) -> list[dict]:
     try:
         if not isinstance(text, str) or not text.strip() or pack is None:
             return []
-        if sum(1 for c in text[:2000] if c.isalpha()) < 0.3 * min(len(text), 2000):
+        if sum(map(str.isalpha, text[:2000])) < 0.3 * min(len(text), 2000):
             return []
         return _find(text, _prepared(pack), min_confidence)
     except Exception:   # a quote finder must never break the pipeline
@@ -625,6 +697,8 @@ class _State:
         self.last_sentence = -10                   # sentence index of the last attributed quote
         self.persons: list[_Mention] = []          # persons seen, for pronoun resolution
         self.last_indirect = -10                   # sentence index of the last reported-speech span
+        self.plain: list[tuple[int, int]] = []     # the run of sentences just before, in the paragraph, that
+                                                   # hold no quote mark and reported nothing
 
 
 def _mention(text, span, pk, state) -> _Mention | None:
@@ -657,6 +731,12 @@ def _register_persons(text, ss, se, pk: _Pack, state: _State) -> None:
                                               "m" if lw in pk.male_first else "f"))
 
 
+def _may_report(low: set, pk: _Pack) -> bool:
+    """Whether a sentence without quote marks, by its lower-cased words, can report speech at all."""
+    return not pk.triggers.isdisjoint(low) or not pk.according_preps.isdisjoint(low) and \
+        any(w.endswith(pk.according_compounds) for w in low)
+
+
 def _find(text: str, pk: _Pack, min_conf: float) -> list[dict]:
     out: list[dict] = []
     state = _State()
@@ -665,6 +745,7 @@ def _find(text: str, pk: _Pack, min_conf: float) -> list[dict]:
         quotes = _pair_marks(text, ps, pe, pk)
         sentences = _sentences(text, ps, pe, quotes, pk)
         qi = 0
+        state.plain = []
         for ss, se in sentences:
             sent_index += 1
             sq = []
@@ -672,8 +753,13 @@ def _find(text: str, pk: _Pack, min_conf: float) -> list[dict]:
                 if quotes[qi][0] >= ss:
                     sq.append(quotes[qi])
                 qi += 1
-            _sentence_quotes(text, ss, se, sq, pk, state, sent_index, out)
-            _register_persons(text, ss, se, pk, state)
+            low = {w.lower() for w, _, _ in _words(text, ss, se)}
+            n = len(out)
+            if sq or _may_report(low, pk):
+                _sentence_quotes(text, ss, se, sq, pk, state, sent_index, out)
+            state.plain = [] if sq or len(out) > n else [*state.plain, (ss, se)]
+            if not pk.first_names.isdisjoint(low):
+                _register_persons(text, ss, se, pk, state)
     out = [q for q in out if q["confidence"] >= min_conf]
     for q in out:
         q.pop("_cont", None)
@@ -699,10 +785,10 @@ def _emit(out, text, s, e, kind, m: _Mention | None, cue, sentence, conf):
 
 def _post_attribution(text, qe, se, pk):
     """`„Q“, sagte X` / `„Q“, so X` after the quote: (cue, speaker span) or None."""
-    m = re.match(r"\s*,\s*", text[qe:se])
+    m = _COMMA.match(text, qe, se)
     if not m:
         return None
-    i = qe + m.end()
+    i = m.end()
     ws = _words(text, i, se)
     if not ws:
         return None
@@ -737,12 +823,20 @@ def _pre_attribution(text, ss, qs, pk, skip=()):
     ws = [w for w in _words(text, ss, ss + len(before)) if not any(a <= w[1] < b for a, b in skip)]
     if not ws:
         return None
+    for k in range(len(ws) - 2, 0, -1):
+        if ws[k][0].lower() in pk.so and "," in _gap(text, ws, k - 1):
+            # "..., so X weiter: „Q“"
+            span = _np_at(text, ws, k + 1, len(ws), pk)
+            if span is not None and _speakerlike(text, span, pk):
+                return ws[k][0], span
+            break
     k = _last_cue(ws, pk)
     if k is None:
         # a colon without a listed verb: a bare label ("BKA-Präsident Ziercke:"), a subject before or after
         # an unlisted verb ("Das Fazit lautete:", "Den Unmut brachte X zum Ausdruck:"), a pronoun subject
         if len(ws) <= 5 and ws[0][0][:1].isupper() and all(w[:1].isupper() or w.lower() in pk.determiners
-                                                          or w.lower() in pk.particles for w, _, _ in ws):
+                                                          or w.lower() in pk.particles for w, _, _ in ws) and \
+                not any(w.lower() in pk.not_speakers or w.lower() in pk.conjunctions for w, _, _ in ws):
             return "", (ws[0][1], ws[-1][2])
         verb = _guess_verb(ws, 0, pk)
         subj = _cue_subject(text, ws, verb, pk) if verb is not None else None
@@ -762,6 +856,8 @@ def _last_cue(ws, pk: _Pack, before=None):
     n = len(ws) if before is None else before
     for k in range(n):
         lw = ws[k][0].lower()
+        if k and ws[k][0][:1].isupper():
+            continue   # a noun ("Schreiben"), see _find_cue
         if lw in pk.clause_cues or _plural_cue(ws, k, pk) or (lw in pk.separable and any(
                 x.lower() in pk.separable[lw] for x, _, _ in ws[k + 1:k + 12])):
             found = k
@@ -790,7 +886,7 @@ def _guess_verb(ws, a, pk: _Pack):
 def _sentence_cue(text, ss, se, pk, skip):
     """The cue of a sentence: (cue, speaker span, kind, cue start, cue end) for a verb of saying with its
     subject ("verb"), "laut X" / "nach Angaben von X" ("according"), "X zufolge" ("according") ; or None."""
-    ws = [w for w in _words(text, ss, se) if not any(a <= w[1] < b for a, b in skip)]
+    ws = _outside(_words(text, ss, se), skip)
     low = [w.lower() for w, _, _ in ws]
     for k, lw in enumerate(low):
         # "..., so X(, ...)": the source named after a comma
@@ -806,13 +902,16 @@ def _sentence_cue(text, ss, se, pk, skip):
             # "X zufolge": the noun phrase before
             j = k - 1
             while j > 0 and (ws[j - 1][0][:1].isupper() or low[j - 1] in pk.determiners or
+                             (low[j - 1] in pk.particles or low[j - 1] in pk.genitive_preps) and
+                             ws[j][0][:1].isupper() or
                              (low[j - 1].endswith(pk.attr_adj) and low[j - 1] not in pk.verbish)) and \
-                    not text[ws[j - 1][2]:ws[j][1]].strip():
-                j -= 1
-            return ws[k][0], (ws[j][1], ws[k - 1][2]), "according", ws[j][1], ws[k][2]
+                    text[ws[j - 1][2]:ws[j][1]].strip() in ("", "(", ")", ") ("):
+                j -= 1   # back over "Angaben des Instituts von Athen", "des Verbandes (VDR)"
+            end = ws[k - 1][2] + (text[ws[k - 1][2]:ws[k][1]].strip() == ")")
+            return ws[k][0], (ws[j][1], end), "according", ws[j][1], ws[k][2]
     for k, lw in enumerate(low):
         if lw in pk.according_words and k + 1 < len(ws):
-            span = _np_after(text, ws[k + 1][1], se, pk)
+            span = _np_after(text, ws[k][2], se, pk)   # from the word's end: a quoted name is not in ws
             if span:
                 return ws[k][0], span, "according", ws[k][1], span[1]
         if lw in pk.according_preps and k >= 2 and low[k - 1] in pk.according_nouns and \
@@ -825,8 +924,11 @@ def _sentence_cue(text, ss, se, pk, skip):
             if low[j] not in pk.according_nouns and j + 1 < len(ws) and low[j + 1] in pk.according_nouns and \
                     (ws[j][0].islower() or ws[j][0].endswith("s") and ws[j][0][:1].isupper()):
                 j += 1   # "nach eigenen Angaben", "nach Schäubles Idee"
-            if low[j] in pk.according_nouns:
-                span = _np_after(text, ws[j][1], se, pk) if j == k + 1 else (ws[j - 1][1], ws[j][2])
+            elif low[j] in pk.determiners and j + 2 < len(ws) and ws[j + 1][0].islower() and \
+                    low[j + 1].endswith(pk.adj_endings) and low[j + 2] in pk.according_nouns:
+                j += 2   # "nach einer norwegischen Studie"
+            if low[j] in pk.according_nouns or j == k + 1 and low[j].endswith(pk.according_compounds):
+                span = _np_after(text, ws[j][1], se, pk) if j == k + 1 else (ws[k + 1][1], ws[j][2])
                 if span and j > k + 1:
                     span2 = _np_after(text, ws[j][1], se, pk)
                     span = (span[0], span2[1]) if span2 else span
@@ -842,7 +944,9 @@ def _sentence_cue(text, ss, se, pk, skip):
                     return ws[k + 1 + j][0], span, "as", ws[k][1], ws[k + 1 + j][2]
     k = _find_cue(ws, pk, clause_cues=True)
     if k is None:
-        return None
+        # "Demnach sei ...", "..., wonach er ... habe": the source is the sentence before, not named here
+        k = next((j for j, lw in enumerate(low) if lw in pk.according_pronouns), None)
+        return None if k is None else (ws[k][0], None, "according", ws[k][1], ws[k][2])
     if low[k] in pk.impersonal_verbs:
         return ws[k][0], _source_place(text, ss, se, ws, k, pk), "verb", ws[k][1], ws[k][2]
     return ws[k][0], _cue_subject(text, ws, k, pk), "verb", ws[k][1], ws[k][2]
@@ -860,9 +964,14 @@ def _source_place(text, ss, se, ws, k, pk):
 
 
 def _has_konj(text, s, e, pk, skip=(), strong=False) -> bool:
+    """Whether text[s:e], outside the quotations in skip, holds a Konjunktiv form: a verb, so in lower case
+    unless it opens the range ("Sitze" is a noun), and not next to the first person ("ich habe")."""
     forms = pk.konj1 if strong else pk.konj
-    for w, ws_, _ in _words(text, s, e):
-        if w.lower() in forms and not any(a <= ws_ < b for a, b in skip):
+    ws = _outside(_words(text, s, e), skip)
+    for k, (w, _, _) in enumerate(ws):
+        if w.lower() in forms and (k == 0 or w.islower()) and \
+                not (k and ws[k - 1][0].lower() in pk.first_person) and \
+                not (k + 1 < len(ws) and ws[k + 1][0].lower() in pk.first_person):
             return True
     return False
 
@@ -883,7 +992,7 @@ def _reported_start(text, a, b, pk: _Pack, sq=()):
     """Where the reported part of a sentence begins: after the comma that closes a head clause without a
     reported-speech verb form ("Bereits im Juli meldete X, dass ...", "Er zeigte sich offen für eine Idee, die ...
     solle")."""
-    ws = [w for w in _words(text, a, b) if not any(x <= w[1] < y for x, y in sq)]
+    ws = _outside(_words(text, a, b), sq)
     last_comma = None
     for k, (w, s, e) in enumerate(ws):
         if k and "," in text[ws[k - 1][2]:s]:
@@ -906,7 +1015,10 @@ def _trim(text, s, e):
 def _clip(text, a, b, pk: _Pack, sq=()):
     """The end of a reported clause: before a semicolon, a closing "(X berichtete)", a trailing "wie X schreibt"
     and a coordinated main clause with a verb of its own ("..., dass es regne und warnte vor ...")."""
-    ws = [w for w in _words(text, a, b) if not any(x <= w[1] < y for x, y in sq)]
+    for qs, _ in sq:
+        if a < qs < b and text[a:qs].rstrip().endswith(":"):
+            return _trim(text, a, a + len(text[a:qs].rstrip()))   # "..., es werde: „Q“": the quote is its own
+    ws = _outside(_words(text, a, b), sq)
     for k in range(1, len(ws) - 1):
         w, s, e = ws[k]
         lw = w.lower()
@@ -917,7 +1029,7 @@ def _clip(text, a, b, pk: _Pack, sq=()):
             nxt = ws[k + 1][0].lower()
             if nxt in pk.cues or nxt in pk.clause_cues and nxt not in pk.auxiliaries:
                 return _trim(text, a, s)
-        if lw in pk.as_words | pk.so and "," in gap and k + 1 < len(ws):
+        if lw in pk.as_so and "," in gap and k + 1 < len(ws):
             rest = ws[k + 1:]
             if len(rest) <= 6 and rest[-1][0].lower() in pk.clause_cues:
                 return _trim(text, a, ws[k - 1][2])
@@ -940,10 +1052,15 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
         if first and first.group().lower() in pk.anaphoric and \
                 not text[first.end():sc[3]].strip() and sc[1][0] > sc[3]:
             m = _mention(text, sc[1], pk, state)
+            run = state.plain[-pk.dies_reach:] if pk.dies_reach else []
+            if run:
+                # what it stands for: the plain sentences just before it (ANAPHORIC_REACH of them), one span
+                a, b = run[0][0], run[-1][1]
+                _emit(out, text, a, b, "indirect", m, sc[0], text[a:b], 0.55)
             _emit(out, text, first.start(), first.end(), "indirect", m, sc[0], sentence, 0.6)
             state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
             return True
-    if sc is not None and (sc[1] is not None or sc[2] == "verb"):
+    if sc is not None and (sc[1] is not None or sc[2] == "verb" or sc[0].lower() in pk.according_pronouns):
         cue, span, kind, cs, ce = sc
         if kind == "as":
             # "Wie X berichtete, TAIL" / "HEAD, wie X mitteilte, TAIL": both parts are reported
@@ -981,8 +1098,15 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
                         return True
             # the clause before it: "CLAUSE, sagte X."
             before = text[ss:cs].rstrip()
-            if before.endswith(",") and cs - ss > 15 and not sq and _has_konj(text, ss, cs, pk):
-                a, b = _trim(text, ss, len(before) + ss)
+            a, b = _trim(text, ss, len(before) + ss)
+            first = _WORD.match(text, a)
+            # a main clause before the verb, its speaker after it ("CLAUSE, berichtet Reuters."): reported
+            # even without Konjunktiv; a subordinate clause there ("Als er kam, sagte er") is not
+            inverted = span is not None and span[0] > cs and first is not None and \
+                first.group().lower() not in pk.subordinators and "," not in _QUOTED.sub("", text[a:b]) and \
+                not any(q[1] >= b for q in sq)
+            if before.endswith(",") and cs - ss > 15 and not any(q[0] <= a and b <= q[1] for q in sq) and \
+                    (inverted or not sq and _has_konj(text, ss, cs, pk)):
                 m = _mention(text, span, pk, state)
                 _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
                 state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
@@ -991,7 +1115,8 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
             m = _mention(text, span, pk, state)
             found = False
             a, b = _trim(text, ss, cs)
-            if b - a > 15 and _has_konj(text, a, b, pk, sq):
+            # "CLAUSE, so X.": the clause is the content, Konjunktiv or not (not when it is one quotation)
+            if b - a > 15 and not any(q[0] <= a and b <= q[1] for q in sq):
                 _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
                 found = True
             a, b = _trim(text, ce, se)
@@ -1001,25 +1126,28 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
             if found:
                 state.last, state.last_sentence, state.last_indirect = m, si, si
                 return True
-        elif kind == "according" and se - ce > 15 and not any(ss <= q[0] and q[1] >= se - 2 for q in sq):
+        elif kind == "according" and (se - ce > 15 or cs - ss > 15) and \
+                not any(ss <= q[0] and q[1] >= se - 2 for q in sq):
             m = _mention(text, span, pk, state)
             head = cs - ss
-            if head > 1:
+            if head > 1 and span is not None:
                 a, b = _trim(text, ss, cs)
                 if b - a > 3 and not text[ss:cs].rstrip().endswith(","):
                     # "Es handele sich, ersten Angaben zufolge, um ...": the part before is reported too
                     _emit(out, text, a, b, "indirect", m, cue, sentence, 0.55)
             a, b = _trim(text, ce, se)
             a, b = _clip(text, a, b, pk, sq)
-            _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
+            if b > a:   # also a short rest ("Die Ursache ist nach Angaben der Polizei unklar.")
+                _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
             state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
             return True
     if prev_ls is None:
         prev_ls = state.last_sentence
-    going_on = state.last_indirect == si - 1 and out and out[-1]["kind"] == "indirect" and \
-        out[-1].get("_cont") and si - prev_ls == 1
-    if sc is None and state.last is not None and si - prev_ls == 1 and \
-            (_has_konj(text, ss, se, pk, sq, strong=True) or going_on and _has_konj(text, ss, se, pk, sq)):
+    adjacent = state.last is not None and si - prev_ls == 1
+    going_on = state.last_indirect == si - 1 and out and out[-1]["kind"] == "indirect" and out[-1].get("_cont")
+    # a Konjunktiv I sentence reports speech even a few sentences after its speaker (then it is given none)
+    if sc is None and si - prev_ls <= pk.konj_reach and (
+            _has_konj(text, ss, se, pk, sq, strong=True) or going_on and _has_konj(text, ss, se, pk, sq)):
         first = _WORD.match(text, ss)
         if first and first.group().lower() in pk.that:
             return False
@@ -1031,12 +1159,26 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
             prev["end"] = b
             prev["text"] = text[prev["start"]:b]
         else:
-            _emit(out, text, a, b, "indirect", state.last, None, sentence, 0.55)
+            _emit(out, text, a, b, "indirect", state.last if adjacent else None, None, sentence, 0.55)
             out[-1]["_cont"] = True
-        state.last_sentence = si
+        if adjacent:
+            state.last_sentence = si
         state.last_indirect = si
         return True
     return False
+
+
+def _head_end(text, ss, se, sq) -> int:
+    """The end of a sentence's first clause: its first comma outside the quotations, else the sentence end.
+    A Konjunktiv only after it ("X sieht einen „Angriff“, es stehe ...") leaves the head clause its own
+    subject: the sentence does not simply go on with the last speaker."""
+    i = ss
+    for qs, qe in [*sq, (se, se)]:
+        c = text.find(",", i, qs)
+        if c >= 0:
+            return c
+        i = qe
+    return se
 
 
 def _is_quotation(text: str, qs: int, qe: int, attributed: bool, context: bool, pk: _Pack) -> float:
@@ -1072,7 +1214,7 @@ def _is_quotation(text: str, qs: int, qe: int, attributed: bool, context: bool, 
 
 def _speech_context(text, ss, se, sq, pk: _Pack) -> bool:
     """Whether the sentence, outside its quote marks, reports speech."""
-    ws = [w for w in _words(text, ss, se) if not any(a <= w[1] < b for a, b in sq)]
+    ws = _outside(_words(text, ss, se), sq)
     for k, (w, s, _) in enumerate(ws):
         lw = w.lower()
         if lw in pk.clause_cues or lw in pk.konj or lw in pk.according_suffixes or lw in pk.according_words:
@@ -1088,7 +1230,7 @@ def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
     clause when it can be a speaker. Returns (cue, span)."""
     if sc is not None and sc[2] in ("according", "as", "so") and sc[1] is not None:
         return sc[0], sc[1]
-    ws = [w for w in _words(text, ss, se) if not any(a <= w[1] < b for a, b in sq)]
+    ws = _outside(_words(text, ss, se), sq)
     n = sum(1 for w in ws if w[1] < qs)
     k = _last_cue(ws, pk, before=n)
     if k is None:
@@ -1130,7 +1272,8 @@ def _sentence_quotes(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: l
             cue = att[0] or None
             m = _mention(text, att[1], pk, state)
         elif sc is None and state.last is not None and si - state.last_sentence <= 3 and \
-                _has_konj(text, ss, se, pk, sq, strong=True):
+                _has_konj(text, ss, se, pk, sq, strong=True) and \
+                _has_konj(text, ss, _head_end(text, ss, se, sq), pk, sq):
             m = state.last   # reported speech going on without a cue: the same speaker
         else:
             cue, span = _embedded_speaker(text, ss, se, qs, sq, sc, pk)

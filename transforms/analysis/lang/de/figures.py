@@ -30,8 +30,9 @@ SCALE_ABBREVIATIONS = {"mio": 1e6, "mrd": 1e9, "mill": 1e6, "md": 1e9, "tsd": 1e
 # Read as one only before a scale word, a currency or a unit: "eine Million", "einen Euro" (not "ein Haus").
 ARTICLES = {"ein", "eine", "einen", "einem", "einer", "eines"}
 # Whole words with a value of their own.
-SPECIAL = {"anderthalb": 1.5, "eineinhalb": 1.5, "zweieinhalb": 2.5, "dreieinhalb": 3.5, "viereinhalb": 4.5,
-           "fünfeinhalb": 5.5}
+SPECIAL = {"anderthalb": 1.5, "dreiviertel": 0.75}
+# Glued after a number, adds one half: "eineinhalb", "sechseinhalb Stunden", "dreieinhalbtausend".
+AND_A_HALF = {"einhalb"}
 DOZEN = {"dutzend": 12, "dutzende": 12}
 HALF = {"halb", "halbe", "halbes", "halben", "halber"}
 # Fraction words: the denominator ("zwei Drittel", "drei Viertel").
@@ -43,22 +44,33 @@ DECIMAL_WORDS = {"komma"}
 FRACTION_AND = {"und"}             # "fünf und drei Viertel"
 MINUS_WORDS = {"minus"}
 RATIO_WORDS = set()
-PLURAL_NUMBER_WORDS = {"hunderte": (100, 1e3), "tausende": (1e3, 1e6)}
 
 # Currencies written after the number (or before it: "EUR 40"), as regexes matched case-insensitively.
 CURRENCIES = [
-    (r"US-Dollar|Dollar|Dollars|USD|US\$", "USD"), (r"kanadische[n]? Dollar", "CAD"),
-    (r"australische[n]? Dollar", "AUD"), (r"Euro|Euros|EUR|€", "EUR"), (r"Cents?", "cent"),
-    (r"Pfund Sterling|britische[n]? Pfund", "GBP"), (r"Pfund", "POUND"), (r"Pence", "pence"),
-    (r"Schweizer Franken|Franken|CHF|Fr\.", "CHF"), (r"Rappen", "Rappen"),
-    (r"Yen|Jen", "JPY"), (r"Yuan|Renminbi", "CNY"), (r"indische[n]? Rupien|Rupien|Rupie", "INR"),
-    (r"Rubel", "RUB"), (r"Kronen|Krone", "SEK"), (r"Zloty", "PLN"), (r"Lira|Lire", "TRY"),
+    (r"US[- ]?Dollars?|amerikanische[n]? Dollars?", "USD"), (r"kanadische[n]? Dollars?", "CAD"),
+    (r"australische[n]? Dollars?", "AUD"), (r"neuseeländische[n]? Dollars?", "NZD"),
+    (r"Hongkong[- ]?Dollars?", "HKD"), (r"Singapur[- ]?Dollars?", "SGD"), (r"Taiwan[- ]?Dollars?", "TWD"),
+    (r"Dollars?|USD|US\$", "USD"), (r"Euro[- ]?Cents?|Cents?", "cent"), (r"Euros?|EUR|€", "EUR"),
+    (r"Pfund Sterling|britische[n]? Pfund", "GBP"), (r"ägyptische[n]? Pfund", "EGP"), (r"Pfund", "POUND"),
+    (r"Pence|Pennys?", "pence"), (r"Schweizer Franken|Franken|CHF|Fr\.", "CHF"), (r"Rappen", "Rappen"),
+    (r"japanische[n]? Yen|Yen|Jen", "JPY"), (r"chinesische[n]? (?:Yuan|Renminbi)|Yuan|Renminbi", "CNY"),
+    (r"indische[n]? Rupien|Rupien|Rupie", "INR"), (r"russische[n]? Rubel|Rubel", "RUB"),
+    (r"dänische[n]? Kronen?", "DKK"), (r"norwegische[n]? Kronen?", "NOK"), (r"tschechische[n]? Kronen?", "CZK"),
+    (r"schwedische[n]? Kronen?|Kronen|Krone", "SEK"), (r"polnische[n]? Z[lł]oty|Z[lł]otys?", "PLN"),
+    (r"türkische[n]? Lira|Lira|Lire", "TRY"), (r"ungarische[n]? Forint|Forint", "HUF"),
+    (r"südafrikanische[n]? Rand|Rand", "ZAR"), (r"südkoreanische[n]? Won|Won", "KRW"),
+    (r"mexikanische[n]? Pesos?", "MXN"), (r"argentinische[n]? Pesos?", "ARS"),
+    (r"brasilianische[n]? Real|Reais", "BRL"),
+    (r"israelische[n]? (?:Schekel|Shekel)|Schekel|Shekel", "ILS"), (r"Bitcoins?", "BTC"),
 ]
-CURRENCY_BEFORE = True       # "EUR 40", "Dollar 5" are rare in German but read
+# "Dollar 5", "Euro 40" are rare in German but read; not words that are also common nouns before a number
+# ("am Rand 5 Meter", "in Franken 3 Tote").
+CURRENCY_BEFORE = r"US-Dollars?|Dollars?|Euros?|Schweizer Franken"
 # Units written after the number: (regex, canonical unit, kind). Symbols are shared by all languages.
 UNITS = [
     (r"Prozentpunkte?n?", "pp", "percentage_point"), (r"Basispunkte?n?", "bp", "basis_point"),
-    (r"Prozent|vom Hundert|v\. ?H\.", "%", "percent"), (r"Promille", "‰", "percent"),
+    (r"Prozent|vom Hundert|v\. ?H\.|vH|[-‑]prozentig(?:e[nmrs]?)?", "%", "percent"),    # "eine 50-prozentige"
+    (r"Promille", "‰", "percent"),
     (r"Quadratkilometer[n]?", "km2", "measure"), (r"Quadratmeter[n]?", "m2", "measure"),
     (r"Kubikmeter[n]?", "m3", "measure"), (r"Kilometer[n]? pro Stunde|Stundenkilometer[n]?", "km/h", "measure"),
     (r"Kilometer[n]?", "km", "measure"), (r"Zentimeter[n]?", "cm", "measure"), (r"Millimeter[n]?", "mm", "measure"),

@@ -91,7 +91,7 @@ SEPARABLE_CUES = {
     "zu": "gab gaben gibt räumte sicherte sicherten sichert",
     "ein": "räumte räumten räumt gestand gestanden gesteht wandte wandten schränkte schränkten schränkt",
     "aus": "führte führten führt sagte sagten sagt",
-    "hervor": "hob hoben hebt",
+    "hervor": "hob hoben hebt geht ging gehen gingen",
     "heraus": "stellte stellten stellt strich strichen streicht",
     "bekannt": "gab gaben gibt",
     "zurück": "wies wiesen weist",
@@ -101,9 +101,19 @@ SEPARABLE_CUES = {
     "auf": "rief riefen ruft forderte forderten fordert",
     "ab": "lehnte lehnten lehnt",
     "hin": "wies wiesen weist",
-    "davon": "ging gingen geht",
+    "davon": "ging gingen geht gehen",
     "entgegen": "setzte setzten setzt hielt hielten hält",
     "an": "kündigte kündigten kündigt gab gaben gibt deutete deuteten prangerte prangerten prangert",
+    # phrases of opinion and attitude that take a reported clause ("zeigte sich zuversichtlich, dass ...",
+    # "hält es für möglich, dass ...", "ist der Ansicht, dass ...", "geht aus dem Bericht hervor, dass ...")
+    "zuversichtlich": "zeigte zeigten zeigt", "optimistisch": "zeigte zeigten zeigt",
+    "überzeugt": "zeigte zeigten zeigt", "besorgt": "zeigte zeigten zeigt", "erfreut": "zeigte zeigten zeigt",
+    "enttäuscht": "zeigte zeigten zeigt", "zufrieden": "zeigte zeigten zeigt", "skeptisch": "zeigte zeigten zeigt",
+    "für": "hält hielt halten hielten",
+    "meinung": "ist sind war waren", "ansicht": "ist sind war waren",
+    "auffassung": "ist sind war waren vertrat vertritt vertraten",
+    "überzeugung": "ist sind war waren",
+    "stellung": "nahm nahmen nimmt",
 }
 
 # In a verb-final clause the particle is joined to the verb ("wie der Sprecher mitteilte", "als er hinzufügte").
@@ -130,10 +140,15 @@ ACCORDING_SUFFIXES = ("zufolge",)
 # with a noun of ACCORDING_NOUNS ("nach Angaben der Polizei", "nach eigenen Angaben").
 ACCORDING_WORDS = frozenset({"laut", "gemäß"})
 ACCORDING_PREPOSITIONS = frozenset({"nach"})
+# Adverbs standing for a source named before ("Die Polizei gab Einzelheiten bekannt. Demnach sei ...",
+# "ein Bericht, wonach ..."): the rest of the clause is reported, its speaker is not named there.
+ACCORDING_PRONOUNS = frozenset({"demnach", "wonach"})
 # Determiners that attach a genitive owner to a noun ("der Sprecher des Ministeriums", "Angaben seines Anwalts").
 GENITIVE_DETERMINERS = frozenset("des der eines einer seines seiner ihres ihrer dieses dieser".split())
 # Pronouns that refer back to the reported content ("Dies berichtete die Zeitung"): a one-word quote span.
 ANAPHORIC_CONTENT = frozenset({"dies", "das"})
+# How many plain sentences before such a pronoun it stands for.
+ANAPHORIC_REACH = 1
 # "Wie X mitteilte/sagte, ..." uses the cue verbs; "hieß es" names no speaker.
 IMPERSONAL_CUES = ("hieß es", "heißt es", "hiess es", "wurde mitgeteilt", "verlautete", "verlautet")
 # Nouns heading a "nach Angaben"-style phrase whose owner follows ("nach Angaben der Polizei").
@@ -141,7 +156,10 @@ ACCORDING_NOUNS = frozenset("angaben aussage aussagen informationen auffassung a
                             "meinung worten berichten bericht erkenntnissen informationen schätzungen schätzung einschätzung "
                             "darstellung auskunft auskünften berechnungen planungen recherchen idee darstellungen "
                             "überzeugung vorstellung vorstellungen sicht bewertung vermutung "
-                            "schilderung schilderungen beobachtungen zeugenaussagen".split())
+                            "schilderung schilderungen beobachtungen zeugenaussagen studie studien stellungnahme "
+                            "erfahrungen umfrage umfragen untersuchung untersuchungen gutachten prognose prognosen "
+                            "hochrechnung hochrechnungen statistik zählung ermittlungen unterlagen dokumenten "
+                            "vernehmen".split())
 
 # ------------------------------------------------------------------ reported speech
 # Konjunktiv I/II forms that mark a clause as reported ("er habe", "man werde", "es gebe").
@@ -157,6 +175,11 @@ habest seist verlange benötige lehne kenne rechne wünsche hoffe fordere prüfe
 # speech on without a cue of their own.
 KONJUNKTIV_II = frozenset("""hätte hätten würde würden wäre wären könnte könnten müsste müssten dürfte dürften
 möchte gäbe gäben käme kämen stünde läge ginge bliebe ließe sähe wüsste""".split())
+# How many sentences after the last attributed one a Konjunktiv I sentence still counts as reported speech
+# (beyond the next one without a speaker: the speaker is not sure any more).
+KONJUNKTIV_REACH = 5
+# The pronoun whose present indicative looks like the Konjunktiv I ("ich habe", "ich denke"): not reported.
+FIRST_PERSON = frozenset({"ich"})
 # Konjunktiv forms that are also indicative plural; reported only after a singular subject: too weak alone.
 AMBIGUOUS_KONJUNKTIV = frozenset("wollen".split())
 # An infinitive clause after a verb of saying is reported too ("kündigte an, das Werk zu schließen"):
@@ -176,7 +199,8 @@ angekündigt vorgeworfen aufgefordert hingewiesen bestritten eingeräumt zugegeb
 beschuldigt beschuldigte beschuldigten mitgeteilt bekanntgegeben angegeben zugesichert zugesagt eingewandt
 bestreitet bestreiten bestritt bestritten erwartet erwartete erwarteten verlangt verlangte verlangten
 beschlossen beschloss beschlossen entschieden entschied befürchtet behauptet zugestimmt
-verweigert verweigerte weigerte weigerten weigert kritisiert""".split())
+verweigert verweigerte weigerte weigerten weigert kritisiert
+festgestellt angeboten gebeten vermutet bekräftigt gewarnt gefordert beteuert""".split())
 
 # Words before a capitalised quoted word that make it a quoted judgement, not a name
 # ("nannte es einen „Wortbruch“", "bezeichnete ihn als „Verräter“").
@@ -222,6 +246,39 @@ ROLE_SUFFIXES = ("sprecher", "sprecherin", "minister", "ministerin", "präsident
                  "augenzeugin", "chefredakteur", "chefredakteurin", "analyst", "analystin", "ökonom",
                  "ökonomin", "aktivist", "aktivistin", "mitglied", "funktionär", "funktionärin")
 FEMALE_ROLE_ENDINGS = ("in",)
+# Nouns for people and groups of people that are no title ("die Anwohner", "Kritiker", "die Demonstranten"),
+# also as the end of compounds ("Klimaforscher"); with ROLE_SUFFIXES and ORG_HEADS they tell a speaker from
+# an abstract noun ("Seine Zuversicht gründet sich auf ...:" has no speaker).
+PERSON_NOUNS = ("bewohner", "einwohner", "anwohner", "bürger", "bürgerin", "kritiker", "kritikerin", "befürworter",
+                "gegner", "gegnerin", "demonstrant", "demonstranten", "demonstrantin", "experten", "zeugen",
+                "aktivisten", "teilnehmer", "teilnehmerin", "mitarbeiter", "mitarbeiterin", "beamte", "beamten",
+                "beamter", "polizist", "polizisten", "polizistin", "ermittler", "ermittlerin", "veranstalter",
+                "organisatoren", "initiatoren", "kläger", "klägerin", "angeklagte", "angeklagter", "angehörige",
+                "angehörigen", "opfer", "fans", "wähler", "wählerin", "schüler", "schülerin", "studenten",
+                "student", "studentin", "lehrer", "lehrerin", "arzt", "ärzte", "ärztin", "mediziner",
+                "medizinerin", "juristen", "jurist", "juristin", "ökonomen", "analysten", "forscher", "forscherin",
+                "wissenschaftler", "abgeordneten", "politiker", "vertreter", "sprecher", "hacker", "hersteller",
+                "betreiber", "betreiberin", "eigentümer", "eigentümerin", "besitzer", "investoren", "aktionäre",
+                "gewerkschafter", "unternehmer", "unternehmerin", "journalist", "journalisten", "journalistin",
+                "redakteur", "redakteure", "kommentator", "kommentatoren", "beobachter", "anhänger", "unterstützer",
+                "mitglieder", "nutzer", "nutzerin", "verbraucher", "kunden", "bauern", "arbeiter", "arbeiterin",
+                "soldaten", "soldat", "soldatin", "rebellen", "aufständischen", "häftlinge", "flüchtlinge",
+                "überlebende", "überlebenden", "passant", "passanten", "nachbar", "nachbarn", "bruder", "schwester",
+                "mutter", "vater", "sohn", "tochter", "ehefrau", "ehemann", "witwe", "familie", "eltern", "mann",
+                "frau", "männer", "frauen", "kinder", "jugendliche", "jugendlichen", "leute", "menschen",
+                "schauspieler", "schauspielerin", "sänger", "sängerin", "musiker", "künstler", "künstlerin",
+                "spieler", "spielerin", "fahrer", "fahrerin", "pilot", "piloten", "kapitän", "astronaut",
+                "bischöfe", "pfarrer", "priester", "imam", "rabbiner", "staatsoberhaupt", "regierungschef",
+                "regierungschefin", "amtsinhaber", "amtsinhaberin", "wahlsieger", "sieger", "siegerin", "verlierer",
+                "herausforderer", "herausforderin", "nachfolger", "nachfolgerin", "vorgänger", "vorgängerin",
+                "kollege", "kollegen", "kollegin", "partner", "partnerin", "verteidigung", "anklage",
+                "befragten")
+# Written sources that speak in a report as a person does ("das Strafgesetzbuch sieht vor:", "in dem Schreiben
+# heißt es"), also as the end of compounds ("Grundgesetz", "Pressemitteilung").
+SOURCE_NOUNS = ("gesetz", "gesetzbuch", "vertrag", "urteil", "resolution", "beschluss", "dokument", "brief",
+                "schreiben", "aufruf", "kommentar", "artikel", "beitrag", "stellungnahme", "papier", "protokoll",
+                "gutachten", "schrift", "homepage", "internetseite", "blog", "erklärung", "mitteilung", "bericht",
+                "studie", "meldung", "umfrage", "entwurf", "anklage", "klage", "satzung", "verfassung", "charta")
 # Titles before a name ("Bundeskanzlerin Angela Merkel", "Dr. Klaus Stöhr").
 NAME_TITLES = frozenset("""dr dr. prof prof. herr frau sankt st.""".split())
 # Heads of organisation and media names ("die Nachrichtenagentur dpa", "das Innenministerium").
