@@ -5,6 +5,7 @@ import glob
 import gzip
 import hashlib
 import html as html_escape
+import json
 import os
 
 import pytest
@@ -16,7 +17,8 @@ from trafilatura.utils import load_html
 
 from tests.conftest import shared_path
 from transforms.extraction.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
-                                 extract_article, page_author, parse_page, word_count)
+                                 extract_article, is_stamp, page_author, parse_page, repeats_itself, without_furniture,
+                                 without_headline, word_count)
 from transforms.extraction.trafilatura_speedups import stock_trafilatura
 
 UNIT = os.path.join(os.path.dirname(__file__), "fixtures", "unit")
@@ -312,3 +314,105 @@ def test_extract_article_gives_the_new_metadata_fields():
     assert {"modified_at", "source_agency", "is_accessible_for_free", "section", "keywords", "image_url"} <= set(art)
     with pytest.raises(NoBody):
         extract_article(page("teaser.html"), "https://gazette.example/video/storm", fetched_at="2026-11-20T00:00:00Z")
+
+
+# --- the publisher's own full text, and what a page puts around the article --------------------------
+
+def test_a_page_showing_a_fraction_of_its_json_ld_article_body_gives_the_publishers_full_text():
+    art = extract_article(page("article_body.html"), "https://gazette.example/harbour/lighthouse")
+    assert art["text"].startswith("The lighthouse on the northern breakwater")
+    assert art["text"].endswith("one step at a time.")                  # the last paragraph, not shown on the page
+    assert art["text"].count("\n") == 6                                   # its paragraphs kept as lines
+    assert "Read the whole story in our app" not in art["text"]
+
+
+def test_an_article_body_given_twice_is_not_taken_for_the_full_text():
+    html = page("article_body.html")
+    start, end = html.index("{", html.index("ld+json")), html.index("</script>")
+    ld = json.loads(html[start:end])
+    ld["articleBody"] = ld["articleBody"] + "\n\n" + ld["articleBody"]
+    art = extract_article(html[:start] + json.dumps(ld) + html[end:], "https://gazette.example/harbour/lighthouse")
+    assert "one step at a time" not in art["text"]                       # the page's own two paragraphs
+    assert "The lighthouse on the northern breakwater" in art["text"]
+
+
+def test_repeats_itself():
+    words = [f"w{i}" for i in range(100)]
+    assert not repeats_itself(" ".join(words))
+    assert repeats_itself(" ".join(words + words))
+    assert not repeats_itself("")
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Stand: 22.04.2026, 06:00 Uhr", True),
+    ("Published 18 November 2025", True),
+    ("UPDATED: Tue., Nov. 19, 2025", True),
+    ("Veröffentlicht am 3. März 2026 um 10:15", True),
+    ("2026-03-02", True),
+    ("— Harbour Trust (@harbourtrust) November 1, 2025", False),      # a social post's credit: its text
+    ("Lighthouse Festival 2026", False),                               # a year alone is no date
+    ("The trust met at 10:15 on Tuesday and agreed to pay for the new lens and the staircase.", False),
+])
+def test_is_stamp(line, expected):
+    assert is_stamp(line) is expected
+
+
+def test_without_furniture_drops_stamps_and_credits_at_the_top_and_read_also_lines_anywhere():
+    text = "\n".join(["Stand: 22.04.2026, 06:00 Uhr", "- Von: Lena Hartmann, Omar Schulz",
+                      "Von Hamburg bis Husum: die Küste wartet auf den Frühling", "First paragraph.", "Second paragraph.",
+                      "Lesen Sie auch: Der Leuchtturm leuchtet wieder", "Third paragraph.", "Published 18 November 2025"])
+    assert without_furniture(text, ["Gazette"]).splitlines() == [
+        "Von Hamburg bis Husum: die Küste wartet auf den Frühling",      # a heading, not a credit
+        "First paragraph.", "Second paragraph.", "Third paragraph.",
+        "Published 18 November 2025"]                                    # past the top lines: the article's own
+
+
+# --- the headline at the top of the body ----------------------------------------------------------
+
+HEADLINE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Harbour Trust Buys the Old Lighthouse &amp; Its Keeper's Cottage | Gazette</title>
+<meta property="og:title" content="Harbour Trust Buys the Old Lighthouse &amp; Its Keeper's Cottage">
+</head><body>
+<nav><a href="/">Home</a> <a href="/local">Local</a></nav>
+<main><article>
+{heading}
+<p>{first}</p>
+<p>The cottage, empty since the last keeper retired in 1987, will become a small museum of the
+harbour's history, with the original lamp room opened to visitors on summer weekends.</p>
+<p>Volunteers have already started clearing the garden and cataloguing the logbooks found in the attic.</p>
+</article></main>
+<footer>Gazette, all rights reserved</footer>
+</body></html>"""
+# the <h1> differs from og:title in case, spacing, punctuation and an entity written twice
+H1 = "<h1>Harbour trust buys the old lighthouse &amp;amp; its keeper\u2019s  cottage!</h1>"
+FIRST = ("The Harbour Trust has bought the old lighthouse on the northern breakwater and the keeper's cottage "
+         "beside it for an undisclosed sum, ending a two-year search for a new owner.")
+
+
+def test_the_headline_heading_the_body_is_not_kept_in_the_text():
+    art = extract_article(HEADLINE_PAGE.format(heading=H1, first=FIRST), URL)
+    assert art["title"] == "Harbour Trust Buys the Old Lighthouse & Its Keeper's Cottage"
+    assert art["text"].splitlines()[0] == FIRST
+    assert "lighthouse & its keeper" not in art["text"].lower()
+
+
+def test_a_first_paragraph_that_only_starts_like_the_headline_is_kept():
+    first = "Harbour trust buys the old lighthouse & its keeper\u2019s cottage, and the pier with them."
+    art = extract_article(HEADLINE_PAGE.format(heading="", first=first), URL)
+    assert art["text"].splitlines()[0] == first
+
+
+@pytest.mark.parametrize("text,title,expected", [
+    ("Ferry pier to be rebuilt\nThe council voted on Tuesday.", "Ferry Pier to Be Rebuilt", "The council voted on Tuesday."),
+    ("FERRY PIER &amp; SEA WALL\nThe council voted.", "Ferry pier & sea wall", "The council voted."),
+    ("Ferry pier to be rebuilt soon\nThe council voted.", "Ferry pier to be rebuilt",
+     "Ferry pier to be rebuilt soon\nThe council voted."),                        # not the headline: kept
+    ("The council voted.\nFerry pier to be rebuilt", "Ferry pier to be rebuilt",
+     "The council voted.\nFerry pier to be rebuilt"),                             # only the first line
+    ("Ferry pier to be rebuilt", "Ferry pier to be rebuilt", "Ferry pier to be rebuilt"),   # never empty
+    ("!!!\nThe council voted.", "???", "!!!\nThe council voted."),              # no letters: nothing to compare
+    ("Ferry pier\nThe council voted.", None, "Ferry pier\nThe council voted."),
+])
+def test_without_headline(text, title, expected):
+    assert without_headline(text, title) == expected

@@ -65,7 +65,12 @@ def test_several_authors_split_and_the_agency_apart(articles):
 def test_paywalled_article_flagged_with_its_teaser_kept(articles):
     row = articles["paywalled"]
     assert row["is_accessible_for_free"] is False
-    assert row["text"].startswith("Neuer Anleger für die Fähre\nDer Hafenrat hat am Dienstagabend")
+    teaser = ("Der Hafenrat hat am Dienstagabend beschlossen, den alten Fähranleger am Nordende der Bucht vollständig "
+              "neu zu bauen. Damit endet ein Streit, der den Gemeinderat mehr als vier Jahre lang gespalten und die "
+              "Reparatur der Kaimauer verzögert hat.\n"
+              "Die Ingenieure erklärten in der Sitzung, dass die Holzpfähle unter der Wasserlinie verrottet seien und "
+              "der Anleger ohne neue Stützen keine Fahrzeuge mehr tragen könne.")
+    assert teaser in row["text"]                                                   # both paragraphs, whole and in order
     assert row["body_source"] == "page"
     assert row["authors"] == ["Jana Petersen"] and row["section"] == "Lokales"
     assert row["title"] == "Neuer Anleger für die Fähre"                           # no " – Hafenbote"

@@ -2,6 +2,7 @@
 
 import codecs
 import hashlib
+import html as html_entities
 import re
 from copy import deepcopy
 from datetime import datetime
@@ -21,7 +22,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
 from transforms.extraction import trafilatura_speedups
 from transforms.extraction.language import decide_language, declared_languages
-from transforms.extraction.metadata import body_byline, extract_metadata
+from transforms.extraction.metadata import body_byline, byline_names, extract_metadata, text_key
 from transforms.sources.feeds import html_to_text
 from transforms.records import utc_iso
 
@@ -122,13 +123,17 @@ def extract_article(html: str, url: str, content_language: str | None = None, fe
     if doc is None or looks_wrong(doc.text or "") or too_short(doc.text or "", meta["article_body_words"]):
         doc = trafilatura.bare_extraction(tree, url=url, **EXTRACT_SETTINGS)
     text = (doc.text or "").strip() if doc is not None else ""
-    words = word_count(text)
-    if words < MIN_ARTICLE_WORDS:
-        raise NoBody(f"no article body on the page (found {words} words)")
+    if too_short(text, meta["article_body_words"]) and not repeats_itself(meta["article_body"]):
+        text = meta["article_body"]   # the full extraction kept a fraction too: the publisher's own full text
     authors = meta["authors"]
     if not meta["authors_are_people"] and not meta["source_agency"]:
         # the markup names no person: a byline line at the top of the text may
         authors = body_byline(text, meta["site_names"], meta["title"]) or authors
+    title = meta["title"] or extract_title(tree)
+    text = without_headline(without_furniture(text, meta["site_names"]), title)
+    words = word_count(text)
+    if words < MIN_ARTICLE_WORDS:
+        raise NoBody(f"no article body on the page (found {words} words)")
     published, date_source = meta["published_at"], meta["date_source"]
     if published is None:     # nothing stated: htmldate's search of the page, as trafilatura does
         found = utc_iso(find_date(tree, **set_date_params(extensive=True), url=url))
@@ -137,7 +142,7 @@ def extract_article(html: str, url: str, content_language: str | None = None, fe
     else:
         published = published.isoformat()
     return {
-        "title": meta["title"] or extract_title(tree),
+        "title": title,
         "authors": authors,
         "source_agency": meta["source_agency"],
         "published_at": published,
@@ -169,6 +174,69 @@ ARTICLE_BODY_RATIO = 1.5
 
 def too_short(text: str, article_body_words: int) -> bool:
     return article_body_words >= MIN_ARTICLE_WORDS and word_count(text) * ARTICLE_BODY_RATIO < article_body_words
+
+
+# A line that points to another article ("Read also: <headline>") is a link, not the article's text.
+READ_ALSO = ("read also", "read more", "see also", "also read", "lesen sie auch", "lesen sie mehr", "mehr zum thema",
+             "auch interessant", "lire aussi", "à lire aussi", "leggi anche", "lee también", "lea también",
+             "leia também", "leia mais", "les også", "läs också", "læs også", "lees ook", "czytaj też", "czytaj także",
+             "читайте также", "ayrıca okuyun")
+_READ_ALSO = re.compile(r"^\W*(?:" + "|".join(re.escape(m) for m in READ_ALSO) + r")\s*[:>»-]", re.I)
+
+
+# Month names (and their short forms) a stamp line writes dates with, by language.
+MONTHS = {
+    "en": "january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec",
+    "de": "januar jänner februar märz april mai juni juli august september oktober november dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "no": "januar februar mars april mai juni juli august september oktober november desember",
+}
+_MONTH = "|".join(sorted({m for names in MONTHS.values() for m in names.split()}, key=len, reverse=True))
+# A date or a clock time: 22.04.2024, 2024-04-22, 11/19/2019, 06:00, 13. Mai 2026, Nov. 19, 2019.
+_STAMP = re.compile(rf"\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}}[:.]\d{{2}}\s*(?:uhr|h|am|pm)\b|"
+                    rf"\b\d{{1,2}}:\d{{2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\.?\s+\d{{4}}|\b(?:{_MONTH})\.?\s+\d{{1,2}},?\s+\d{{4}}",
+                    re.I)
+HEAD_LINES = 6     # the lines of a text where a page puts its stamp and byline
+
+
+def is_stamp(line: str) -> bool:
+    """A dateline of the page, not the article's words: a short line (at most 8 words) that states a
+    date or a clock time ("Stand: 22.04.2024, 06:00 Uhr", "Published 18 November 2019"); not a social
+    post's credit ("— Name (@handle) November 1, 2019")."""
+    return len(line.split()) <= 8 and "@" not in line and _STAMP.search(line) is not None
+
+
+def without_furniture(text: str, sites: list[str]) -> str:
+    """The body without what a page puts around the article: a date stamp or a "By …" credit line
+    among its first lines, and "Read also: …" link lines anywhere."""
+    lines = [line for line in text.splitlines() if line.strip() and not _READ_ALSO.match(line)]
+    head = [line for line in lines[:HEAD_LINES] if not (is_stamp(line) or byline_names(line, sites, marked_only=True))]
+    return "\n".join(head + lines[HEAD_LINES:])
+
+
+def without_headline(text: str, title: str | None) -> str:
+    """The body without its first line when that line is the article's headline (trafilatura keeps an
+    <h1> inside the article; the stored title already holds it). Compared by letters and digits only,
+    so case, spacing, punctuation and entities don't count; a line that merely resembles the headline
+    stays, and so does a body that is nothing else."""
+    first, _, rest = text.partition("\n")
+    key = text_key(html_entities.unescape(title or ""))
+    if key and rest.strip() and text_key(html_entities.unescape(first)) == key:
+        return rest
+    return text
+
+
+def repeats_itself(text: str, n: int = 8) -> bool:
+    """More than a tenth of the text's runs of `n` words occur twice or more: a body given twice (or a
+    list of teasers), not one article's text."""
+    words = text.split()
+    runs = [tuple(words[i:i + n]) for i in range(0, max(0, len(words) - n + 1))]
+    return len(set(runs)) < 0.9 * len(runs)
 
 
 def parse_page(html: str):

@@ -156,7 +156,7 @@ _BY_SEGMENT = re.compile(r"^(?:by|von|par|por|di|av|door)\s+\S", re.I)
 
 
 @lru_cache(maxsize=4096)
-def _key(value: str) -> str:
+def text_key(value: str) -> str:
     """What a site name is compared by: letters and digits only, case-folded."""
     value = unicodedata.normalize("NFKC", value or "").casefold()
     return "".join(c for c in value if c.isalnum())
@@ -193,13 +193,13 @@ def site_names(tags: dict, nodes: list[dict], url: str) -> list[str]:
 
 
 def _site_like(segment: str, sites: list[str]) -> bool:
-    key = _key(segment)
+    key = text_key(segment)
     if not key:
         return True
     if _DATE_SEGMENT.match(segment.strip()) or _BY_SEGMENT.match(segment.strip()):
         return True
     for site in sites:
-        skey = _key(site)
+        skey = text_key(site)
         if not skey:
             continue
         if key == skey or (len(key) >= 3 and key in skey) or (len(skey) >= 4 and skey in key and len(key) <= 2 * len(skey) + 8):
@@ -214,7 +214,7 @@ def strip_site(title: str, sites: list[str], sections: list[str] = ()) -> str:
     title = clean_text(title)
     for _ in range(4):
         parts = _split_once(title, last=True)
-        if parts and (_site_like(parts[1], sites) or _key(parts[1]) in {_key(s) for s in sections if s}):
+        if parts and (_site_like(parts[1], sites) or text_key(parts[1]) in {text_key(s) for s in sections if s}):
             title = parts[0]
             continue
         parts = _split_once(title, last=False)
@@ -256,13 +256,13 @@ def reconcile_title(candidates: list[str | None], sites: list[str], sections: li
         return None
     title = cleaned[0]
     witness = strip_site(witness, sites, sections) if witness else None
-    others = {_key(witness): witness} if witness else {}
+    others = {text_key(witness): witness} if witness else {}
     for _ in range(3):
         head = _split_once(title, last=True)
         tail = _split_once(title, last=False)
-        if head and _key(head[0]) in others and len(_key(head[0])) >= 12:
+        if head and text_key(head[0]) in others and len(text_key(head[0])) >= 12:
             title = head[0]
-        elif tail and _key(tail[1]) in others and len(_key(tail[1])) >= 12 and _site_like(tail[0], sites):
+        elif tail and text_key(tail[1]) in others and len(text_key(tail[1])) >= 12 and _site_like(tail[0], sites):
             title = tail[1]
         else:
             break
@@ -304,7 +304,7 @@ AGENCIES = {_k: name for name, aliases in {
     "IANS": ["ians"],
     "ANI": ["ani"],
     "CNA": ["cna"],
-}.items() for _k in (_key(a) for a in aliases)}
+}.items() for _k in (text_key(a) for a in aliases)}
 
 _LEADING_BY = re.compile(r"^\s*(?:by|von|from|par|por|di|da|av|door|przez|от|napisal[ao]?|text:|texto:|autor:|author:)\s*:?\s+",
                          re.I)
@@ -326,7 +326,7 @@ _ORG_WORDS = re.compile(r"\b(?:news|nachrichten|redaktion|newsroom|online|zeitun
 
 def agency_of(name: str) -> str | None:
     """The news agency a credit names ("dpa", "AP", "Reuters", …), else None."""
-    return AGENCIES.get(_key(name))
+    return AGENCIES.get(text_key(name))
 
 
 def clean_author(name: str) -> str | None:
@@ -352,12 +352,21 @@ def clean_author(name: str) -> str | None:
 
 
 def _looks_like_person(name: str, sites: list[str]) -> bool:
-    if agency_of(name) or _site_like(name, sites) or _ORG_WORDS.search(name):
+    if agency_of(name) or _site_like(name, sites) or _ORG_WORDS.search(name) or _site_account(name, sites):
         return False
     words = name.split()
     if not any(ord(c) > 0x2E7F for c in name):       # Latin, Cyrillic, Greek…: two to five words
         return 2 <= len(words) <= 5 and all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
     return 1 <= len(words) <= 3                       # CJK names are written without spaces
+
+
+def _site_account(name: str, sites: list[str]) -> bool:
+    """A site's own account, named after it plus an initial or two ("Ilanga D" on Ilanga News):
+    a word opening a site name and nothing else but initials."""
+    words = name.split()
+    long = [w for w in words if len(text_key(w)) > 2]
+    return len(words) > 1 and len(long) == 1 and len(text_key(long[0])) >= 4 and any(
+        text_key(site).startswith(text_key(long[0])) for site in sites)
 
 
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "del", "della", "di", "du", "la", "le", "bin", "al", "el", "ten",
@@ -449,11 +458,11 @@ def _page_authors(node: dict | None, index: dict, tags: dict, sites: list[str], 
                 continue
             names = split_authors(raw, sites) if kind != "organization" else [n for n in [clean_author(raw)] if n]
             for name in names:
-                if agency_of(name):
+                if agency_of(name) and not _site_like(name, sites):   # on its own site an agency is the publisher
                     people.append(name)
                     agencies.append(agency_of(name))
                 elif kind == "organization" or not (_looks_like_person(name, sites) or kind == "person" and not (
-                        _site_like(name, sites) or _ORG_WORDS.search(name))):
+                        _site_like(name, sites) or _site_account(name, sites) or _ORG_WORDS.search(name))):
                     orgs.append(name)
                 else:
                     people.append(name)
@@ -468,31 +477,48 @@ def _page_authors(node: dict | None, index: dict, tags: dict, sites: list[str], 
 _BODY_BYLINE_SPLIT = re.compile(r"\s*[/;,]\s*|\s+(?:and|und|&|et|y|og|och|en|e|i)\s+")
 
 
-def body_byline(text: str, sites: list[str], headline: str | None = None, lines: int = 3) -> list[str]:
+_LIST_MARK = re.compile(r"^[-–•·*]\s+")
+
+
+def body_byline(text: str, sites: list[str], headline: str | None = None, lines: int = 3,
+                marked_lines: int = 6) -> list[str]:
     """The people a byline in the article's text credits, for a page whose markup names no person
-    (an organisation at most): one of the first `lines` lines that holds nothing but one to three
-    names ("Mohloai Mpesi", "MTHOBISI SITHOLE", "Ana Lindqvist/Tomas Brenner"), each two to four
+    (an organisation at most): one of the first `lines` lines (of the first `marked_lines` when it
+    opens with "By"/"Von:", also as a list item) that holds nothing but one to three names
+    ("Mohloai Mpesi", "MTHOBISI SITHOLE", "Ana Lindqvist/Tomas Brenner"), each two to four
     capitalised words in an alphabet written with spaces, not part of the headline (a kicker) and
     with no digit or sentence punctuation."""
-    headline_key = _key(headline or "")
-    for line in [l.strip() for l in text.splitlines() if l.strip()][:lines]:
-        value = _LEADING_BY.sub("", clean_text(line))
-        if not value or len(value) > 80 or any(c.isdigit() for c in value) or value[-1] in ".!?:…\"'»“”":
-            continue
-        if any(ord(c) > 0x2E7F for c in value) or (headline_key and _key(value) in headline_key):
-            continue
-        names = [clean_author(p) for p in _BODY_BYLINE_SPLIT.split(value) if p.strip()]
-        if 1 <= len(names) <= 3 and all(n and 2 <= len(n.split()) <= 4 and all(w.isalpha() or w.strip(".-'").isalpha()
-                                                                              for w in n.split())
-                                        and _looks_like_person(n, sites) for n in names):
+    headline_key = text_key(headline or "")
+    for i, line in enumerate([l.strip() for l in text.splitlines() if l.strip()][:max(lines, marked_lines)]):
+        names = byline_names(line, sites, marked_only=i >= lines)
+        if names and not (headline_key and text_key(" ".join(names)) in headline_key):
             return names
+    return []
+
+
+def byline_names(line: str, sites: list[str], marked_only: bool = False) -> list[str]:
+    """The names a byline line of the text credits ("Von: Ana Lindqvist, Tomas Brenner", "MTHOBISI
+    SITHOLE"), [] when the line is anything else; `marked_only`: only a line opening with "By"/"Von"."""
+    line = _LIST_MARK.sub("", clean_text(line))
+    value = _LEADING_BY.sub("", line)
+    if marked_only and value == line:
+        return []
+    if not value or len(value) > 80 or any(c.isdigit() for c in value) or value[-1] in ".!?:…\"'»“”":
+        return []
+    if any(ord(c) > 0x2E7F for c in value):
+        return []
+    names = [clean_author(p) for p in _BODY_BYLINE_SPLIT.split(value) if p.strip()]
+    if 1 <= len(names) <= 3 and all(n and 2 <= len(n.split()) <= 4 and all(w.isalpha() or w.strip(".-'").isalpha()
+                                                                          for w in n.split())
+                                    and _looks_like_person(n, sites) for n in names):
+        return names
     return []
 
 
 def _unique(names: list[str]) -> list[str]:
     seen, out = set(), []
     for n in names:
-        k = _key(n)
+        k = text_key(n)
         if k and k not in seen:
             seen.add(k)
             out.append(n)
@@ -729,6 +755,7 @@ def extract_metadata(tree, url: str, fetched_at: datetime | None = None, byline=
     authors, agencies, people = _page_authors(node, index, tags, sites, byline)
     published, modified, date_source = page_dates(node, tags, tree, url, fetched_at)
     site = _first(tags, "og:site_name", "application-name")
+    body = article_body(node)
     return {
         "title": title,
         "authors": authors,
@@ -746,6 +773,17 @@ def extract_metadata(tree, url: str, fetched_at: datetime | None = None, byline=
                        or (_text(node.get("description")) if node else None),
         "authors_are_people": people,   # False: an organisation at most (see body_byline)
         "site_names": sites,
-        "article_body_words": len((node.get("articleBody") or "").split()) if node and isinstance(
-            node.get("articleBody"), str) else 0,
+        "article_body_words": len(body.split()),
+        "article_body": body,
     }
+
+
+def article_body(node: dict | None) -> str:
+    """The JSON-LD articleBody as text: entities decoded, tags dropped, its paragraphs kept as lines."""
+    value = node.get("articleBody") if node else None
+    if not isinstance(value, str):
+        return ""
+    value = html.unescape(value) if "&" in value else value
+    value = re.sub(r"<(?:br|/p|/div|/h\d|/li)\b[^>]{0,200}>", "\n", value, flags=re.I)
+    value = re.sub(r"<[^>]{0,200}>", " ", value)
+    return "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
