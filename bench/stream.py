@@ -18,8 +18,13 @@ every committed articles file per bundle).
 
 --latency: a local site publishes an article every --every seconds while `newsbeam stream
 --poll_interval 10 --window 10` runs (Prism, Flink or both, one after the other); a reader polls
-DuckDB (newsbeam's `connect`) every 0.5 s. Prints p50/p95 of (row visible) - (entry in the feed);
-target p95 <= 10 + 10 + 5 s.
+DuckDB (newsbeam's `connect`) every 0.5 s. With KAFKA_BOOTSTRAP set (a real broker: `bash
+deploy/kafka/kafka.sh with ...`), `newsbeam publish --follow --interval 0.5` runs beside the stream
+(started once the first window's commit has made the dataset) and a read_committed consumer reads
+the articles topic. Prints, per runner, p50/p95/max of (row visible in DuckDB) - (entry in the
+feed), of (event received) - (entry in the feed), and of (event received) - (the articles Delta
+commit holding the row); target p95 <= 10 + 10 + 5 s. Without KAFKA_BOOTSTRAP the Kafka columns
+are skipped, saying so.
 
 --throughput: the same --pages generated articles, one feed, `newsbeam run` once on the DirectRunner
 with 2 workers (multi_processing) and once on the local Flink cluster with parallelism 2, one after
@@ -28,7 +33,8 @@ submission included, and / the Flink job's own duration).
 
 Flink needs the cluster up and NEWSBEAM_FLINK_* set (`bash deploy/flink/flink.sh with python
 bench/stream.py ...`, or `make flink-up` and `eval "$(bash deploy/flink/flink.sh env)"`); Prism needs
-NEWSBEAM_PRISM or `make prism`. Writes only into temp dirs. Exit code 0 (it is a measurement).
+NEWSBEAM_PRISM or `make prism`. Writes only into temp dirs (and Kafka topics bench<pid>t<time>.*).
+Exit code 0 (it is a measurement).
 """
 
 import argparse
@@ -117,10 +123,85 @@ def flink_options(parallelism: int = 2) -> list[str]:
             f"--environment_config={env['worker_pool']}", f"--parallelism={parallelism}"]
 
 
-def latency(runner: str, seconds: float, every: float) -> dict:
+def percentiles(delays: list[float]) -> dict:
+    """p50, p95 (nearest rank) and max of `delays`; {} for none."""
+    if not delays:
+        return {}
+    ordered = sorted(delays)
+    return {"p50": statistics.median(ordered), "p95": ordered[max(0, int(round(0.95 * len(ordered))) - 1)],
+            "max": ordered[-1]}
+
+
+def delays(seen: dict, since: dict) -> list[float]:
+    """seen[n] - since[n] for every n in both."""
+    return [seen[n] - since[n] for n in seen if n in since]
+
+
+def column(name: str, seen: dict, since: dict, of: int) -> str:
+    measured = delays(seen, since)
+    stats = percentiles(measured)
+    if not stats:
+        return f"{name} 0/{of}"
+    return f"{name} {len(measured)}/{of} p50 {stats['p50']:.1f}s p95 {stats['p95']:.1f}s max {stats['max']:.1f}s"
+
+
+def commit_seconds(output: str, table: str, version: int) -> float | None:
+    """When `table`'s Delta `version` was committed (its commitInfo; epoch seconds)."""
+    from transforms.events.follower import parse_actions, timestamp_of
+    try:
+        with open(os.path.join(output, table, "_delta_log", f"{version:020d}.json"), encoding="utf-8") as f:
+            millis = timestamp_of(parse_actions(f.read()))
+    except OSError:
+        return None
+    return millis / 1000 if millis else None
+
+
+class KafkaArticles:
+    """A read_committed consumer of <prefix>articles in a thread, as a downstream service would read
+    it: when each article's event arrived, and when the articles commit that holds its row was made."""
+
+    def __init__(self, bootstrap: str, prefix: str, output: str, numbers: dict):
+        self.bootstrap, self.prefix, self.topic = bootstrap, prefix, f"{prefix}articles"
+        self.output, self.numbers = output, numbers
+        self.arrived, self.committed, self.duplicates = {}, {}, 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._consume, daemon=True)
+
+    def _consume(self) -> None:
+        from confluent_kafka import Consumer, TopicPartition
+        consumer = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"bench-{self.topic}",
+                             "isolation.level": "read_committed", "enable.auto.commit": False, "log_level": 0})
+        try:
+            while not self.stop.is_set():   # the publisher creates the topic once the dataset exists
+                topic = consumer.list_topics(self.topic, timeout=2).topics.get(self.topic)
+                if topic is not None and topic.error is None and topic.partitions:
+                    break
+                self.stop.wait(0.2)
+            consumer.assign([TopicPartition(self.topic, 0, 0)])
+            while not self.stop.is_set():
+                message = consumer.poll(0.2)
+                if message is None or message.error():
+                    continue
+                now, event = time.time(), json.loads(message.value())
+                n = self.numbers.get(event["row"]["url"])
+                if n is None:
+                    continue
+                if n in self.arrived:
+                    self.duplicates += 1
+                    continue
+                self.arrived[n] = now
+                committed = commit_seconds(self.output, "articles", event["version"])
+                if committed is not None:
+                    self.committed[n] = committed
+        finally:
+            consumer.close()
+
+
+def latency(runner: str, seconds: float, every: float, bootstrap: str | None) -> dict:
     from pipelines.site import serve
     from tests.conftest import FIXTURE_SITE
     from tests.test_stream import Newsroom, prism_binary
+    from transforms.storage.layout import is_dataset
     from transforms.storage.views import connect
     if runner == "prism":
         prism = prism_binary()
@@ -133,28 +214,45 @@ def latency(runner: str, seconds: float, every: float) -> dict:
     room = Newsroom(count)
     work = tempfile.mkdtemp(prefix="newsbeam-latency-")
     output = os.path.join(work, "out")
-    visible, stop = {}, threading.Event()
+    visible, stop, kafka, publisher = {}, threading.Event(), None, None
+    # Output to files: a pipe nobody reads fills up and stalls the writer.
+    logs = {name: open(os.path.join(work, f"{name}.log"), "w+") for name in ("stream", "publish")}
     with serve(FIXTURE_SITE, room.routes()) as site:
+        numbers = {site.base + room.path(n): n for n in range(count)}
+        if bootstrap:
+            kafka = KafkaArticles(bootstrap, f"bench{os.getpid()}t{int(time.time())}.", output, numbers)
+            kafka.thread.start()
         room.publish()
         duration = seconds + 90 if runner == "flink" else seconds + 30
         process = subprocess.Popen(
             [sys.executable, "-m", "pipelines.cli", "stream", "--feeds", site.base + room.FEED, "--output", output,
              "--allow_private_hosts", "--per_host_delay=0", "--poll_interval=10", "--window=10",
              f"--duration={duration}", *options],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+            cwd=ROOT, stdout=logs["stream"], stderr=subprocess.STDOUT, text=True, start_new_session=True)
         while not room.feed_requests and process.poll() is None:   # the stream is polling: start publishing
             time.sleep(0.2)
         room.published[0] = time.time()
         room.publish_every(every, stop)
-        paths = {site.base + room.path(n): n for n in range(count)}
-        while process.poll() is None:
-            try:
-                with connect(output) as con:
-                    for (url,) in con.execute("SELECT url FROM articles").fetchall():
-                        visible.setdefault(paths[url], time.time())
-            except Exception:
-                pass
-            if len(visible) == count:
+        ended = None
+        while True:
+            if process.poll() is not None:
+                ended = ended or time.monotonic()
+            if kafka and publisher is None and is_dataset(output):
+                # `newsbeam publish` needs a dataset: it starts when the stream's first commit made one.
+                publisher = subprocess.Popen(
+                    [sys.executable, "-m", "pipelines.cli", "publish", "--dataset", output, "--kafka", bootstrap,
+                     "--topic_prefix", kafka.prefix, "--follow", "--interval", "0.5"],
+                    cwd=ROOT, stdout=logs["publish"], stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            if ended is None:
+                try:
+                    with connect(output) as con:
+                        for (url,) in con.execute("SELECT url FROM articles").fetchall():
+                            visible.setdefault(numbers[url], time.time())
+                except Exception:
+                    pass
+            kafka_done = kafka is None or len(kafka.arrived) == count
+            # after the stream: a little while for the publisher to send its last window
+            if (len(visible) == count and kafka_done) or (ended and (kafka_done or time.monotonic() - ended > 30)):
                 break
             time.sleep(0.5)
         stop.set()
@@ -162,16 +260,40 @@ def latency(runner: str, seconds: float, every: float) -> dict:
     try:
         process.wait(timeout=duration + 300)
     finally:
+        if publisher is not None:
+            publisher.terminate()   # SIGTERM: it stops between transactions
+            try:
+                publisher.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                publisher.kill()
+                publisher.wait()
+        if kafka:
+            kafka.stop.set()
+            kafka.thread.join(timeout=30)
+        tails = {}
+        for name, f in logs.items():
+            f.seek(0)
+            tails[name] = f.read()[-2000:]
+            f.close()
         shutil.rmtree(work, ignore_errors=True)
-    delays = sorted(visible[n] - published[n] for n in visible)
-    result = {"runner": runner, "published": len(published), "visible": len(visible)}
-    if delays:
-        result.update(p50=statistics.median(delays), p95=delays[max(0, int(round(0.95 * len(delays))) - 1)],
-                      max=delays[-1])
+    result = {"runner": runner, "published": len(published), "visible": len(visible),
+              "duckdb": percentiles(delays(visible, published))}
+    line = f"{runner}: {column('feed -> DuckDB', visible, published, len(published))}"
+    if kafka:
+        result.update(kafka_events=len(kafka.arrived), kafka_duplicates=kafka.duplicates,
+                      kafka=percentiles(delays(kafka.arrived, published)),
+                      commit_to_kafka=percentiles(delays(kafka.arrived, kafka.committed)))
+        line += (f" | {column('feed -> Kafka event', kafka.arrived, published, len(published))}"
+                 f" | {column('articles commit -> event', kafka.arrived, kafka.committed, len(published))}")
+        if publisher is not None and publisher.returncode not in (0, None):
+            print(f"{runner}: newsbeam publish exited with {publisher.returncode}:\n{tails['publish']}")
+    else:
+        line += (" | feed -> Kafka event: skipped (KAFKA_BOOTSTRAP unset: run under "
+                 "`bash deploy/kafka/kafka.sh with ...`)")
+    if process.returncode:
+        print(f"{runner}: the stream exited with {process.returncode}:\n{tails['stream']}")
     print(json.dumps(result))
-    if delays:
-        print(f"{runner}: {len(delays)}/{len(published)} articles visible; feed -> DuckDB p50 {result['p50']:.1f}s, "
-              f"p95 {result['p95']:.1f}s, max {result['max']:.1f}s (target p95 <= 25 s)")
+    print(line + " (target p95 <= 10 + 10 + 5 = 25 s)")
     return result
 
 
@@ -232,7 +354,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.latency:
         for runner in (("prism", "flink") if args.runner == "both" else (args.runner,)):
-            latency(runner, args.seconds, args.every)
+            latency(runner, args.seconds, args.every, os.environ.get("KAFKA_BOOTSTRAP"))
     elif args.throughput:
         throughput(args.pages)
     else:
