@@ -48,9 +48,11 @@ class IngestAndCommit(beam.PTransform):
     deferred) and deferred (new entries left to a later commit). The commit checks `fence`, the
     lease the launch took (storage.lease)."""
 
-    def __init__(self, options: NewsbeamOptions, run_id: str, header: dict, fence: Fence | None = None):
+    def __init__(self, options: NewsbeamOptions, run_id: str, header: dict, fence: Fence | None = None,
+                 stable: bool = False):
         super().__init__()
         self.options, self.run_id, self.header, self.fence = options, run_id, header, fence
+        self.stable = stable   # commit only checkpointed facts (storage.commit.StableParDo): Flink streams
 
     def expand(self, streams):
         options, run_id, output = self.options, self.run_id, self.options.output
@@ -81,7 +83,7 @@ class IngestAndCommit(beam.PTransform):
         # One fact per article and task newsbeam had no rules for (the article's language): the manifest's not_analysed.
         return ((streams["reports"], file_facts, outcomes, kinds, quotes.not_analysed, figures.not_analysed)
                 | "Facts" >> beam.Flatten()
-                | "Commit" >> CommitRun(output, run_id, self.header, self.fence))
+                | "Commit" >> CommitRun(output, run_id, self.header, self.fence, self.stable))
 
 
 class TakePart(beam.PTransform):

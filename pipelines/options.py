@@ -126,7 +126,9 @@ class NewsbeamOptions(PipelineOptions):
                            resolve=tuple(self.resolve or ()), ca_bundle=self.ca_bundle)
 
 
-DEFAULT_CHECKPOINTING_INTERVAL_MS = 30_000   # Flink: state is at most this old after a lost worker
+# Flink: state is at most this old after a lost worker, and a window's commit waits for the next
+# checkpoint (storage.commit.StableParDo), so it also bounds what that adds to latency.
+DEFAULT_CHECKPOINTING_INTERVAL_MS = 5_000
 
 
 class StreamOptions(PipelineOptions):
@@ -147,6 +149,9 @@ class StreamOptions(PipelineOptions):
                             help="on Flink, milliseconds between checkpoints of the stream's state (default "
                                  f"{DEFAULT_CHECKPOINTING_INTERVAL_MS} for `newsbeam stream`; -1: none, and a "
                                  "lost worker restarts the stream from nothing). See docs/continuous.md")
+        parser.add_argument("--enable_stable_input_drain", action="store_true", default=None,
+                            help="Flink's: when a stream ends, commit the windows still waiting for a checkpoint; "
+                                 "newsbeam stream sets it on Flink")
         parser.add_argument("--shutdown_sources_after_idle_ms", metavar="MS", type=int, default=None,
                             help="Flink's: with checkpointing on, sources never shut down, so a stream with "
                                  "--duration would never end; newsbeam stream sets it to the duration")

@@ -42,7 +42,15 @@ def build(p: beam.Pipeline, feed_requests: list[dict], options: NewsbeamOptions,
     windowed = {name: pcoll | f"Window{name.title().replace('_', '')}" >> beam.WindowInto(
                     FixedWindows(stream.window), **windowing)
                 for name, pcoll in streams.items()}
-    return windowed | "IngestAndCommit" >> IngestAndCommit(options, run_id, header, fence)
+    return windowed | "IngestAndCommit" >> IngestAndCommit(options, run_id, header, fence, stable_commits(p.options))
+
+
+def stable_commits(options: PipelineOptions) -> bool:
+    """Whether window commits wait for a completed checkpoint (storage.commit.StableParDo): on Flink
+    with checkpoints on. Without it, a window committed between the last checkpoint and a lost
+    worker is recomputed after the restore with other facts under the same commit ids."""
+    runner = (options.view_as(StandardOptions).runner or "").lower()
+    return "flink" in runner and (options.view_as(StreamOptions).checkpointing_interval or 0) > 0
 
 
 def run(options: PipelineOptions, feed_urls: list[str]) -> str:
@@ -53,6 +61,8 @@ def run(options: PipelineOptions, feed_urls: list[str]) -> str:
     if stream.checkpointing_interval is None:
         # Flink reads it (Beam's FlinkPipelineOptions.checkpointingInterval); other runners ignore it.
         stream.checkpointing_interval = DEFAULT_CHECKPOINTING_INTERVAL_MS
+    if stable_commits(options):   # a stream that ends commits the windows still waiting for a checkpoint
+        stream.enable_stable_input_drain = True
     if stream.duration and stream.shutdown_sources_after_idle_ms is None:
         # On Flink a checkpointed job's sources stay up for ever (checkpoints stop once one has
         # finished), so a stream with --duration would never end: its impulse source stops after the

@@ -209,3 +209,27 @@ def test_extract_quotes_and_figures_skip_articles_in_a_language_without_rules():
         assert_that(skipped | beam.Map(lambda f: (f["task"], f["language"], f["article_id"])), equal_to([
             ("quotes", "sv", "sv1"), ("figures", "sv", "sv1"), ("quotes", "unknown", "x1"),
             ("figures", "unknown", "x1")]), label="not_analysed")
+
+
+@pytest.mark.parametrize("stable", [True, False])
+def test_a_commit_on_checkpointed_facts_asks_the_runner_for_stable_input(tmp_path, stable):
+    """Flink streams commit a window only from facts a completed checkpoint holds (issue 32): the
+    commit step's ParDo says so in the pipeline proto, and the pipeline lists the requirement."""
+    from apache_beam.portability import common_urns
+    from apache_beam.portability.api import beam_runner_api_pb2
+    from transforms.storage.commit import CommitRun
+    p = beam.Pipeline()
+    _ = p | beam.Create([]) | "CommitRun" >> CommitRun(str(tmp_path), "r", {}, stable=stable)
+    proto = p.to_runner_api()
+    (commit,) = [t for t in proto.components.transforms.values() if t.unique_name == "CommitRun/Commit"]
+    payload = beam_runner_api_pb2.ParDoPayload.FromString(commit.spec.payload)
+    assert payload.requires_stable_input is stable
+    assert (common_urns.requirements.REQUIRES_STABLE_INPUT.urn in proto.requirements) is stable
+
+
+def test_stream_commits_wait_for_checkpoints_only_on_flink_with_checkpoints():
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from pipelines.stream import stable_commits
+    assert stable_commits(PipelineOptions(["--runner=FlinkRunner", "--checkpointing_interval=3000"]))
+    assert not stable_commits(PipelineOptions(["--runner=FlinkRunner", "--checkpointing_interval=-1"]))
+    assert not stable_commits(PipelineOptions(["--runner=PrismRunner", "--checkpointing_interval=3000"]))

@@ -66,18 +66,36 @@ class _CommitFn(beam.DoFn):
 class CommitRun(beam.PTransform):
     """Facts (feed reports, outcomes, written files) -> one commit per window (the one global
     window in batch): every table's files, the feed state, then the run's row in DIR/_runs; each
-    table's commit only while DIR's lease is still `fence`'s (None: no lease is checked)."""
+    table's commit only while DIR's lease is still `fence`'s (None: no lease is checked). With
+    `stable`, a window's facts are committed only once a completed checkpoint holds them (StableParDo)."""
 
-    def __init__(self, output: str, run_id: str, header: dict, fence: Fence | None = None):
+    def __init__(self, output: str, run_id: str, header: dict, fence: Fence | None = None, stable: bool = False):
         super().__init__()
-        self.output, self.run_id, self.header, self.fence = output, run_id, header, fence
+        self.output, self.run_id, self.header, self.fence, self.stable = output, run_id, header, fence, stable
 
     def expand(self, facts):
+        pardo = StableParDo if self.stable else beam.ParDo
         return (
             facts
             | "Gather" >> beam.CombineGlobally(beam.combiners.ToListCombineFn()).without_defaults()
-            | "Commit" >> beam.ParDo(_CommitFn(self.output, self.run_id, self.header, self.fence))
+            | "Commit" >> pardo(_CommitFn(self.output, self.run_id, self.header, self.fence))
         )
+
+
+class StableParDo(beam.ParDo):
+    """A ParDo that requires stable input (Beam's @RequiresStableInput, which Python has no decorator
+    for). Flink then holds each input until a checkpoint that contains it completes, and after a
+    restore gives the step exactly the inputs of the restored checkpoint again. A commit id (window,
+    pane) so names the same facts in every attempt, and skipping a committed id loses and doubles
+    nothing; without it, panes committed after the last checkpoint are recomputed with other facts
+    (a poll redone against a grown feed) under the same ids. Flink only: other runners refuse it."""
+
+    def to_runner_api_parameter(self, context, **extra_kwargs):
+        from apache_beam.portability import common_urns
+        urn, payload = super().to_runner_api_parameter(context, **extra_kwargs)
+        payload.requires_stable_input = True
+        context.add_requirement(common_urns.requirements.REQUIRES_STABLE_INPUT.urn)
+        return urn, payload
 
 
 def commit(output: str, plan: dict, fence: Fence | None = None) -> None:
