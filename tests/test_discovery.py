@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from pipelines.commands.run import summary
 from pipelines.site import serve
 from pipelines.sources import SourceError, read_sources
 from tests.conftest import LOCAL_FETCH
@@ -83,6 +84,9 @@ def test_the_source_report_counts_every_feed_once_per_entry(home_run, herald):
     # 2 (local) + 2 (sport) + 1 (business: its harbour story is local's too): five entries, five articles
     assert (record["error_kind"], record["entries"], record["articles"], record["duplicates"]) == (None, 5, 5, 0)
     assert record["fetch_url"] == herald.base + "/"                # next poll reads the page again, not one feed
+    assert [(f["url"].removeprefix(herald.base), f["status"], f["entries"]) for f in record["advertised_feeds"]] == [
+        ("/feeds/local.rss", "ok", 2), ("/feeds/sport.atom", "ok", 2), ("/feeds/business.xml", "ok", 1)]
+    assert f"    advertised {herald.base}/feeds/sport.atom: read, 2 entries" in summary(manifest).splitlines()
 
 
 def test_a_comments_feed_is_not_followed(home_run):

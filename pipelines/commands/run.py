@@ -99,6 +99,9 @@ def summary(manifest: dict) -> str:
     for feed in manifest["feeds"]:
         lines.append(f"  {feed['feed_url']}: {feed_state(feed)}, {feed['entries']} entries, {feed['articles']} new, "
                      f"{feed['duplicates']} dup, {feed['errors']} err")
+        for advertised in feed.get("advertised_feeds", ()):   # a home page: every feed it advertises
+            lines.append(f"    advertised {advertised['url']}: {advertised['error_kind'] or 'read'}, "
+                         f"{advertised['entries']} entries")
     return "\n".join(lines)
 
 

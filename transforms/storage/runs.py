@@ -21,6 +21,8 @@ def build_manifest(header: dict, facts: list[dict]) -> dict:
         if fact["fact"] == "feed":
             feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
             feed.update({k: fact.get(k) for k in report_keys}, entries=feed["entries"] + fact["entries"])
+            if fact.get("feeds"):   # an HTML page's advertised feeds, each with its URL, status and entries
+                feed["advertised_feeds"] = fact["feeds"]
         elif fact["fact"] == "outcome":
             feed = feeds.setdefault(fact["feed_url"], _feed_record(fact["feed_url"]))
             feed[fact["outcome"]] += fact["count"]
