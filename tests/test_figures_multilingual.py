@@ -440,3 +440,114 @@ def test_an_hour_said_in_words_before_uhr_is_a_time_not_a_figure():
     assert read("Gegen elf Uhr kamen zwölf Helfer.", "de") == [(12, None)]
     assert read("Die Schicht dauerte elf Stunden.", "de") == [(11, "hour")]
     assert read("Het werk duurde acht uur.", "nl") == [(8, "hour")]     # "uur" is also a duration
+
+
+# ---------------------------------------------------------------- fractions whose denominator is several words
+
+@pytest.mark.parametrize("language,text,value", [
+    ("es", "La dosis es de tres dosmilésimos del total.", 3 / 2000),          # a number glued to "milésimos"
+    ("pt", "Sobraram três dois milésimos do lote.", 3 / 2000),               # not 3 + 2/1000
+    ("pt", "Couberam-lhe três vinte e um avos da herança.", 3 / 21),         # "avos" after a number of three words
+    ("es", "Le tocaron cien treintaicincoavos.", 100 / 35),                   # "treintaicinco": one word with "i"
+    ("fr", "Il a reçu trois vingt-cinquièmes de la somme.", 3 / 25),          # not 3 and 20/5
+    ("fr", "Il a reçu un vingt et unième du butin.", 1 / 21),
+    ("nl", "Het dorp kreeg tweehonderd drie vijfde.", 200.6),                 # the last word is the numerator
+    ("nl", "Er bleef vijf / achtste over.", 5 / 8),
+])
+def test_fractions_whose_denominator_is_written_in_several_words(language, text, value):
+    assert only(text, language)["value"] == pytest.approx(value)
+
+
+def test_the_tens_and_units_written_as_one_word_with_i_in_spanish():
+    assert read("Pagó cuarentaidós euros por treintaiún días.", "es") == [(42, "EUR"), (31, "day")]
+
+
+def test_an_ordinal_of_several_words_is_not_a_figure():
+    assert read("Le vingt et unième siècle commence.", "fr") == []
+    assert read("Elle a fini à la vingt-deuxième place.", "fr") == []
+    assert read("Il fête son vingt-cinquième anniversaire avec 40 amis.", "fr") == [(40, None)]
+
+
+# ---------------------------------------------------------------- numbers broken by a stray space
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("fr", "Le chiffre d'affaires est monté de 4. 8 % à 13 milliards d'euros.", [(13e9, "EUR")]),
+    ("it", "Il deficit è di 1 . 6 miliardi, contro 2,5 miliardi di euro.", [(2.5e9, "EUR")]),
+    ("es", "El estadio pasó a 80, 000 espectadores y costó 60.000 euros.", [(60000, "EUR")]),
+    ("de", "Die Quote stieg um 3. 5 Prozent auf 12 Prozent.", [(12, "%")]),
+])
+def test_a_decimal_or_thousands_group_split_by_a_space_gives_no_wrong_figure(language, text, expected):
+    assert read(text, language) == expected
+
+
+def test_a_list_item_number_at_the_start_of_a_line_is_not_a_split_decimal():
+    assert read("Kosten:\n1. 50 Euro für das Ticket", "de") == [(1, None), (50, "EUR")]
+
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("it", "Titoli al 7 3 / 4 % con scadenza nel 2030.", [(7.75, "%")]),
+    ("es", "Los bonos rinden 5 1 / 2 % al año.", [(5.5, "%")]),
+])
+def test_a_mixed_fraction_with_spaces_around_the_slash(language, text, expected):
+    assert read(text, language) == expected
+
+
+# ---------------------------------------------------------------- dates, phones, decades
+
+@pytest.mark.parametrize("language,text", [
+    ("es", "Los bonos vencen el nov. 15, 2030, según el banco."),
+    ("es", "El índice cayó en oct. 13 sin aviso."),
+    ("fr", "La séance du déc. 4 fut annulée."),
+    ("de", "Am 3. 5. 2024 begann die Messe."),
+    ("de", "Rufen Sie unter 030 1234567 an."),
+    ("es", "Llame al tel. 91 123 45 67 para reservar."),
+    ("es", "La música de los años 80 vuelve."),
+    ("fr", "La mode des années 90 revient."),
+    ("it", "Le canzoni degli anni 60 tornano."),
+    ("nl", "De muziek uit de jaren 70 is terug."),
+    ("pt", "A moda dos anos 80 voltou."),
+])
+def test_more_dates_phones_and_decades_are_not_figures(language, text):
+    assert find_figures(text, language=language) == []
+
+
+def test_a_month_with_a_dot_before_a_large_number_keeps_the_number():
+    assert read("En oct. 2.500 personas firmaron.", "es") == [(2500, None)]
+
+
+# ---------------------------------------------------------------- units and scales
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("de", "Es wurde -5 °C kalt.", [(-5, "degC")]),
+    ("fr", "Il fait 25 °C à l'ombre.", [(25, "degC")]),
+    ("es", "El motor da 52 bhp.", [(52, "bhp")]),
+    ("fr", "Le club a un budget de 3 M€.", [(3e6, "EUR")]),
+    ("fr", "La mairie a versé 12M$ au club.", [(12e6, "USD")]),
+])
+def test_degrees_after_a_space_horsepower_and_mega_before_a_currency_sign(language, text, expected):
+    assert read(text, language) == expected
+
+
+@pytest.mark.parametrize("language,text", [
+    ("es", "La inflación irá del 5 al 10 %."),
+    ("it", "L'inflazione andrà dal 5 al 10 %."),
+])
+def test_ranges_opened_by_from_the(language, text):
+    figures = find_figures(text, language=language)
+    assert [(f["value"], f["unit"], f["low"], f["high"]) for f in figures] == [(5, "%", 5, 10), (10, "%", 5, 10)]
+
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("de", "Millionen Menschen sahen zu, 2 Millionen zahlten.", [(2e6, None)]),
+    ("fr", "Des milliards d'euros ont fui, dont trois millions vers la Suisse.", [(3e6, None)]),
+    ("es", "Millones de personas votaron; mil millones de dólares se gastaron.", [(1e9, "USD")]),
+    ("it", "Milioni di persone guardano la partita.", []),
+    ("nl", "Miljoenen mensen keken naar de wedstrijd.", []),
+    ("pt", "Milhões de pessoas assistiram a 5 milhões de anúncios.", [(5e6, None)]),
+])
+def test_a_plural_scale_word_alone_means_very_many_not_one_million(language, text, expected):
+    assert read(text, language) == expected
+
+
+def test_a_full_month_name_ending_a_sentence_does_not_make_the_next_number_a_date():
+    assert read("Das Fest war im Mai. 5 Besucher kamen trotzdem.", "de") == [(5, None)]

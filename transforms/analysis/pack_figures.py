@@ -24,6 +24,7 @@ from transforms.analysis.figures import _SYMBOL_QUALIFIER, _Figure, _alt, _sente
 #                          "et"), whether compounds are written as one word ("dreiundzwanzig") and whether the
 #                          unit is said before the tens ("drei-und-zwanzig")
 #   SCALE_ABBREVIATIONS    "Mio.", "Mrd.", "M€" after digits
+#   VAGUE_SCALES           plural scale words that alone mean "very many" ("Millionen Menschen"), not one million
 #   ARTICLES               words for "one" that are read as one only before a scale, currency or unit ("un", "ein")
 #   SPECIAL, DOZEN, HALF, AND_A_HALF, FRACTIONS, DECIMAL_WORDS, RATIO_WORDS, MINUS_WORDS
 #                          "anderthalb"; "Dutzend"; "demi"; "einhalb" glued after a number ("sechseinhalb");
@@ -34,8 +35,9 @@ from transforms.analysis.figures import _SYMBOL_QUALIFIER, _Figure, _alt, _sente
 #                          (True: all of them, or a regex of those that are)
 #   QUALIFIERS, RANGE_WORDS, RANGE_OPENERS, FROM_TO
 #                          hedges before the number; "bis", "à"; "zwischen ... und"; "von ... auf" (a change)
-#   MONTHS, DATE_LINKERS, TIME_AFTER, TIME_BEFORE, REFERENCE_WORDS, ORDINAL_DOT, ORDINAL_ARTICLES
-#                          what makes a number a date, a time of day, a reference ("Nr. 5", "art. 3") or an ordinal
+#   MONTHS, DATE_LINKERS, TIME_AFTER, TIME_BEFORE, REFERENCE_WORDS, ORDINAL_DOT, ORDINAL_ARTICLES, DECADE_WORDS
+#                          what makes a number a date, a time of day, a reference ("Nr. 5", "art. 3"), an ordinal
+#                          or a decade ("los años 80")
 #   OBJECTS (optional)     how to find what a figure counts; without it objects stay empty
 
 _SPACES = " \u00a0\u202f\u2009"
@@ -57,19 +59,26 @@ _SHARED_UNITS = [
     (r"GW", "GW", "measure"), (r"TB", "TB", "measure"), (r"GB", "GB", "measure"), (r"MB", "MB", "measure"),
     (r"[kK]B", "kB", "measure"), (r"mph", "mph", "measure"), (r"rad", "rad", "measure"), (r"in", "in", "measure"),
     (r"ft", "ft", "measure"), (r"mi", "mi", "measure"), (r"oz", "oz", "measure"), (r"lbs?", "lb", "measure"),
+    (r"bhp", "bhp", "measure"), (r"hp", "hp", "measure"),
     (r"(?i:terabytes?)", "TB", "measure"), (r"(?i:gigabytes?)", "GB", "measure"),
     (r"(?i:megabytes?)", "MB", "measure"), (r"(?i:kilobytes?)", "kB", "measure"),
 ]
-_SYMBOL_AFTER_SPACE = frozenset(["%", "‰", "€", "$", "£", "¥", "₹", "¢"])
+_SYMBOL_AFTER_SPACE = frozenset(["%", "‰", "€", "$", "£", "¥", "₹", "¢", "°"])     # "5 °C" is the usual spacing
 _LOCAL_SKIP_RE = re.compile(r"""(?=[\d+])(?:     # every pattern starts with a digit or "+": fail fast elsewhere
     \d{1,2}[:.]\d{2}(?=[ \t]?(?i:uhr|h|heures?|horas?|uur|ore)\b)        # 10.30 Uhr, 10:30 h
   | \d{1,2}[ \t]?h[ \t]?\d{2}(?!\d)                                     # 10h30
   | \d+:\d+(?::\d+)?                                                    # 10:30, 2:1 (a time or a score)
-  | \d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}(?!\d))?(?![\d,])                   # 1.10.2024, 3.10.
+  | \d{1,2}\.[ \t]?\d{1,2}\.(?:[ \t]?(?:\d{4}|\d{2}(?!\d)))?(?![\d,])    # 1.10.2024, 3.10., 3. 10. 2024
   | \d{1,4}[/-]\d{1,2}[/-]\d{2,4}(?!\d)                                 # 2024-10-01, 1/10/2024
   | \+\d{1,3}(?:[ \t./-]?\(?\d+\)?){2,}                                 # +49 30 1234567
   | (?<!\d)0\d{1,4}[ \t]?[/-][ \t]?\d{3,}(?:[ \t-]\d{2,})*               # 030/1234567
   | (?<!\d)0\d{1,3}(?:[ \t.]\d{2,4}){2,}(?![\d,])                       # 06 12 34 56 78, 030 1234 5678
+  | (?<![\d.,])0\d{2,4}[ \t]\d{5,8}(?![\d.,])                              # 030 1234567
+  | (?<![\d.,])\d{2,3}(?=(?:[ \t]\d{2,3})*[ \t]\d{2}(?!\d))(?:[ \t]\d{2,3}){3,}(?![\d.,])   # 91 123 45 67
+  # a decimal or a thousands group split by a stray space ("monté 4. 8 %", "80, 000 spectateurs"): neither part
+  # is the figure, and which one it is cannot be known for sure (a list item "1. 50 Euro" starts a line)
+  | (?<=[^\d.,\n])\d{1,3}(?:\.[ \t]\d{1,2}|[ \t]\.[ \t]\d+)(?![\d.,])
+  | (?<![\d.,])\d{1,3},[ \t]000(?![\d.,])
 )""", re.X)
 _LOCAL_DIGITS_RE = re.compile(r"""(?=[-−+\d,])(?<![\w.,])(?:(?P<sign>[-−+])(?=[\d,]))?(?P<num>
     \d{1,3}(?:,\d{3})+\.\d+                         # 1,111.11 (written the English way)
@@ -82,7 +91,8 @@ _LOCAL_DIGITS_RE = re.compile(r"""(?=[-−+\d,])(?<![\w.,])(?:(?P<sign>[-−+])(
 (?:(?P<slash>[ \t]?[/⁄][ \t]?\d{1,3})(?![\d/⁄]))?           # 3/4, 3⁄4 (the fraction slash)
 """, re.X)
 _DIGIT_RUN_RE = re.compile(r"\d+")
-_SKIP_FOLLOWERS = frozenset(":./-h \t")     # what follows the first digits of every _LOCAL_SKIP_RE pattern
+_SKIP_FOLLOWERS = frozenset(":./-h \t")     # what follows the first digits of every _LOCAL_SKIP_RE pattern ...
+_SKIP_COMMA_FOLLOWERS = frozenset([", ", ",\t"])    # ... but "80, 000", where a comma and a space do
 _LOCAL_WORD_RE = re.compile(r"[^\W\d_]+")
 _WORD_CHAR_RE = re.compile(r"[^\W\d_]")
 _ENGLISH_DIGITS_RE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")          # 1,111.11
@@ -95,7 +105,8 @@ _DOT_WORD_RE = re.compile(r"\.[ \t\u00a0]+([^\W\d_]+)")
 _CLAUSE_END_RE = re.compile(r"[ \t]*(?:[.,;!?)]|$)")
 _USD_TAIL_RE = re.compile(r"[ \t]+(?:usd|us)\b", re.I)
 _WORD_BEFORE_RE = re.compile(r"(?<![^\W\d_])([^\W\d_]+)[ \t]+$")
-_MIXED_FRACTION_RE = re.compile(r"[ \t]+(?:(?:e|y|et|und|en|and)[ \t]+)?(\d{1,2})[/⁄](\d{1,3})(?![\d/⁄])")
+_MIXED_FRACTION_RE = re.compile(r"[ \t]+(?:(?:e|y|et|und|en|and)[ \t]+)?(\d{1,2})[ \t]?[/⁄][ \t]?(\d{1,3})"
+                                r"(?![\d/⁄])")                                 # 2 1/4, 7 3 / 4
 _PREFIX_CURRENCY_RE = re.compile(r"""(?:(?<![\w.])(?P<code>(?i:US|U\.S\.|C|CA|AU|HK|NZ)|A|R|S)[ \t]?(?=\$)|(?<![\w$]))
     (?P<sym>\$|€|£|¥|₹|(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|INR|CNY)(?![\w]))[ \t]?$""", re.X)
 _PREFIX_CODES_LOCAL = {"us": "USD", "u.s.": "USD", "c": "CAD", "ca": "CAD", "a": "AUD", "au": "AUD", "hk": "HKD",
@@ -278,6 +289,9 @@ class _Local:
             self._add(word, ("conn", 0))
         self.articles = {_fold(w) for w in getattr(p, "ARTICLES", ())}
         self.fractions = {_fold(w): v for w, v in getattr(p, "FRACTIONS", {}).items()}
+        # "thousandth", "millionth": a number glued before them multiplies them ("veintemilésimos" = 1/20000)
+        self.power_fractions = sorted(((w, v) for w, v in self.fractions.items() if v >= 1000),
+                                      key=lambda wv: -len(wv[0]))
         self.fraction_suffixes = [_fold(w) for w in getattr(p, "FRACTION_SUFFIXES", ())]
         self.ambiguous = {w.lower() for w in getattr(p, "AMBIGUOUS", ())}
         self.avos = {_fold(w) for w in getattr(p, "FRACTION_AFTER", ())}
@@ -296,9 +310,10 @@ class _Local:
         self.minor_re = re.compile(rf"[ \t]+(?:(?:{conns})[ \t]+)?(?:(\d{{1,2}})(?!\d)|([^\W\d_]+(?:[ \t]+(?:{conns})"
                                    rf"[ \t]+[^\W\d_]+)?))", re.I)
         self.scale_abbreviations = {_fold(k): v for k, v in getattr(p, "SCALE_ABBREVIATIONS", {}).items()}
+        self.vague_scales = {_fold(w) for w in getattr(p, "VAGUE_SCALES", ())}
         abbreviations = _alt(self.scale_abbreviations) or "(?!)"
         self.scale_abbr_re = re.compile(rf"[ \t\u00a0]?(?i:({abbreviations}))(?:\.|(?![^\W\d_]))")
-        self.k_re = re.compile(r"[ \t]?k(?![\w])")
+        self.k_re = re.compile(r"[ \t]?(?:(k)(?![\w])|M(?=[€$£]))")     # 5k, 3 M€ (mega before a currency sign)
         entries = [(pattern, canon, kind) for pattern, canon, kind in getattr(p, "UNITS", [])]
         entries += [(pattern, canon, "money") for pattern, canon in getattr(p, "CURRENCIES", [])]
         # Words first (case-insensitive), then the shared symbols (case-sensitive); longest spelling wins.
@@ -335,10 +350,13 @@ class _Local:
         self.range_gap_most = 2 * max(map(len, [*self.range_words, *self.range_openers.values(),
                                                 *self.from_to.values(), "-"]))
         self.months = {_fold(m) for m in getattr(p, "MONTHS", ())}
+        # "nov", "oct": a month written short (the start of another spelling), so "nov." is no sentence end
+        self.month_abbreviations = {m for m in self.months if any(o != m and o.startswith(m) for o in self.months)}
         self.time_after = {_fold(w) for w in getattr(p, "TIME_AFTER", ())}
         self.time_before = {_fold(w) for w in getattr(p, "TIME_BEFORE", ())}
         self.references = {_fold(w) for w in getattr(p, "REFERENCE_WORDS", ())}
         self.date_linkers = {_fold(w) for w in getattr(p, "DATE_LINKERS", ())}
+        self.decade_words = {_fold(w) for w in getattr(p, "DECADE_WORDS", ())}
         self.ordinal_dot = getattr(p, "ORDINAL_DOT", False)
         self.ordinal_articles = {_fold(w) for w in getattr(p, "ORDINAL_ARTICLES", ())}
         self.objects = getattr(p, "OBJECTS", None)
@@ -396,9 +414,16 @@ class _Local:
         return found
 
     def fraction_value(self, word: str):
-        """The denominator a fraction word names: "Drittel" -> 3, "veinticincoavos" -> 25."""
+        """The denominator a fraction word names: "Drittel" -> 3, "veinticincoavos" -> 25, "dosmilésimos" -> 2000."""
         if word in self.fractions:
             return self.fractions[word]
+        for power, value in self.power_fractions:
+            if word.endswith(power) and len(word) > len(power) + 1:
+                stem = word[:-len(power)]
+                morphs = self.segment(stem)
+                parsed = _parse_local_words(self, [(stem, 0, len(stem), morphs)], 0) if morphs else None
+                if parsed and parsed[0] >= 2 and parsed[0] == int(parsed[0]):
+                    return parsed[0] * value
         for suffix in self.fraction_suffixes:
             if word.endswith(suffix) and len(word) > len(suffix) + 2:
                 stem = word[:-len(suffix)]
@@ -408,6 +433,29 @@ class _Local:
                         parsed = _parse_local_words(self, [(candidate, 0, len(candidate), morphs)], 0)
                         if parsed and parsed[0] >= 3 and parsed[0] == int(parsed[0]):
                             return parsed[0]
+        return None
+
+    @functools.cached_property
+    def number_words(self):
+        """A lexicon word for each value below 100: the morph a reader of "unième" needs."""
+        found = {}
+        for word, (kind, value) in self.morphs.items():
+            if kind == "num":
+                found.setdefault(value, word)
+        return found
+
+    def ordinal_unit(self, word: str):
+        """The value below 100 of an ordinal or fraction word: "unième" -> 1, "cinquièmes" -> 5, or None."""
+        value = self.fractions.get(word)
+        if value is not None:
+            return value if value < 100 else None
+        for suffix in self.fraction_suffixes:
+            if word.endswith(suffix) and len(word) > len(suffix) and word not in self.morphs:
+                stem = word[:-len(suffix)]
+                for candidate in (stem, stem + "e", stem + "a"):
+                    entry = self.morphs.get(candidate)
+                    if entry and entry[0] == "num":
+                        return entry[1]
         return None
 
     def _unit_regex(self, entries: tuple):
@@ -670,7 +718,7 @@ def _skipped_spans(text: str, runs: list) -> list:
         if e <= last:
             continue
         plus = s > 0 and text[s - 1] == "+"
-        if not plus and text[e:e + 1] not in _SKIP_FOLLOWERS:
+        if not plus and text[e:e + 1] not in _SKIP_FOLLOWERS and text[e:e + 2] not in _SKIP_COMMA_FOLLOWERS:
             continue
         for p in ([s - 1] if plus else []) + [s] + list(range(max(s + 1, e - 4), e)):
             m = _LOCAL_SKIP_RE.match(text, p) if p >= last else None
@@ -705,6 +753,10 @@ def _local_numbers(text: str, rules: _Local, skipped: list, runs: list) -> list:
         i = bisect.bisect_right(skip_starts, start) - 1
         return i >= 0 and start < skipped[i][1]
 
+    def right_after_skip(start):            # only spaces between a skipped span and start
+        i = bisect.bisect_right(skip_starts, start) - 1
+        return i >= 0 and text[skipped[i][1]:start].strip(_SPACES) == ""
+
     for m in _digit_matches(text, runs):
         if inside_skip(m.start()):
             continue
@@ -718,6 +770,10 @@ def _local_numbers(text: str, rules: _Local, skipped: list, runs: list) -> list:
         word, start, end, morphs = tokens[i]
         if morphs is None or inside_skip(start):
             i += 1
+            continue
+        compound = _compound_ordinal(text, rules, tokens, i)
+        if compound:                        # "le vingt et unième siècle": an ordinal
+            i = compound[1]
             continue
         parsed = _parse_local_words(rules, tokens, i)
         if parsed is None:
@@ -752,6 +808,10 @@ def _local_numbers(text: str, rules: _Local, skipped: list, runs: list) -> list:
             prev.scaled, prev.end = num.scaled, num.end
             prev.fraction = prev.fraction or num.fraction
             continue
+        if num.article == "scale" and right_after_skip(num.start):
+            continue                                    # "1 . 6 miliardo": the scale of a number not read
+        if num.article == "scale" and _fold(_LOCAL_WORD_RE.match(text, num.start).group()) in rules.vague_scales:
+            continue                                    # "Millionen Menschen": very many, not one million
         if num.article == "scale":
             num.article = False
         if num.article == "dozen":
@@ -759,16 +819,38 @@ def _local_numbers(text: str, rules: _Local, skipped: list, runs: list) -> list:
         if out and out[-1].words and num.words and num.fraction and 0 < num.value < 1 and not out[-1].fraction \
                 and out[-1].value >= 1 and out[-1].value == int(out[-1].value) and not out[-1].article \
                 and text[out[-1].end:num.start] == " ":
-            out[-1].value += num.value                    # "twintig drie vijfde" = 20 3/5
+            if num.parts and num.parts[1] >= 1000 and num.parts[0] >= 2:
+                out[-1].value /= num.parts[0] * num.parts[1]   # "três dois milésimos" = 3/2000, not 3 + 2/1000
+                out[-1].fraction = True
+            else:
+                out[-1].value += num.value                # "twintig drie vijfde" = 20 3/5
             out[-1].end = num.end
-            continue
-        if out and out[-1].article and out[-1].value == 1 and num.parts and num.words \
-                and num.parts[0] % 10 == 0 and num.parts[1] < 10 and text[out[-1].end:num.start].strip() == "":
-            out[-1].value = 1 / (num.parts[0] + num.parts[1])     # "un vingt-cinquième" = 1/25
-            out[-1].end, out[-1].article, out[-1].fraction = num.end, False, True
             continue
         out.append(num)
     return out
+
+
+def _compound_ordinal(text: str, rules: _Local, tokens: list, j: int, spaced: bool = False):
+    """(value, next token) of an ordinal of several words starting at token j, whose last word carries the
+    ordinal ending and is joined by a hyphen or a connector: "vingt et unième" (21), "trente-deuxièmes" (32);
+    or None. "quatre vingtièmes" (no hyphen) is four twentieths, "cinq centièmes" five hundredths; but after
+    "un" (spaced) a space joins too: "un vingt cinquième" is one twenty-fifth."""
+    for k in range(j + 1, min(j + 4, len(tokens))):
+        if tokens[k - 1][3] is None:
+            return None
+        gap = text[tokens[k - 1][2]:tokens[k][1]]
+        if gap != "-" and not (gap == " " and (spaced or tokens[k - 1][0] in rules.connectors)):
+            continue
+        unit = rules.ordinal_unit(tokens[k][0]) if tokens[k][3] is None else None
+        if unit is None:
+            continue
+        word = rules.number_words.get(unit)
+        pieces = tokens[j:k] + [(word, tokens[k][1], tokens[k][2], (word,))] if word else None
+        parsed = _parse_local_words(rules, pieces, 0) if pieces else None
+        if parsed and parsed[1] == len(pieces):
+            return parsed[0], k + 1
+        return None
+    return None
 
 
 _FRACTION_LINKS = frozenset("""de des du d del dei degli delle della di da do dos das van der von of en em por per
@@ -781,7 +863,16 @@ def _local_word_tail(text, rules, tokens, j, num, i=None):
     quarts", "cinq millions et trois quarts")."""
     n = len(tokens)
     near = j < n and tokens[j][1] - num.end <= 2
-    den = rules.fraction_value(tokens[j][0]) if near else None
+    compound = _compound_ordinal(text, rules, tokens, j, num.article and num.value == 1) if near else None
+    if compound:                            # "trois vingt-cinquièmes" = 3/25, "un vingt et unième" = 1/21
+        k = compound[1]
+        if not (num.article and k < n and tokens[k][1] - tokens[k - 1][2] == 1 and text[tokens[k][1]].islower()
+                and tokens[k][0] not in _FRACTION_LINKS):           # not "un vingt-cinquième anniversaire"
+            num.value /= compound[0]
+            num.end, num.fraction, num.article = tokens[k - 1][2], True, False
+        return k
+    slashed = j < n and text[num.end:tokens[j][1]].strip(_SPACES) == "/"      # "vijf / achtste"
+    den = rules.fraction_value(tokens[j][0]) if near or slashed else None
     if den and num.article and j + 1 < n and tokens[j + 1][1] - tokens[j][2] == 1 \
             and text[tokens[j + 1][1]].islower() and tokens[j + 1][0] not in _FRACTION_LINKS \
             and rules.morphs.get(tokens[j + 1][0], ("",))[0] != "scale" and not rules.unit_at(text, tokens[j][2]):
@@ -793,21 +884,28 @@ def _local_word_tail(text, rules, tokens, j, num, i=None):
                         and tokens[c][3] is not None and rules.morphs[tokens[c][3][0]][0] == "conn"), default=None)
         whole = _parse_local_words(rules, tokens, i, conn) if conn is not None else None
         part = _parse_local_words(rules, tokens, conn + 1) if conn is not None else None
-        if whole and part and whole[1] == conn and part[1] == j:
-            last_morph = tokens[conn - 1][3][-1]
-            scale = rules.morphs[last_morph][1] if rules.morphs[last_morph][0] == "scale" else 1
+        # where numbers are written as one word, a word of its own before the fraction is its numerator:
+        # "tweehonderd drie vijfde" = 200 3/5 (203/5 would be "tweehonderddrie vijfde")
+        split = conn is None and rules.glued and i is not None and j - i >= 2 \
+            and text[tokens[j - 2][2]:tokens[j - 1][1]] == " "
+        if split:
+            whole, part = _parse_local_words(rules, tokens, i, j - 1), _parse_local_words(rules, tokens, j - 1, j)
+        if whole and part and whole[1] == (conn if conn is not None else j - 1) and part[1] == j:
+            last_morph = tokens[conn - 1][3][-1] if conn is not None else None
+            scale = rules.morphs[last_morph][1] if last_morph and rules.morphs[last_morph][0] == "scale" else 1
             num.value = whole[0] + part[0] / den * scale   # "cent et trois quarts" = 100 + 3/4
         else:
             num.parts = (num.value, den)
             num.value = (num.value or 1) / den
         num.end, num.fraction, num.article = tokens[j][2], True, False
         return j + 1
-    if near and j + 1 < n and tokens[j][3] is not None and tokens[j + 1][0] in rules.avos:
+    if near and rules.avos and tokens[j][3] is not None:
         parsed = _parse_local_words(rules, tokens, j)
-        if parsed and parsed[1] == j + 1 and parsed[0]:
-            num.value = num.value / parsed[0]                # "dois onze avos" = 2/11
-            num.end, num.fraction, num.article = tokens[j + 1][2], True, False
-            return j + 2
+        k = parsed[1] if parsed else n
+        if k < n and tokens[k][0] in rules.avos and tokens[k][1] - tokens[k - 1][2] <= 2 and parsed[0]:
+            num.value = num.value / parsed[0]                # "dois onze avos" = 2/11, "três vinte e um avos" = 3/21
+            num.end, num.fraction, num.article = tokens[k][2], True, False
+            return k + 1
     if near and (tokens[j][0] in rules.decimal_words or tokens[j][0] in rules.fraction_and) and j + 1 < n \
             and tokens[j + 1][3] is not None:
         parsed = _parse_local_words(rules, tokens, j + 1)
@@ -868,6 +966,8 @@ def _read_words_before(text: str, pos: int, n: int) -> list[str]:
 
 
 _NEXT_WORD_RE = re.compile(r"[ \t\u00a0]*(\.)?[ \t\u00a0]*(?:(?:de|del|di|of)[ \t]+)?([^\W\d_]+)")
+_DAY_RE = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:\.(?:19|20)\d\d)?")       # 13; 1.1990 (a day and a year)
+_DECADE_RE = re.compile(r"[1-9]0")
 _WORD_AFTER_RE = re.compile(r"[ \t\u00a0]?([^\W\d_]+)")
 _ORDINAL_SUFFIX_RE = re.compile(r"(?:er|ère|e|ème|eme|º|ª|°|o|a|de|ste|st|nd|rd|th)(?![^\W\d_])")
 
@@ -891,6 +991,10 @@ def _local_context_drop(text: str, rules: _Local, num: _Num) -> bool:
         if prev in rules.months or len(before_words) >= 2 and before_words[-1] in rules.date_linkers \
                 and before_words[-2] in rules.months:
             return True                     # Oktober 2024, octubre de 2024
+        if prev[-1:] == "." and prev[:-1] in rules.month_abbreviations and _DAY_RE.fullmatch(num.raw_digits or ""):
+            return True                     # oct. 13, nov. 15, 1999 (the English order, in translated text)
+        if prev in rules.decade_words and _DECADE_RE.fullmatch(num.raw_digits or ""):
+            return True                     # los años 80, les années 90
         m = _WORD_AFTER_RE.match(after)
         if m and _fold(m.group(1)) in rules.time_after and (num.value == int(num.value) or ("." in (num.raw_digits or "")
                                                                                       or "," in (num.raw_digits or ""))) \
@@ -953,7 +1057,7 @@ def _read_local(text: str, rules: _Local, num: _Num) -> _Figure | None:
         else:
             m = rules.k_re.match(text, end)
             if m:
-                scale = 1e3
+                scale = 1e3 if m.group(1) else 1e6
                 value, end = value * scale, m.end()
     if scale:
         half = rules.connector_word_re.match(text, end) if rules.connector_word_re else None

@@ -27,6 +27,8 @@ SCALES = {"tausend": 1e3, "million": 1e6, "millionen": 1e6, "milliarde": 1e9, "m
           "billion": 1e12, "billionen": 1e12}
 # Written after digits, with or without a dot: "2,5 Mio. Euro", "3 Mrd", "40 Tsd."
 SCALE_ABBREVIATIONS = {"mio": 1e6, "mrd": 1e9, "mill": 1e6, "md": 1e9, "tsd": 1e3, "bio": 1e12}
+# Plural scale words alone mean "very many", not one million: "Millionen Menschen" is no figure.
+VAGUE_SCALES = {"millionen", "milliarden", "billionen"}
 # Read as one only before a scale word, a currency or a unit: "eine Million", "einen Euro" (not "ein Haus").
 ARTICLES = {"ein", "eine", "einen", "einem", "einer", "eines"}
 # Whole words with a value of their own.

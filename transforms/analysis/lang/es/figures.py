@@ -19,6 +19,11 @@ NUMBERS = {
     "veintiséis": 26, "veintisiete": 27, "veintiocho": 28, "veintinueve": 29, "treinta": 30, "cuarenta": 40,
     "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
 }
+# The tens above twenty and their units may also be written as one word with "i" (RAE): "treintaicinco",
+# "cuarentaidós".
+NUMBERS.update({f"{tens}i{unit}": NUMBERS[tens] + NUMBERS[unit]
+                for tens in ("treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa")
+                for unit in ("uno", "un", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve")})
 HUNDRED = {}
 HUNDREDS = {
     "cien": 100, "ciento": 100, "doscientos": 200, "doscientas": 200, "trescientos": 300, "trescientas": 300,
@@ -29,6 +34,8 @@ HUNDREDS = {
 SCALES = {"mil": 1e3, "millón": 1e6, "millones": 1e6, "millardo": 1e9, "millardos": 1e9, "billón": 1e12,
           "billones": 1e12}
 SCALE_ABBREVIATIONS = {"mill": 1e6, "mdd": 1e6, "mll": 1e6}
+# Plural scale words alone mean "very many", not one million: "millones de personas" is no figure.
+VAGUE_SCALES = {"millones", "millardos", "billones"}
 ARTICLES = {"un", "una"}
 SPECIAL = {}
 DOZEN = {"docena": 12, "docenas": 12, "decena": 10, "decenas": 10, "centenar": 100, "centenares": 100}
@@ -84,7 +91,7 @@ QUALIFIERS = {
     "at_most": "hasta|como máximo|no más de",
 }
 RANGE_WORDS = {"a"}
-RANGE_OPENERS = {"entre": "y"}
+RANGE_OPENERS = {"entre": "y", "del": "al"}          # "del 5 al 10 %"
 
 MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre",
           "octubre", "noviembre", "diciembre", "ene", "feb", "mar", "abr", "jun", "jul", "ago", "sept", "sep",
@@ -93,5 +100,6 @@ TIME_AFTER = ["h", "hrs"]
 TIME_BEFORE = ["las"]
 REFERENCE_WORDS = ["n", "no", "nº", "núm", "número", "art", "artículo", "apartado", "capítulo", "página", "pág",
                    "ley", "decreto", "sección", "línea", "vuelo", "sala", "calle", "avenida", "ruta", "título"]
+DECADE_WORDS = ["años"]          # the number after the plural of "year" names a decade
 DATE_LINKERS = ["de", "del"]
 ORDINAL_DOT = False

@@ -22,6 +22,8 @@ HUNDREDS = {}
 SCALES = {"mille": 1e3, "mil": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9,
           "billion": 1e12, "billions": 1e12}
 SCALE_ABBREVIATIONS = {"md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "mio": 1e6, "mios": 1e6, "mln": 1e6}
+# Plural scale words alone mean "very many", not one million: "des millions de personnes" is no figure.
+VAGUE_SCALES = {"millions", "milliards", "billions"}
 ARTICLES = {"un", "une"}
 SPECIAL = {}
 DOZEN = {"douzaine": 12, "douzaines": 12, "dizaine": 10, "dizaines": 10, "centaine": 100, "centaines": 100}
@@ -88,5 +90,6 @@ TIME_BEFORE = []
 REFERENCE_WORDS = ["n", "no", "numéro", "art", "article", "alinéa", "al", "chapitre", "page", "p", "ligne", "section",
                    "titre", "tome", "vol", "salle", "quai", "porte", "route", "autoroute", "rn", "rd", "loi", "décret",
                    "arrêté", "annexe", "chambre", "bâtiment", "rue"]
+DECADE_WORDS = ["années"]          # the number after the plural of "year" names a decade
 DATE_LINKERS = []
 ORDINAL_DOT = False

@@ -24,6 +24,8 @@ HUNDREDS = {}
 SCALES = {"mille": 1e3, "mila": 1e3, "milione": 1e6, "milioni": 1e6, "miliardo": 1e9, "miliardi": 1e9,
           "bilione": 1e12, "bilioni": 1e12}
 SCALE_ABBREVIATIONS = {"mln": 1e6, "mld": 1e9, "mrd": 1e9, "mld.": 1e9}
+# Plural scale words alone mean "very many", not one million: "milioni di persone" is no figure.
+VAGUE_SCALES = {"milioni", "miliardi", "bilioni"}
 ARTICLES = {"un", "una"}
 # Words that are also common words ("sei" = you are, "venti" = winds): read only with a unit, scale or currency.
 AMBIGUOUS = {"sei", "venti"}
@@ -84,7 +86,7 @@ QUALIFIERS = {
     "at_most": "fino a|al massimo|non più di|fino ai|fino alle",
 }
 RANGE_WORDS = {"a"}
-RANGE_OPENERS = {"tra": "e", "fra": "e"}
+RANGE_OPENERS = {"tra": "e", "fra": "e", "dal": "al"}          # "dal 5 al 10 %"
 
 MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
           "novembre", "dicembre", "genn", "febbr", "apr", "giu", "lug", "ago", "sett", "ott", "nov", "dic"]
@@ -92,5 +94,6 @@ TIME_AFTER = ["h"]
 TIME_BEFORE = ["ore", "alle"]
 REFERENCE_WORDS = ["n", "nr", "numero", "art", "articolo", "comma", "capitolo", "pagina", "pag", "legge", "decreto",
                    "sezione", "linea", "volo", "sala", "via", "piazza", "corso", "binario", "statale", "ss"]
+DECADE_WORDS = ["anni"]          # the number after the plural of "year" names a decade
 DATE_LINKERS = ["del"]
 ORDINAL_DOT = False

@@ -22,6 +22,8 @@ HUNDREDS = {}
 SCALES = {"duizend": 1e3, "miljoen": 1e6, "miljoenen": 1e6, "miljard": 1e9, "miljarden": 1e9, "biljoen": 1e12,
           "biljoenen": 1e12}
 SCALE_ABBREVIATIONS = {"mln": 1e6, "mld": 1e9, "mrd": 1e9, "dzd": 1e3}
+# Plural scale words alone mean "very many", not one million: "miljoenen mensen" is no figure.
+VAGUE_SCALES = {"miljoenen", "miljarden", "biljoenen"}
 ARTICLES = {"een"}           # "één" (with accents) is the number
 SPECIAL = {"anderhalf": 1.5, "anderhalve": 1.5, "driekwart": 0.75}
 DOZEN = {"dozijn": 12, "dozijnen": 12, "gros": 144, "tiental": 10, "tientallen": 10, "honderdtal": 100}
@@ -81,5 +83,6 @@ TIME_AFTER = ["uur", "u"]
 TIME_BEFORE = ["om"]
 REFERENCE_WORDS = ["nr", "nummer", "art", "artikel", "lid", "hoofdstuk", "pagina", "blz", "p", "wet", "sectie",
                    "lijn", "vlucht", "zaal", "spoor", "kamer", "straat", "weg", "snelweg", "a", "n"]
+DECADE_WORDS = ["jaren"]          # the number after the plural of "year" names a decade
 DATE_LINKERS = []
 ORDINAL_DOT = False

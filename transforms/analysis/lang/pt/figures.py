@@ -28,6 +28,8 @@ HUNDREDS = {
 SCALES = {"mil": 1e3, "milhão": 1e6, "milhões": 1e6, "milhao": 1e6, "milhoes": 1e6, "bilhão": 1e9, "bilhões": 1e9,
           "bilião": 1e12, "biliões": 1e12, "trilhão": 1e12, "trilhões": 1e12}
 SCALE_ABBREVIATIONS = {"mi": 1e6, "bi": 1e9, "mil": 1e3, "tri": 1e12}
+# Plural scale words alone mean "very many", not one million: "milhões de pessoas" is no figure.
+VAGUE_SCALES = {"milhões", "milhoes", "bilhões", "bilhoes", "biliões", "trilhões"}
 ARTICLES = {"um", "uma"}
 SPECIAL = {}
 DOZEN = {"dúzia": 12, "dúzias": 12, "dezena": 10, "dezenas": 10, "centena": 100, "centenas": 100}
@@ -91,5 +93,6 @@ TIME_AFTER = ["h", "hrs"]
 TIME_BEFORE = ["às"]
 REFERENCE_WORDS = ["n", "nº", "no", "número", "art", "artigo", "inciso", "capítulo", "página", "pág", "lei",
                    "decreto", "seção", "secção", "linha", "voo", "sala", "rua", "avenida", "rodovia", "br"]
+DECADE_WORDS = ["anos"]          # the number after the plural of "year" names a decade
 DATE_LINKERS = ["de"]
 ORDINAL_DOT = False
