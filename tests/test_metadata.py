@@ -249,3 +249,63 @@ def test_a_site_account_named_after_the_site_is_no_person_and_the_text_s_byline_
     sites = ["Lakeside Weekly", "lakesideweekly.example", "lakesideweekly"]
     assert md.split_authors("Lakeside D", sites) == ["Lakeside D"]
     assert not md._looks_like_person("Lakeside D", sites) and md._looks_like_person("Lena Lakeside", sites)
+
+
+# --- the headline when og:title is missing or carries furniture ---------------------------------------
+
+def _title_of(markup: str, url: str = "https://courier.example/a") -> str | None:
+    return md.extract_metadata(tree(markup), url)["title"]
+
+
+def test_a_meta_named_headline_shows_what_the_og_title_adds_to_the_headline():
+    # no JSON-LD; og:title and <title> carry "-Section ㅣ Site", <meta name="headline"> the headline alone
+    markup = ('<html><head><title>Ferry pier rebuilt after dispute-Local ㅣ Courier</title>'
+              '<meta property="og:title" content="Ferry pier rebuilt after dispute-Local ㅣ Courier">'
+              '<meta name="headline" content="Ferry pier rebuilt after dispute"></head><body><p>x</p></body></html>')
+    assert _title_of(markup) == "Ferry pier rebuilt after dispute"
+
+
+def test_an_itemprop_headline_is_not_taken_for_the_headline():
+    # a theme's itemprop="headline" may hold the subtitle: the <h1> and <title> name the headline
+    markup = ('<html><head><title>Ferry pier rebuilt after dispute - Courier</title></head><body>'
+              '<meta itemprop="headline" content="Council and harbour board agree">'
+              '<h1>Ferry pier rebuilt after dispute</h1></body></html>')
+    assert _title_of(markup) == "Ferry pier rebuilt after dispute"
+
+
+def test_without_og_title_the_h1_witnesses_a_section_in_the_json_ld_headline():
+    markup = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+              '"headline": "Ferry pier rebuilt after dispute | Local"}</script></head>'
+              '<body><h1>Ferry pier rebuilt after dispute</h1></body></html>')
+    assert _title_of(markup) == "Ferry pier rebuilt after dispute"
+
+
+def test_the_h1_holding_the_headline_wins_over_a_first_h1_naming_the_site():
+    markup = ('<html><head><title>Ferry pier rebuilt after dispute | Courier</title></head><body>'
+              '<h1>Courier Local</h1><h1>Ferry pier rebuilt after dispute</h1></body></html>')
+    assert _title_of(markup) == "Ferry pier rebuilt after dispute"
+    # none in another title: the first that is not the site's name (a logo or a label)
+    h1s = ["*Courier* Local.", "Ferry pier rebuilt after dispute"]
+    assert md.headline_h1(h1s, ["A different title for search engines"], ["Courier"]) == h1s[1]
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("박준석 기자 외 1명", ["박준석"]),                     # "reporter Park and 1 other"
+    ("김민수 외 2명", ["김민수"]),
+    ("Ana Lindqvist and 2 others", ["Ana Lindqvist"]),
+    ("순천, 광양 구현모 기자 gu@courier.example", ["구현모"]),   # the dateline's places are no authors
+    ("서울=홍길동 기자", ["홍길동"]),
+    ("박준석·김태연 기자", ["박준석", "김태연"]),
+])
+def test_a_count_of_other_authors_and_a_dateline_s_places_are_no_names(raw, expected):
+    assert md.split_authors(raw, ["Courier"]) == expected
+
+
+def test_the_byline_search_s_find_that_is_no_person_is_believed_only_as_the_site_s_name():
+    sites = ["Bayside Courier", "courier.example"]
+    assert md.page_authors(None, {}, {}, sites, byline=lambda: "Startseite") == ([], [])     # a menu word
+    assert md.page_authors(None, {}, {}, sites, byline=lambda: "Bayside Courier") == (["Bayside Courier"], [])
+    assert md.page_authors(None, {}, {}, sites, byline=lambda: "Ana Lindqvist") == (["Ana Lindqvist"], [])
+    # an organisation the markup states is still the fallback
+    assert md.page_authors(None, {}, {"author": ["Harbour Desk"]}, sites, byline=lambda: "Startseite")[0] == \
+        ["Harbour Desk"]

@@ -137,6 +137,14 @@ def meta_tags(tree) -> dict[str, list[str]]:
     return tags
 
 
+def _meta_named(tree, name: str) -> str | None:
+    for meta in tree.iterfind(f'.//meta[@name="{name}"]'):
+        value = clean_text(meta.get("content") or "")
+        if value:
+            return value
+    return None
+
+
 def _first(tags: dict, *keys) -> str | None:
     for key in keys:
         for value in tags.get(key, ()):
@@ -245,10 +253,21 @@ def _h1s(tree) -> list[str]:
     return out
 
 
+def headline_h1(h1s: list[str], titles: list[str], sites: list[str] = ()) -> str | None:
+    """The <h1> that holds the headline: the first one another title of the page contains (a page may
+    open with an <h1> naming the site or a section), else the first that is not the site's name."""
+    keys = [text_key(t) for t in titles]
+    for h1 in h1s:
+        key = text_key(h1)
+        if len(key) >= 12 and any(key in k for k in keys):
+            return h1
+    return next((h1 for h1 in h1s if not _site_like(h1, sites)), None)
+
+
 def reconcile_title(candidates: list[str | None], sites: list[str], sections: list[str] = (),
                     witness: str | None = None) -> str | None:
     """The headline: the first candidate (in order of trust), without its site name, and without a
-    section or teaser part that the `witness` (the JSON-LD headline, else the <h1>) shows is not part
+    section or teaser part that the `witness` (the headline of another source) shows is not part
     of the headline ("Headline - National" when the JSON-LD headline says "Headline")."""
     cleaned = [strip_site(c, sites, sections) for c in candidates if c and clean_text(c)]
     cleaned = [c for c in cleaned if c]
@@ -315,6 +334,12 @@ _ROLE_TAIL = re.compile(r"\s*(?:[/|]\s*|,\s*|\s[-–—]\s*)(?:journalist|report
                         r"correspondent|editor|redaktion|photographer|fotograf(?:in)?|senior\s+\w+|staff\s+writer|"
                         r"autor(?:in)?|contributor|columnist|kolumnist(?:in)?)\b.*$", re.I)
 _CJK_ROLE = re.compile(r"\s*(?:기자|특파원|記者|特派員|论说委员|編集委員)\s*$")
+# a Korean credit: the names (two to four syllables, several joined by a middle dot) right before the
+# reporter's role; a dateline's place ("서울=", "순천, 광양") may stand before them
+_KO_CREDIT = re.compile(r"(?<![가-힣])((?:[가-힣]{2,4}\s*[·ㆍ]\s*)*[가-힣]{2,4})\s*(?:기자|특파원|선임기자|논설위원)(?![가-힣])")
+# "and N others" after a credited name: a count of unnamed co-authors, not part of the name
+_OTHERS = re.compile(r"\s*(?:외|등)\s*\d+\s*(?:명|인)\s*$|\s+(?:and|und|et|y|e)\s+\d+\s+"
+                     r"(?:others?|more|weitere|autres|otros|altri)\s*$", re.I)
 _DATE_TAIL = re.compile(r"\s*[,|]?\s*(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|updated|aktualisiert|published).*$",
                         re.I)
 _SPLIT = re.compile(r"\s*(?:;|\s+(?:and|und|&|y|et|e|og|och|en|i|és|ve|и)\s+|,\s*(?:and|und|&|y|et|e)\s+|,\s*|\s+·\s+)\s*")
@@ -340,7 +365,7 @@ def clean_author(name: str) -> str | None:
     name = _LEADING_BY.sub("", name)
     name = _ROLE_TAIL.sub("", name)
     name = _DATE_TAIL.sub("", name)
-    name = _CJK_ROLE.sub("", name)
+    name = _CJK_ROLE.sub("", _OTHERS.sub("", name))
     name = re.sub(r"\s*\([^)]*\)\s*$|\s*\([^)]*$", "", name)
     inner = _INNER_BY.search(name)
     if inner:                                          # "Capital Von Jane Roe": the credit after the word
@@ -378,6 +403,9 @@ def split_authors(value: str, sites: list[str]) -> list[str]:
     person's name ("Le Figaro et AFP" stays whole), "Surname, Given" turned round."""
     value = clean_text(value)
     value = _LEADING_BY.sub("", value)
+    korean = [n for m in _KO_CREDIT.finditer(value) for n in re.split(r"\s*[·ㆍ,]\s*", m.group(1))]
+    if korean:          # "순천, 광양 구현모 기자": the name is what stands right before the role, a place before it
+        return _unique(korean)
     parts = [p for p in _SPLIT.split(value) if p and p.strip()]
     if len(parts) > 2 and "," in value and len(parts[-1].split()) == 1 and value.rstrip().endswith(parts[-1]) \
             and value.rsplit(",", 1)[1].strip() == parts[-1]:
@@ -449,7 +477,8 @@ def _page_authors(node: dict | None, index: dict, tags: dict, sites: list[str], 
     fallback: list[str] = []
     agencies: list[str] = []
     for source in sources:
-        if source == "byline":
+        searched = source == "byline"     # trafilatura's search of the page, not a statement of the markup
+        if searched:
             found = byline()
             source = [(found, "unknown")] if found else []
         people, orgs = [], []
@@ -469,7 +498,8 @@ def _page_authors(node: dict | None, index: dict, tags: dict, sites: list[str], 
         people = _unique(people)
         if people:
             return people, _unique(agencies), True
-        if orgs and not fallback:
+        if orgs and not fallback and (not searched or any(_site_like(o, sites) for o in orgs)):
+            # what the search finds that is no person ("Startseite", "Name") is believed only as the site's name
             fallback = _unique(orgs)
     return fallback[:1], _unique(agencies), False
 
@@ -739,19 +769,23 @@ def extract_metadata(tree, url: str, fetched_at: datetime | None = None, byline=
     tags = meta_tags(tree)
     sites = site_names(tags, nodes, url)
     section = page_section(node, tags)
-    titles = [_first(tags, "og:title"), _text(node.get("headline")) if node else None,
-              _first(tags, "twitter:title")]
-    h1s = _h1s(tree)
-    titles += h1s[:1]
+    # the headline as the markup states it: JSON-LD, else a <meta name="headline"> (not itemprop: some
+    # themes put the subtitle there)
+    headline = (_text(node.get("headline")) if node else None) or _meta_named(tree, "headline")
+    og_title = _first(tags, "og:title")
+    titles = [og_title, headline, _first(tags, "twitter:title")]
     head_title = tree.find(".//head/title")
     if head_title is None:
         head_title = tree.find(".//title")
-    if head_title is not None:
-        titles.append(clean_text("".join(head_title.itertext())))
+    page_title = clean_text("".join(head_title.itertext())) if head_title is not None else None
+    h1 = headline_h1(_h1s(tree), [t for t in titles + [page_title] if t], sites)
+    titles += [h1, page_title]
     if node is not None and not any(titles[:3]):
         titles.insert(0, _text(node.get("name")))
-    headline = _text(node.get("headline")) if node else None
-    title = reconcile_title(titles, sites, [section] if section else [], headline or (h1s[0] if h1s else None))
+    # the witness of what belongs to the headline: the JSON-LD headline, unless it is itself the
+    # title read (no og:title), then the <h1> ("Headline | Sport" in JSON-LD, "Headline" in the <h1>)
+    witness = headline if og_title else h1 or headline
+    title = reconcile_title(titles, sites, [section] if section else [], witness)
     authors, agencies, people = _page_authors(node, index, tags, sites, byline)
     published, modified, date_source = page_dates(node, tags, tree, url, fetched_at)
     site = _first(tags, "og:site_name", "application-name")
