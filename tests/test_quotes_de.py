@@ -532,3 +532,105 @@ def test_phrases_of_opinion_take_a_reported_clause():
             ("Aus dem Bericht geht hervor, dass die Kosten gestiegen sind.", "dass die Kosten gestiegen sind"),
             ("Die Ärztin ist der Ansicht, dass die Regel zu streng sei.", "dass die Regel zu streng sei")):
         assert [q["text"] for q in quotes(text)] == [clause], text
+
+
+# ------------------------------------------------------------------ issue 27: speakers and span boundaries
+
+def speaker_of(text, quoted):
+    """The speaker of the quote whose text is `quoted`."""
+    return next(q["speaker"] for q in quotes(text) if q["text"] == quoted)
+
+
+def test_relative_clause_between_speaker_and_cue():
+    text = ("Karl Weber, der Bürgermeister der Stadt, der das Amt seit 2010 inne hat, sagte am Abend: "
+            "„Die Brücke bleibt gesperrt.“")
+    assert speaker_of(text, "„Die Brücke bleibt gesperrt.“") == "Karl Weber"
+    text = ("Der Ermittler, der als wichtiger Zeuge gilt, will seine Arbeit im Mai beenden: "
+            "„Mehr kann ich nicht tun.“")
+    assert speaker_of(text, "„Mehr kann ich nicht tun.“") == "Der Ermittler"
+
+
+def test_plural_cue_with_an_adverb_after_the_subject():
+    text = "Die Kläger hingegen sagen, der Vertrag sei „von Anfang an nichtig“."
+    assert speaker_of(text, "„von Anfang an nichtig“") == "Die Kläger"
+
+
+def test_impersonal_cue_names_the_written_source():
+    text = ("Auf der Website des Festivals heißt es zur Begründung, warum man sich entschieden hat: "
+            "„Das Bild steht für Aufbruch.“")
+    assert speaker_of(text, "„Das Bild steht für Aufbruch.“") == "der Website des Festivals"
+    text = "In einer Erklärung der Minister hatte es geheißen: „Es gibt keine schnelle Lösung.“"
+    assert speaker_of(text, "„Es gibt keine schnelle Lösung.“") == "einer Erklärung der Minister"
+    text = "„Wir prüfen den Fall“, hieß es vom Verband der Bäcker."
+    assert speaker_of(text, "„Wir prüfen den Fall“") == "Verband der Bäcker"
+    text = "„Wir bitten um Geduld“, heißt es in einer gestern verbreiteten Erklärung."
+    assert speaker_of(text, "„Wir bitten um Geduld“") == "einer gestern verbreiteten Erklärung"
+
+
+def test_committees_and_acronyms_are_organisations():
+    text = "Das Schiedskomitee würdigte damit Müllers Einsatz für eine „faire und offene Debatte“."
+    assert speaker_of(text, "„faire und offene Debatte“") == "Das Schiedskomitee"
+    text = "Die Kosten seien „mit Vorsicht zu genießen“, da andere Turniere teurer waren, so die UEFA am Montag."
+    assert speaker_of(text, "„mit Vorsicht zu genießen“") == "die UEFA"
+
+
+def test_noun_of_an_opinion_phrase_is_not_its_subject():
+    text = "37 Prozent sind jedoch der gegenteiligen Auffassung, dass die Reform „zu spät“ komme."
+    assert all(q["speaker"] != "der gegenteiligen Auffassung" for q in quotes(text))
+
+
+def test_so_right_after_an_opening_quotation():
+    text = "„Im nächsten Jahr“, so Vorstand Peter Klein, wird die Firma „ein kleineres Modell bauen“."
+    assert speaker_of(text, "„ein kleineres Modell bauen“") == "Vorstand Peter Klein"
+
+
+def test_passive_agent_after_a_common_noun():
+    text = "Im Süden wird die Gefahr von Lawinen vom Wetterdienst als „sehr hoch“ eingestuft."
+    assert speaker_of(text, "„sehr hoch“") == "Wetterdienst"
+
+
+def test_bare_label_with_a_topic_before_the_colon():
+    text = "Sängerin Petra Blum zur neuen Tournee: „Ich freue mich auf jede Stadt.“"
+    assert speaker_of(text, "„Ich freue mich auf jede Stadt.“") == "Sängerin Petra Blum"
+
+
+def test_so_source_that_ends_the_sentence():
+    q = one("Der Westen sei dadurch herausgefordert worden, so die Tonbandstimme.")
+    assert (q["text"], q["speaker"]) == ("Der Westen sei dadurch herausgefordert worden", "die Tonbandstimme")
+    for name in ("Ali Oduya", "Dalu Oduya"):   # a known first name, and one the pack does not know
+        q = one(f"Die Lage sei ernst, so der kenianische Schriftsteller {name} in einem Blog.")
+        assert (q["text"], q["speaker"]) == ("Die Lage sei ernst", f"der kenianische Schriftsteller {name}")
+
+
+def test_reported_clause_after_an_apposition_of_the_speaker():
+    q = one("Am Montag gab der Leiter der Behörde, Hans Weber, bekannt, dass die Straße gesperrt bleibe.")
+    assert q["text"] == "dass die Straße gesperrt bleibe"
+    assert q["speaker"] == "der Leiter der Behörde"
+
+
+def test_infinitive_of_purpose_is_not_reported():
+    assert quotes("Die Sprecherin erklärte am Montag die Regeln, um Missverständnisse zu vermeiden.") == []
+
+
+def test_part_before_according_phrase_starts_at_its_relative_clause():
+    text = "Schuld war das Verfahren, das nach Angaben eines Sprechers nicht rechtzeitig abgeschlossen wurde."
+    assert [q["text"] for q in quotes(text)] == ["das", "nicht rechtzeitig abgeschlossen wurde"]
+    text = "Weil keine Zahlen vorliegen, ist es laut dem Bericht schwer, die Lage zu beurteilen."
+    assert quotes(text)[0]["text"] == "Weil keine Zahlen vorliegen, ist es"
+
+
+def test_sentence_opening_according_phrase_ends_at_the_verb():
+    q = one("Nach Angaben von Sam Berg, dem Direktor der Wetterbehörde des Landes hatten die Meteorologen gewarnt.")
+    assert q["text"] == "hatten die Meteorologen gewarnt"
+    q = one("Dem Vernehmen nach soll der Vorsitzende noch bis zum Frühjahr im Amt bleiben.")
+    assert q["text"] == "soll der Vorsitzende noch bis zum Frühjahr im Amt bleiben"
+
+
+def test_reported_clause_before_the_cue_with_quote_marks_inside():
+    text = "Die Lage ist „sehr ernst“ im Süden, sagte die Ministerin, ihre „Gedanken sind bei den Familien“."
+    assert "Die Lage ist „sehr ernst“ im Süden" in [q["text"] for q in quotes(text)]
+    text = "Einen „Plan B“, für den Fall einer Niederlage, gebe es nicht, sagte der Vorsitzende Franz Huber."
+    q = one(text, "indirect")
+    assert q["text"] == "Einen „Plan B“, für den Fall einer Niederlage, gebe es nicht"
+    assert q["speaker"] == "der Vorsitzende Franz Huber"
+

@@ -70,7 +70,9 @@ class _Pack:
         self.prepositions = frozenset(g("PREPOSITIONS", ()))
         self.impersonal_verbs = frozenset(g("IMPERSONAL_VERBS", ()))
         self.source_preps = frozenset(g("SOURCE_PREPOSITIONS", ()))
+        self.topic_preps = frozenset(g("TOPIC_PREPOSITIONS", ()))
         self.inf_marker = g("INFINITIVE_MARKER", "")
+        self.purpose = frozenset(g("PURPOSE_WORDS", ()))
         self.inf_endings = tuple(g("INFINITIVE_ENDINGS", ("n",)))
         self.sep_prefixes = tuple(g("SEPARABLE_PREFIXES", ()))
         self.impersonal = tuple(g("IMPERSONAL_CUES", ()))
@@ -291,6 +293,8 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
         if w.endswith(pk.org_suffixes) or w in pk.org_heads:
             org = w
             break
+    if org is None and len(head_words) == 1 and len(ws[-1]) >= 2 and ws[-1].isalpha() and ws[-1].isupper():
+        org = head_words[0]   # an acronym alone is an organisation's name ("die FIFA", "der DGB")
     title = None
     for w in ws:
         lw = w.lower()
@@ -356,8 +360,10 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | Non
             end = e if seen_noun else end
             if not seen_noun:
                 end = e
-        elif not seen_noun and lw not in pk.fillers and lw not in pk.cues:
-            end = e   # an adjective before the noun: "der ehemalige Minister"
+        elif not seen_noun and lw not in pk.cues and (lw not in pk.fillers or k and ws[k - 1][0].lower() in
+                                                      pk.determiners and lw not in pk.determiners):
+            end = e   # an adjective (or an adverb) before the noun: "der ehemalige Minister", "einer gestern
+            # verbreiteten Erklärung"
         elif seen_noun and lw.endswith(pk.attr_adj) and lw not in pk.verbish and \
                 ws[k - 1][0].lower() in pk.genitive and k + 1 < len(ws) and \
                 (ws[k + 1][0][:1].isupper() or ws[k + 1][0].lower().endswith(pk.attr_adj)):
@@ -409,18 +415,21 @@ def _speakerlike(text, span, pk: _Pack) -> bool:
         return True
     if m.kind == "description":
         heads = _head_words(text, span, pk)
-        # a person noun or a written source ("die Anwohner", "das Strafgesetzbuch")
+        # a person noun or a written source ("die Anwohner", "das Strafgesetzbuch"), or a noun with a name
+        # after it ("der ugandische Schriftsteller Musa Okwanga")
         return any(w.lower().endswith(pk.person_nouns) or w.lower().endswith(pk.source_nouns)
-                   for w in heads)
-    return m.kind == "person" and w0 is not None and w0.group().lower() not in pk.determiners
+                   for w in heads) or len(heads) >= 2
+    # a name without an article, or after a noun ("der Schriftsteller Ali Oduya")
+    return m.kind == "person" and w0 is not None and (w0.group().lower() not in pk.determiners or
+                                                      len(_head_words(text, span, pk)) >= 2)
 
 
 def _head_words(text, span, pk: _Pack) -> list:
     """The capitalised words of a noun phrase before its owner ("die Anwohner" of "die Anwohner des Platzes")."""
     out = []
     for w, _, _ in _words(text, span[0], span[1]):
-        if w.lower() in pk.genitive or w.lower() in pk.genitive_preps:
-            break
+        if out and (w.lower() in pk.genitive or w.lower() in pk.genitive_preps):
+            break   # (not the phrase's own article: "der" opens "Der Ermittler")
         if w[:1].isupper() and w.lower() not in pk.determiners:
             out.append(w)
     return out
@@ -575,8 +584,11 @@ def _passive_agent(text, ws, a, k, pk: _Pack):
         end += 1
     if not any(ws[j][0].lower() in pk.passive for j in range(a, min(end, len(ws)))):
         return None
-    for j in range(a, end - 1):
-        if ws[j][0].lower() in pk.agent_preps and (j == a or not ws[j - 1][0][:1].isupper()):
+    for j in range(end - 2, a - 1, -1):   # the agent stands last, before the participle
+        # not inside a name ("Hauptmann X von der Marine"), but after a common noun ("die Gefahr von
+        # Waldbränden vom Wetterdienst"): one that follows a preposition or an article
+        if ws[j][0].lower() in pk.agent_preps and (j == a or not ws[j - 1][0][:1].isupper() or j - 1 > a and (
+                ws[j - 2][0].lower() in pk.prepositions or ws[j - 2][0].lower() in pk.determiners)):
             span = _np_at(text, ws, j + 1, end, pk)
             if span is None and ws[j + 1][0].lower() in pk.determiners and j + 2 < end:
                 span = _np_at(text, ws, j + 2, end, pk)
@@ -634,8 +646,7 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
     if vor is not None and vor[1] < ws[f][1]:
         # the phrase must fill the Vorfeld up to the verb (apart from an apposition)
         last = max(j for j in range(a, f) if ws[j][1] < vor[1])
-        rest = ws[last + 1:f]
-        if rest and any(w.lower() in pk.verbish for w, _, _ in rest):
+        if any(w.lower() in pk.verbish for w, _, _ in _outside_relatives(text, ws, last + 1, f, pk)):
             vor = None
     end = len(ws)
     for j in range(f + 1, len(ws)):
@@ -643,6 +654,9 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
             end = j
             break
     mid = _mittelfeld_subject(text, ws, f + 1, end, pk) if f < len(ws) else None
+    sep = pk.separable.get(ws[k][0].lower())
+    if mid is not None and sep and any(w.lower() in sep for w, _, _ in _words(text, mid[0], mid[1])):
+        mid = None   # the noun of the phrase itself ("sind der Auffassung, dass"), not its subject
     if vor is not None:
         # "Den Vorschlag nannte X": an unlikely speaker before the verb gives way to the phrase after it, but
         # not one whose article makes it the subject ("Der Landrat forderte alle Bürger auf")
@@ -654,12 +668,39 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
     return mid
 
 
+def _opens_relative(text, ws, j, pk: _Pack) -> bool:
+    """Whether word j opens a relative clause: after a comma, a relative pronoun, and the clause (up to the
+    next comma) ends in a verb ("Müller, der die Firma leitet, sagte"; not the apposition ", dem Flügel der
+    Partei zugehöriges Mitglied,")."""
+    if not (j and ws[j][0].lower() in pk.relatives and "," in _gap(text, ws, j - 1)):
+        return False
+    e = j + 1
+    while e < len(ws) and "," not in _gap(text, ws, e - 1):
+        e += 1
+    return e < len(ws) and e - 1 > j and ws[e - 1][0].islower()
+
+
+def _outside_relatives(text, ws, lo, hi, pk: _Pack) -> list:
+    """The words ws[lo:hi] outside relative clauses: a verb there is not the main clause's."""
+    out, rel = [], False
+    for j in range(lo, hi):
+        if j and "," in _gap(text, ws, j - 1):
+            rel = _opens_relative(text, ws, j, pk)
+        if not rel:
+            out.append(ws[j])
+    return out
+
+
 def _plural_cue(ws, k, pk: _Pack) -> bool:
     """A present plural verb of saying, which looks like an infinitive ("Kritiker sagen, ..."): a cue only as the
     finite verb right after a noun subject, not after an auxiliary, a modal or the infinitive marker."""
     if ws[k][0] not in pk.plural_cues or k == 0:
         return False
-    p = ws[k - 1][0]
+    j = k - 1
+    while j > 0 and k - j <= 2 and ws[j][0].islower() and ws[j][0] in pk.not_speakers and \
+            ws[j][0] not in pk.conjunctions:
+        j -= 1   # an adverb after the subject: "Die Kläger hingegen sagen"
+    p = ws[j][0]
     return p[:1].isupper() and p.lower() not in pk.auxiliaries and p.lower() not in pk.determiners and \
         p.lower() not in pk.not_speakers
 
@@ -831,14 +872,21 @@ def _pre_attribution(text, ss, qs, pk, skip=()):
                 return ws[k][0], span
             break
     k = _last_cue(ws, pk)
+    imp = next((j for j, (w, _, _) in enumerate(ws) if w.lower() in pk.impersonal_verbs), None)
+    if imp is not None and (k is None or imp < k):
+        k = imp   # "Auf der Website heißt es, warum man sich entschieden hat:": the source, not the reason's verb
     if k is None:
         # a colon without a listed verb: a bare label ("BKA-Präsident Ziercke:"), a subject before or after
         # an unlisted verb ("Das Fazit lautete:", "Den Unmut brachte X zum Ausdruck:"), a pronoun subject
-        if len(ws) <= 5 and ws[0][0][:1].isupper() and all(w[:1].isupper() or w.lower() in pk.determiners
-                                                          or w.lower() in pk.particles for w, _, _ in ws) and \
-                not any(w.lower() in pk.not_speakers or w.lower() in pk.conjunctions for w, _, _ in ws):
-            return "", (ws[0][1], ws[-1][2])
-        verb = _guess_verb(ws, 0, pk)
+        # ("Ministerin Petra Lang zur Reform:" names the topic after the label)
+        t = next((j for j, (w, _, _) in enumerate(ws) if w.lower() in pk.topic_preps), len(ws))
+        label = ws[:t]
+        if label and len(label) <= 5 and ws[0][0][:1].isupper() and all(
+                w[:1].isupper() or w.lower() in pk.determiners or w.lower() in pk.particles for w, _, _ in label) and \
+                not any(w.lower() in pk.not_speakers or w.lower() in pk.conjunctions for w, _, _ in label) and \
+                len(ws) - t <= 6 and not any(w.lower() in pk.verbish for w, _, _ in ws[t:]):
+            return "", (ws[0][1], label[-1][2])
+        verb = _guess_verb(ws, 0, pk, text)
         subj = _cue_subject(text, ws, verb, pk) if verb is not None else None
         if subj is None:
             subj = next(((s_, e_) for w, s_, e_ in ws if w.lower() in pk.pronouns and
@@ -864,10 +912,16 @@ def _last_cue(ws, pk: _Pack, before=None):
     return found
 
 
-def _guess_verb(ws, a, pk: _Pack):
+def _guess_verb(ws, a, pk: _Pack, text=None):
     """Index of the finite verb of a clause starting at word a: a listed verb form, or the first lower-case
-    word after a noun that is no article, preposition or adverb."""
+    word after a noun that is no article, preposition or adverb; with the text, not the verb of a relative
+    clause ("Der Ermittler, der als Zeuge gilt, will ...")."""
+    rel = False
     for j in range(a + 1, min(len(ws), a + 16)):
+        if text is not None and "," in _gap(text, ws, j - 1):
+            rel = _opens_relative(text, ws, j, pk)
+        if rel:
+            continue
         w = ws[j][0]
         lw = w.lower()
         if lw in pk.verbish:
@@ -890,9 +944,12 @@ def _sentence_cue(text, ss, se, pk, skip):
     low = [w.lower() for w, _, _ in ws]
     for k, lw in enumerate(low):
         # "..., so X(, ...)": the source named after a comma
-        if lw in pk.so and 0 < k < len(ws) - 1 and "," in _gap(text, ws, k - 1):
+        if lw in pk.so and k < len(ws) - 1 and ("," in _gap(text, ws, k - 1) if k else
+                                                  text[ss:ws[0][1]].rstrip().endswith(",")):
+            # (also right after an opening quotation: "„Q“, so X, ...")
             span = _np_at(text, ws, k + 1, len(ws), pk)
-            if span and _speakerlike(text, span, pk):
+            # a noun phrase that ends the sentence is the source whatever it is ("..., so die Tonbandstimme.")
+            if span and (_speakerlike(text, span, pk) or not text[span[1]:se].strip(" .!?\"“»)")):
                 after = text[span[1]:span[1] + 12].lstrip()
                 if not after or after[0] in ",.;:!?\"“»" or _WORD.match(after) and \
                         _WORD.match(after).group().lower() in pk.fillers:
@@ -915,9 +972,10 @@ def _sentence_cue(text, ss, se, pk, skip):
             if span:
                 return ws[k][0], span, "according", ws[k][1], span[1]
         if lw in pk.according_preps and k >= 2 and low[k - 1] in pk.according_nouns and \
-                low[k - 2] in pk.genitive and \
+                (low[k - 2] in pk.genitive or low[k - 2] in pk.determiners) and \
                 not text[ws[k - 2][2]:ws[k - 1][1]].strip() and not text[ws[k - 1][2]:ws[k][1]].strip():
-            # "Seiner Ansicht nach", "ihrer Meinung nach": the owner and the noun are the source
+            # "Seiner Ansicht nach", "ihrer Meinung nach", "dem Vernehmen nach": the owner and the noun are the
+            # source
             return ws[k][0], (ws[k - 2][1], ws[k - 1][2]), "according", ws[k - 2][1], ws[k][2]
         if lw in pk.according_preps and k + 1 < len(ws):
             j = k + 1
@@ -1078,17 +1136,19 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
                     return True
         if kind in ("verb", "as"):
             # the clause after the cue: "X sagte (am Montag), (dass) CLAUSE"
-            rest = text[ce:se]
-            parts = rest.split(",", 1)
-            if len(parts) == 2 and len(parts[0]) < 60 and not any(q[0] < ce + len(parts[0]) < q[1] for q in sq):
+            for c in _clause_commas(text, ce, se, sq, pk):
+                head = text[ce:c]
                 particle_ok = True
                 sep = pk.separable.get(cue.lower())
-                if sep and not any(x.lower() in sep for x in _WORD.findall(parts[0])):
+                if sep and not any(x.lower() in sep for x in _WORD.findall(head)):
                     particle_ok = cue.lower() in pk.cues
-                cs2 = ce + len(parts[0]) + 1
+                cs2 = c + 1
                 first = _WORD.match(text, cs2 + len(text[cs2:se]) - len(text[cs2:se].lstrip()))
                 fw = first.group().lower() if first else ""
-                if particle_ok and (fw in pk.that or _has_konj(text, cs2, se, pk) or _zu_infinitive(text, cs2, se, pk)):
+                # a clause of cause, time or purpose ("weil ...", "um ... zu") is not what was said
+                plain = (fw not in pk.subordinators or fw in pk.as_words) and fw not in pk.purpose
+                if particle_ok and (fw in pk.that or plain and (_has_konj(text, cs2, se, pk) or
+                                                                _zu_infinitive(text, cs2, se, pk))):
                     a, b = _trim(text, cs2, se)
                     a, b = _clip(text, a, b, pk, sq)
                     if b - a > 10:
@@ -1104,9 +1164,9 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
             # even without Konjunktiv; a subordinate clause there ("Als er kam, sagte er") is not
             inverted = span is not None and span[0] > cs and first is not None and \
                 first.group().lower() not in pk.subordinators and "," not in _QUOTED.sub("", text[a:b]) and \
-                not any(q[1] >= b for q in sq)
+                not any(q[0] < b <= q[1] for q in sq)
             if before.endswith(",") and cs - ss > 15 and not any(q[0] <= a and b <= q[1] for q in sq) and \
-                    (inverted or not sq and _has_konj(text, ss, cs, pk)):
+                    (inverted or _has_konj(text, ss, cs, pk, sq)):
                 m = _mention(text, span, pk, state)
                 _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
                 state.last, state.last_sentence, state.last_indirect = m or state.last, si, si
@@ -1131,11 +1191,18 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
             m = _mention(text, span, pk, state)
             head = cs - ss
             if head > 1 and span is not None:
-                a, b = _trim(text, ss, cs)
-                if b - a > 3 and not text[ss:cs].rstrip().endswith(","):
-                    # "Es handele sich, ersten Angaben zufolge, um ...": the part before is reported too
+                # the part before is reported too ("Es handele sich, ersten Angaben zufolge, um ..."), from the
+                # start of a relative or subordinate clause it opens ("..., das nach Angaben der Werft nicht
+                # fertig wurde": "das"), else from the sentence start ("Weil ..., ist es laut X schwer, ...")
+                a, b = _trim(text, _clause_opening(text, ss, cs, sq, pk), cs)
+                if b > a and not text[ss:cs].rstrip().endswith(","):
                     _emit(out, text, a, b, "indirect", m, cue, sentence, 0.55)
-            a, b = _trim(text, ce, se)
+            start = ce
+            if not text[ss:cs].strip():
+                # the phrase opens the sentence: its verb comes right after it, the source's name may be longer
+                # than the noun phrase read ("Nach Angaben des Fonds MIF der Bank IADB sandten Migranten ...")
+                start = _verb_second(text, ce, se, pk) or ce
+            a, b = _trim(text, start, se)
             a, b = _clip(text, a, b, pk, sq)
             if b > a:   # also a short rest ("Die Ursache ist nach Angaben der Polizei unklar.")
                 _emit(out, text, a, b, "indirect", m, cue, sentence, 0.6)
@@ -1166,6 +1233,47 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
         state.last_indirect = si
         return True
     return False
+
+
+def _clause_opening(text, ss, cs, sq, pk: _Pack) -> int:
+    """The start of the last relative or subordinate clause before cs ("..., das" / "..., da"), else ss."""
+    ws = _outside(_words(text, ss, cs), sq)
+    for k in range(len(ws) - 1, 0, -1):
+        lw = ws[k][0].lower()
+        if "," in text[ws[k - 1][2]:ws[k][1]] and (lw in pk.relatives or lw in pk.subordinators):
+            return ws[k][1]
+    return ss
+
+
+def _verb_second(text, i, se, pk: _Pack):
+    """Where the finite verb after a sentence-opening phrase starts: past the rest of a long name (capitalised
+    words, numbers, articles, particles, adjectives, an apposition), the first word that is a listed verb form or
+    follows a noun; None when it cannot be told."""
+    ws = _words(text, i, se)
+    for k, (w, s, _) in enumerate(ws[:14]):
+        lw = w.lower()
+        if lw in pk.verbish and w.islower():
+            return s
+        if w[:1].isupper() or w[:1].isdigit() or lw in pk.determiners or lw in pk.genitive or \
+                lw in pk.particles or lw in pk.genitive_preps or lw.endswith(pk.attr_adj):
+            continue
+        if k and (ws[k - 1][0][:1].isupper() or ws[k - 1][0][:1].isdigit()) and lw not in pk.prepositions and \
+                lw not in pk.conjunctions and lw not in pk.fillers and lw not in pk.not_speakers:
+            return s
+        return None
+    return None
+
+
+def _clause_commas(text, ce, se, sq, pk: _Pack):
+    """The commas after a cue verb that may open its reported clause: the first one, and after it those that
+    only close an apposition or adverbial without a verb ("gab der Leiter, Andreas Huber, bekannt, dass")."""
+    c = text.find(",", ce, se)
+    while c >= 0 and c - ce < 120 and not any(q[0] < c < q[1] for q in sq):
+        yield c
+        nxt = text.find(",", c + 1, se)
+        if nxt < 0 or any(w.lower() in pk.verbish or w.lower() in pk.that for w, _, _ in _words(text, c + 1, nxt)):
+            return
+        c = nxt
 
 
 def _head_end(text, ss, se, sq) -> int:
@@ -1244,7 +1352,7 @@ def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
             return ws[k][0], subj
     if not ws:
         return None, None
-    v = _guess_verb(ws, 0, pk)
+    v = _guess_verb(ws, 0, pk, text)
     if v is None:
         return None, None
     subj = _cue_subject(text, ws, v, pk)

@@ -186,6 +186,8 @@ AMBIGUOUS_KONJUNKTIV = frozenset("wollen".split())
 # its marker, the endings of an infinitive, and the prefixes of separable verbs that take the marker inside
 # ("vorzugehen", "einzureichen").
 INFINITIVE_MARKER = "zu"
+# Words opening an infinitive clause of purpose or manner ("um ... zu", "ohne ... zu"): not reported content.
+PURPOSE_WORDS = frozenset("um ohne statt anstatt".split())
 INFINITIVE_ENDINGS = ("en", "ern", "eln", "sein", "tun")
 SEPARABLE_PREFIXES = ("ab", "an", "auf", "aus", "bei", "ein", "fest", "fort", "her", "heraus", "hin", "mit",
                       "nach", "vor", "vorbei", "weg", "weiter", "zurück", "zusammen", "durch", "um", "los",
@@ -284,6 +286,7 @@ NAME_TITLES = frozenset("""dr dr. prof prof. herr frau sankt st.""".split())
 # Heads of organisation and media names ("die Nachrichtenagentur dpa", "das Innenministerium").
 ORG_HEADS = ("agentur", "nachrichtenagentur", "ministerium", "polizei", "regierung", "staatsanwaltschaft",
              "unternehmen", "konzern", "firma", "gericht", "behörde", "verband", "partei", "zeitung", "magazin",
+             "komitee", "gremium", "parlament", "kabinett", "kammer",
              "sender", "rundfunk", "fernsehen", "verwaltung", "amt", "institut", "kommission", "organisation",
              "armee", "militär", "bundeswehr", "feuerwehr", "gewerkschaft", "verein", "stiftung", "bank",
              "rat", "ausschuss", "fraktion", "bündnis", "union", "bund", "kirche", "vatikan", "uno", "nato",
@@ -315,10 +318,13 @@ bereits schon erst vielmehr trotzdem stattdessen allerdings also anschließend z
 indessen seitdem seither künftig zuvor danach davor darauf dazu dafür dort demnach somit jedoch ferner zugleich
 gleichzeitig vorher nachher immer oft häufig kürzlich jüngst neulich einst damals sogar gerade vor allem
 besonders weiter ebenso genauso dies diese dieser deren dessen""".split())
+# Prepositions naming the topic after a bare speaker label before a colon ("Ministerin Lang zur Reform: „…“").
+TOPIC_PREPOSITIONS = frozenset("zu zum zur über".split())
 # Verbs of an impersonal cue ("heißt es in der Mitteilung"): the source is the place named, not "es".
-IMPERSONAL_VERBS = frozenset("heißt hieß hiess".split())
-# Prepositions naming the place of a written source ("in der Erklärung", "auf der Website").
-SOURCE_PREPOSITIONS = frozenset("in im auf aus".split())
+IMPERSONAL_VERBS = frozenset("heißt hieß hiess geheißen".split())
+# Prepositions naming the place of a written source ("in der Erklärung", "auf der Website") or the source
+# itself ("hieß es vom Ministerium").
+SOURCE_PREPOSITIONS = frozenset("in im auf aus von vom".split())
 
 # ------------------------------------------------------------------ clause structure
 # Conjunctions opening a verb-final clause: its subject follows them ("wie der Sprecher mitteilte",
