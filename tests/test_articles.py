@@ -367,6 +367,14 @@ def test_without_furniture_drops_stamps_and_credits_at_the_top_and_read_also_lin
         "Published 18 November 2025"]                                    # past the top lines: the article's own
 
 
+def test_without_furniture_drops_link_lines_of_every_form():
+    text = "\n".join(["First paragraph.", "Click here to read the full ruling of the court.",
+                      ">> Hier finden Sie alle Termine im Überblick", "FUNDA OLUNYE UDABA LAPHA | Kuvulwe ibhuloho",
+                      "Second paragraph.", "The clerk said to click here and there on the form.", "a >> b"])
+    assert without_furniture(text, []).splitlines() == [
+        "First paragraph.", "Second paragraph.", "The clerk said to click here and there on the form.", "a >> b"]
+
+
 # --- the headline at the top of the body ----------------------------------------------------------
 
 HEADLINE_PAGE = """<!doctype html>
@@ -413,6 +421,70 @@ def test_a_first_paragraph_that_only_starts_like_the_headline_is_kept():
     ("Ferry pier to be rebuilt", "Ferry pier to be rebuilt", "Ferry pier to be rebuilt"),   # never empty
     ("!!!\nThe council voted.", "???", "!!!\nThe council voted."),              # no letters: nothing to compare
     ("Ferry pier\nThe council voted.", None, "Ferry pier\nThe council voted."),
+    # the headline with the site's name after it, then alone; a title with its section after it
+    ("Ferry pier to be rebuilt | Gazette live\nFerry pier to be rebuilt\nThe council voted.", "Ferry pier to be rebuilt",
+     "The council voted."),
+    ("Ferry pier to be rebuilt\nThe council voted.", "Ferry pier to be rebuilt - Local news", "The council voted."),
+    # a kicker glued before the headline; not a sentence that happens to end like a short one
+    ("Storm damageFerry pier to be rebuilt next spring\nThe council voted.", "Ferry pier to be rebuilt next spring",
+     "The council voted."),
+    ("We walked along the ferry pier\nThe council voted.", "Ferry pier", "We walked along the ferry pier\nThe council voted."),
+    ("After two winters of storms and a long debate in the harbour board the ferry pier is to be rebuilt next spring\n"
+     "The council voted.", "Ferry pier to be rebuilt next spring",
+     "After two winters of storms and a long debate in the harbour board the ferry pier is to be rebuilt next spring\n"
+     "The council voted."),
 ])
 def test_without_headline(text, title, expected):
     assert without_headline(text, title) == expected
+
+
+# --- a page its scripts write: the article only in their data ----------------------------------------
+
+SCRIPT_PARAGRAPHS = [
+    "The harbour board voted on Tuesday to rebuild the ferry pier that storms damaged last winter, at a cost "
+    "the board put at four million over three years.",
+    "Work starts in spring with the piles on the seaward side, and ferries will use the fishing quay until "
+    "the new deck is ready, the board's chair told the meeting.",
+    "Fishermen asked for a second landing stage during the works, and the board promised to study it before "
+    "the contract is signed in March.",
+]
+SCRIPT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Harbour Board Votes to Rebuild the Ferry Pier | Gazette</title>
+<meta property="og:title" content="Harbour Board Votes to Rebuild the Ferry Pier">
+</head><body><div id="root"></div>
+<script>{script}</script>
+</body></html>"""
+
+
+def script_page(payload: dict, twice: bool = False) -> str:
+    literal = json.dumps(payload).replace("<", "\\u003c")   # as JSON encoders write markup in a script
+    if twice:   # a streamed payload: the JSON itself a string in a push call
+        literal = json.dumps("7:" + literal)
+    return SCRIPT_PAGE.format(script=f"self.__data.push({literal});")
+
+
+def article_markup(paragraphs) -> str:
+    return "<figure><figcaption>The pier after the storm</figcaption></figure>" + "".join(
+        f"<p class=\"editor-p\">{p}</p>" for p in paragraphs)
+
+
+@pytest.mark.parametrize("twice", [False, True])
+def test_a_page_whose_article_is_only_in_its_script_data_gives_that_article(twice):
+    payload = {"related": [{"title": "Tides", "teaser": "<p>High water at six.</p>"}],
+               "article": {"title": "Harbour Board Votes to Rebuild the Ferry Pier",
+                           "contentHtml": article_markup(SCRIPT_PARAGRAPHS)}}
+    art = extract_article(script_page(payload, twice), URL)
+    assert art["text"].splitlines() == SCRIPT_PARAGRAPHS
+    assert art["title"] == "Harbour Board Votes to Rebuild the Ferry Pier"
+
+
+def test_markup_in_script_data_that_is_not_the_pages_article_is_not_taken_for_it():
+    other = ["A storm closed the coastal road overnight and the council sent crews to clear fallen trees and sand "
+             "from the carriageway before the morning traffic.",
+             "Buses ran on the inland route until noon, and the school in the village opened two hours late while "
+             "parents waited for the road to reopen.",
+             "The council said it would look again at the sea wall south of the village, which the waves topped for "
+             "the third time this winter."]
+    with pytest.raises(NoBody):
+        extract_article(script_page({"recommended": {"contentHtml": article_markup(other)}}), URL)

@@ -3,6 +3,7 @@
 import codecs
 import hashlib
 import html as html_entities
+import json
 import re
 from copy import deepcopy
 from datetime import datetime
@@ -125,11 +126,13 @@ def extract_article(html: str, url: str, content_language: str | None = None, fe
     text = (doc.text or "").strip() if doc is not None else ""
     if too_short(text, meta["article_body_words"]) and not repeats_itself(meta["article_body"]):
         text = meta["article_body"]   # the full extraction kept a fraction too: the publisher's own full text
+    title = meta["title"] or extract_title(tree)
+    if word_count(text) < MIN_ARTICLE_WORDS:
+        text = script_article(tree, url, title) or text   # a page its scripts write: the article in their data
     authors = meta["authors"]
     if not meta["authors_are_people"] and not meta["source_agency"]:
         # the markup names no person: a byline line at the top of the text may
         authors = body_byline(text, meta["site_names"], meta["title"]) or authors
-    title = meta["title"] or extract_title(tree)
     text = without_headline(without_furniture(text, meta["site_names"]), title)
     words = word_count(text)
     if words < MIN_ARTICLE_WORDS:
@@ -176,12 +179,63 @@ def too_short(text: str, article_body_words: int) -> bool:
     return article_body_words >= MIN_ARTICLE_WORDS and word_count(text) * ARTICLE_BODY_RATIO < article_body_words
 
 
-# A line that points to another article ("Read also: <headline>") is a link, not the article's text.
+# A string literal in a script: JSON's, and JavaScript's in double quotes.
+_STRING_LITERAL = re.compile(r'"((?:[^"\\]++|\\.)*+)"')
+# A <p> tag, and the same as a string literal writes it: plain, or with "<" escaped (as \u003c by JSON encoders).
+_PARAGRAPH = re.compile(r"<p[\s>]", re.I)
+_PARAGRAPH_IN_LITERAL = re.compile(r"(?:<|\\u003c)p[\s>]", re.I)
+
+
+def script_article(tree, url: str, title: str | None) -> str:
+    """The article of a page whose scripts write it in the browser (Next.js payloads, JSON state): the
+    text of the longest piece of markup with paragraphs among the string literals of its inline scripts
+    that holds most of the headline's words; "" when there is none. A teaser or another article's markup
+    among a page's data does not hold its headline."""
+    pieces = {markup for script in tree.iter("script") for markup in markup_literals(script.text or "")}
+    for markup in sorted(pieces, key=len, reverse=True):
+        doc = trafilatura.bare_extraction(parse_page(f"<html><body><article>{markup}</article></body></html>"),
+                                          url=url, **FAST_SETTINGS)
+        text = (doc.text or "").strip() if doc is not None else ""
+        if word_count(text) >= MIN_ARTICLE_WORDS and holds_headline(text, title):
+            return text
+    return ""
+
+
+def markup_literals(code: str, depth: int = 2):
+    """The string literals of script code that hold <p> markup, decoded; a literal holding JSON text
+    (a payload serialised twice) is read for its own literals, `depth` levels down."""
+    if depth == 0 or not _PARAGRAPH_IN_LITERAL.search(code):
+        return
+    for literal in _STRING_LITERAL.finditer(code):
+        if not _PARAGRAPH_IN_LITERAL.search(literal.group(1)):
+            continue
+        try:
+            value = json.loads(f'"{literal.group(1)}"')
+        except ValueError:   # a JavaScript escape JSON does not have
+            continue
+        if _PARAGRAPH.search(value):
+            yield value
+        else:
+            yield from markup_literals(value, depth - 1)
+
+
+def holds_headline(text: str, title: str | None) -> bool:
+    """At least half of the headline's words (characters in Chinese, Japanese and Korean) occur in the text."""
+    words = {w.casefold() for w in _TOKENS.findall(title or "")}
+    found = {w.casefold() for w in _TOKENS.findall(text)}
+    return bool(words) and 2 * len(words & found) >= len(words)
+
+
+# A line that points to another article ("Read also: <headline>") or elsewhere ("Click here to read the
+# ruling", ">> Hier finden Sie alle Termine") is a link, not the article's text.
 READ_ALSO = ("read also", "read more", "see also", "also read", "lesen sie auch", "lesen sie mehr", "mehr zum thema",
              "auch interessant", "lire aussi", "à lire aussi", "leggi anche", "lee también", "lea también",
              "leia também", "leia mais", "les også", "läs också", "læs også", "lees ook", "czytaj też", "czytaj także",
-             "читайте также", "ayrıca okuyun")
-_READ_ALSO = re.compile(r"^\W*(?:" + "|".join(re.escape(m) for m in READ_ALSO) + r")\s*[:>»-]", re.I)
+             "читайте также", "ayrıca okuyun", "funda olunye udaba lapha")
+CLICK_HERE = ("click here", "klicken sie hier", "hier klicken", "cliquez ici", "haga clic aquí", "clicca qui",
+              "clique aqui", "klik hier")
+_READ_ALSO = re.compile(r"^\W*(?:(?:" + "|".join(re.escape(m) for m in READ_ALSO) + r")\s*[:>»|-]|(?:"
+                        + "|".join(re.escape(m) for m in CLICK_HERE) + r")\b)|^\s*>>", re.I)
 
 
 # Month names (and their short forms) a stamp line writes dates with, by language.
@@ -220,15 +274,35 @@ def without_furniture(text: str, sites: list[str]) -> str:
 
 
 def without_headline(text: str, title: str | None) -> str:
-    """The body without its first line when that line is the article's headline (trafilatura keeps an
-    <h1> inside the article; the stored title already holds it). Compared by letters and digits only,
-    so case, spacing, punctuation and entities don't count; a line that merely resembles the headline
-    stays, and so does a body that is nothing else."""
-    first, _, rest = text.partition("\n")
-    key = text_key(html_entities.unescape(title or ""))
-    if key and rest.strip() and text_key(html_entities.unescape(first)) == key:
-        return rest
+    """The body without its first lines while they are the article's headline (trafilatura keeps an
+    <h1> inside the article; the stored title already holds it), at most two: a page may give the
+    headline with its site name, then alone. Compared by letters and digits only, so case, spacing,
+    punctuation and entities don't count; a line that merely resembles the headline stays, and so does a
+    body that is nothing else."""
+    for _ in range(2):
+        first, _, rest = text.partition("\n")
+        if not rest.strip() or not is_headline(first, title):
+            break
+        text = rest
     return text
+
+
+# A short name after the headline: a site's or a section's ("… | wdr aktuell", "… - Güncel haberler").
+_NAME_AFTER = re.compile(r"\s+[|\-–—]\s+\S+(?:\s+\S+){0,2}\s*$")
+# A kicker glued before the headline ("Umbau des Weissen Hauses Trump plant …"), in letters and digits at most;
+# a headline shorter than MIN_HEADLINE_KEY might end a sentence by chance.
+MAX_KICKER_KEY, MIN_HEADLINE_KEY = 60, 20
+
+
+def is_headline(line: str, title: str | None) -> bool:
+    """The line is the headline: the title, either of them with a short name after it, or the title
+    after a kicker."""
+    line, title = html_entities.unescape(line), html_entities.unescape(title or "")
+    titles = {text_key(title), text_key(_NAME_AFTER.sub("", title))} - {""}
+    if titles & {text_key(line), text_key(_NAME_AFTER.sub("", line))}:
+        return True
+    key, whole = text_key(title), text_key(line)
+    return len(key) >= MIN_HEADLINE_KEY and whole.endswith(key) and len(whole) - len(key) <= MAX_KICKER_KEY
 
 
 def repeats_itself(text: str, n: int = 8) -> bool:
@@ -337,6 +411,7 @@ def content_hash(text: str) -> str:
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _WORDS = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
 _ANY_CJK = re.compile(rf"[{_CJK}]")
+_TOKENS = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")   # words without their punctuation, a CJK character each
 
 
 def word_count(text: str) -> int:
