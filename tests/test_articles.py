@@ -112,6 +112,15 @@ def test_extract_article_reads_page_metadata():
     assert art["published_at"].endswith("+00:00")
 
 
+def test_a_date_the_text_mentions_is_not_taken_for_the_publishing_date():
+    paragraph = " ".join(["The harbour board met again to discuss the dredging plan and its costs for the town."] * 8)
+    html = (f"<html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan</h1><p>{paragraph}</p>"
+            "<p>The first dredging was finished on 3 March 2019, the board recalled.</p></article></body></html>")
+    assert extract_article(html, "https://news.example/harbour-plan")["published_at"] is None  # no guess
+    dated = extract_article(html, "https://news.example/2024/05/02/harbour-plan")   # a date the URL states
+    assert (dated["published_at"], dated["date_source"]) == ("2024-05-02T00:00:00+00:00", "url")
+
+
 def test_extract_article_falls_back_to_host_and_html_lang_without_site_metadata():
     html = page("article.html").replace('<meta property="og:site_name" content="Harlow Gazette">', "")
     html = html.replace(" | Harlow Gazette", "").replace("Harlow Gazette, 4 Quay Street", "")

@@ -634,3 +634,45 @@ def test_reported_clause_before_the_cue_with_quote_marks_inside():
     assert q["text"] == "Einen „Plan B“, für den Fall einer Niederlage, gebe es nicht"
     assert q["speaker"] == "der Vorsitzende Franz Huber"
 
+
+
+def test_standalone_quotation_takes_the_subject_of_the_sentence_before():
+    text = ("„Wir bleiben hart“, sagte die Sprecherin Lena Vogt. Der Vorsitzende des Vereins, Paul Brenner, "
+            "lehnte den Vorschlag am Abend ab. „Das ist mit uns nicht zu machen.“")
+    q = quotes(text)[-1]
+    assert q["speaker"] == "Der Vorsitzende des Vereins"
+    # a sentence before that names no one: the quotation is left without a speaker
+    text = ("„Wir bleiben hart“, sagte die Sprecherin Lena Vogt. Der Regen hielt den ganzen Tag an. "
+            "„Das ist mit uns nicht zu machen.“")
+    assert quotes(text)[-1]["speaker"] is None
+
+
+def test_quoted_phrase_in_a_sentence_about_something_else_keeps_no_earlier_speaker():
+    text = ("„Wir bleiben hart“, sagte die Sprecherin Lena Vogt. Die Brücke gilt seit Jahren als "
+            "„größtes Nadelöhr der Region“ und soll erneuert werden.")
+    q = [q for q in quotes(text) if q["text"] == "„größtes Nadelöhr der Region“"][0]
+    assert q["speaker"] is None
+
+
+def test_according_phrase_inside_a_relative_clause_after_a_preposition():
+    text = "Zuvor habe es eine Kontrolle des Wagens gegeben, von dem laut Polizei zu Straftaten aufgerufen wurde."
+    assert [q["text"] for q in quotes(text)] == ["von dem", "zu Straftaten aufgerufen wurde"]
+
+
+def test_according_source_ends_before_a_count():
+    q = quotes("Die Zahl der Toten stieg auf 384, darunter laut UNO-Angaben 62 Zivilisten.")[-1]
+    assert q["speaker"] == "UNO-Angaben" and q["text"] == "62 Zivilisten"
+
+
+def test_accusation_and_estimate_verbs_report_a_clause():
+    q = one("Kritiker werfen dem Minister vor, er habe die Entscheidung nur aus Eigennutz getroffen.")
+    assert q["text"] == "er habe die Entscheidung nur aus Eigennutz getroffen" and q["speaker"] == "Kritiker"
+    q = one("Die Forscherin schätzt, dass der Komet erst in zwei Millionen Jahren sichtbar wird.")
+    assert q["text"] == "dass der Komet erst in zwei Millionen Jahren sichtbar wird"
+    assert q["speaker"] == "Die Forscherin"
+
+
+def test_infinitive_clause_before_a_relative_clause_is_reported():
+    q = one("Der Bürgermeister schlägt vor, die Gebühr nur für den Verkehr zu erheben, der die Grenze passiert.")
+    assert q["text"] == "die Gebühr nur für den Verkehr zu erheben, der die Grenze passiert"
+    assert q["speaker"] == "Der Bürgermeister"

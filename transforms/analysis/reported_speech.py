@@ -8,7 +8,10 @@ Per paragraph one pass pairs the quote marks; per sentence the quotes are attrib
 - after the quote, a cue verb and its speaker (`„Q“, sagte der Sprecher`), or "so X" (`„Q“, so X`);
 - before it, a cue clause ending in a colon (`X sagte: „Q“`, `Am Montag sagte X: „Q“`);
 - a quoted phrase inside a sentence takes the sentence's cue (`X sagte, es gebe „Q“`, `laut X`, `X zufolge`);
-- otherwise the speaker of the quotes just before (a quote after a quote goes on with the same voice).
+- a quotation standing alone as a sentence: the speaker of the sentence before when it attributed a quote,
+  else that sentence's subject when it can be a speaker (`X verurteilte ... . „Q“`), else none;
+- otherwise the speaker of the quotes just before (a quote after a quote goes on with the same voice), unless
+  the sentence has a subject of its own that is no speaker (`Die Brücke gilt als „…“`).
 Reported speech: a clause after a cue verb and a comma that is a "dass" clause or holds a reported-speech verb
 form (`X sagte, er habe ...`), the rest of a sentence after `Laut X` / `X zufolge` / `Nach Angaben von X`, and
 the reported-speech sentences that follow without a cue of their own (one span per run of them; a few
@@ -350,6 +353,8 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | Non
                     end = close + 1
             break
         lw = w.lower()
+        if seen_noun and w[:1].isdigit() and k + 1 < len(ws) and ws[k + 1][0][:1].isupper():
+            break   # a count after the source ("laut UNO-Angaben 62 Zivilisten"), not part of its name
         if w[:1].isupper() or w[:1].isdigit() or _lower_name(w):
             seen_noun = True
             end = e
@@ -368,8 +373,9 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | Non
                 ws[k - 1][0].lower() in pk.genitive and k + 1 < len(ws) and \
                 (ws[k + 1][0][:1].isupper() or ws[k + 1][0].lower().endswith(pk.attr_adj)):
             end = e   # an adjective after a genitive article: "Angaben der afghanischen Regierung"
-        elif seen_noun and lw in pk.particles and k + 1 < len(ws) and ws[k + 1][0][:1].isupper():
-            end = e
+        elif seen_noun and lw in pk.particles and k + 1 < len(ws) and ws[k + 1][0][:1].isupper() and \
+                not ws[k - 1][0].lower().endswith(pk.org_heads):
+            end = e   # "Ursula von der Leyen", not "laut Polizei zu Straftaten"
         elif seen_noun and lw in pk.genitive_preps and k + 2 < len(ws) and ws[k + 1][0].lower() in pk.determiners \
                 and ws[k + 2][0][:1].isupper():
             end = e   # "Hauptmann X von der Marineinfanterie"
@@ -740,6 +746,7 @@ class _State:
         self.last_indirect = -10                   # sentence index of the last reported-speech span
         self.plain: list[tuple[int, int]] = []     # the run of sentences just before, in the paragraph, that
                                                    # hold no quote mark and reported nothing
+        self.prev: tuple | None = None             # the sentence just before: (start, end, its quotations)
 
 
 def _mention(text, span, pk, state) -> _Mention | None:
@@ -799,6 +806,7 @@ def _find(text: str, pk: _Pack, min_conf: float) -> list[dict]:
             if sq or _may_report(low, pk):
                 _sentence_quotes(text, ss, se, sq, pk, state, sent_index, out)
             state.plain = [] if sq or len(out) > n else [*state.plain, (ss, se)]
+            state.prev = (ss, se, sq)
             if not pk.first_names.isdisjoint(low):
                 _register_persons(text, ss, se, pk, state)
     out = [q for q in out if q["confidence"] >= min_conf]
@@ -1147,8 +1155,9 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
                 fw = first.group().lower() if first else ""
                 # a clause of cause, time or purpose ("weil ...", "um ... zu") is not what was said
                 plain = (fw not in pk.subordinators or fw in pk.as_words) and fw not in pk.purpose
-                if particle_ok and (fw in pk.that or plain and (_has_konj(text, cs2, se, pk) or
-                                                                _zu_infinitive(text, cs2, se, pk))):
+                if particle_ok and (fw in pk.that or plain and (
+                        _has_konj(text, cs2, se, pk) or _zu_infinitive(text, cs2, se, pk) or
+                        _zu_infinitive(text, cs2, _comma_or(text, cs2, se), pk))):
                     a, b = _trim(text, cs2, se)
                     a, b = _clip(text, a, b, pk, sq)
                     if b - a > 10:
@@ -1235,12 +1244,22 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
     return False
 
 
+def _comma_or(text, i, se) -> int:
+    """The first comma from i, else se: an infinitive clause may end there, before a relative clause ("..., die
+    Gebühr zu erheben, die ... gilt")."""
+    c = text.find(",", i, se)
+    return se if c < 0 else c
+
+
 def _clause_opening(text, ss, cs, sq, pk: _Pack) -> int:
-    """The start of the last relative or subordinate clause before cs ("..., das" / "..., da"), else ss."""
+    """The start of the last relative or subordinate clause before cs ("..., das" / "..., da" / "..., von dem"),
+    else ss."""
     ws = _outside(_words(text, ss, cs), sq)
     for k in range(len(ws) - 1, 0, -1):
         lw = ws[k][0].lower()
-        if "," in text[ws[k - 1][2]:ws[k][1]] and (lw in pk.relatives or lw in pk.subordinators):
+        if "," in text[ws[k - 1][2]:ws[k][1]] and (
+                lw in pk.relatives or lw in pk.subordinators or
+                lw in pk.prepositions and k + 1 < len(ws) and ws[k + 1][0].lower() in pk.relatives):
             return ws[k][1]
     return ss
 
@@ -1335,9 +1354,10 @@ def _speech_context(text, ss, se, sq, pk: _Pack) -> bool:
 def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
     """The speaker of a quotation inside a sentence without its own attribution: the "laut X" source, the
     subject of the nearest verb of saying (before the quote, else after it), or the subject of the main
-    clause when it can be a speaker. Returns (cue, span)."""
+    clause when it can be a speaker. Returns (cue, span, whether the sentence's subject is someone or something
+    else that cannot be the speaker: then the last speaker is not the speaker either)."""
     if sc is not None and sc[2] in ("according", "as", "so") and sc[1] is not None:
-        return sc[0], sc[1]
+        return sc[0], sc[1], False
     ws = _outside(_words(text, ss, se), sq)
     n = sum(1 for w in ws if w[1] < qs)
     k = _last_cue(ws, pk, before=n)
@@ -1346,19 +1366,37 @@ def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
         k = None if k2 is None else n + k2
     if k is not None:
         if ws[k][0].lower() in pk.impersonal_verbs:
-            return ws[k][0], _source_place(text, ss, se, ws, k, pk)
+            return ws[k][0], _source_place(text, ss, se, ws, k, pk), False
         subj = _cue_subject(text, ws, k, pk)
         if subj is not None:
-            return ws[k][0], subj
+            return ws[k][0], subj, False
     if not ws:
-        return None, None
+        return None, None, False
     v = _guess_verb(ws, 0, pk, text)
     if v is None:
-        return None, None
+        return None, None, False
     subj = _cue_subject(text, ws, v, pk)
     if subj is not None and _speakerlike(text, subj, pk):
-        return None, subj
-    return None, None
+        return None, subj, False
+    # a subject that is no speaker ("Die Wiener Linien gelten als „…“"), but not a pronoun that may be one
+    return None, None, subj is not None and _classify(text, subj[0], subj[1], pk).kind != "unresolved"
+
+
+def _prev_subject(text, pk: _Pack, state: _State) -> _Mention | None:
+    """The speaker named in the sentence before: its cue's speaker, else the subject of its main clause, when it
+    can be a speaker (a person, an organisation, a role or group of people); else None."""
+    if state.prev is None:
+        return None
+    ss, se, sq = state.prev
+    sc = _sentence_cue(text, ss, se, pk, sq)
+    span = sc[1] if sc is not None else None
+    if span is None:
+        ws = _outside(_words(text, ss, se), sq)
+        v = _guess_verb(ws, 0, pk, text) if ws else None
+        span = _cue_subject(text, ws, v, pk) if v is not None else None
+    if span is None or not _speakerlike(text, span, pk):
+        return None
+    return _mention(text, span, pk, state)
 
 
 def _sentence_quotes(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list):
@@ -1384,10 +1422,14 @@ def _sentence_quotes(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: l
                 _has_konj(text, ss, _head_end(text, ss, se, sq), pk, sq):
             m = state.last   # reported speech going on without a cue: the same speaker
         else:
-            cue, span = _embedded_speaker(text, ss, se, qs, sq, sc, pk)
+            cue, span, other = _embedded_speaker(text, ss, se, qs, sq, sc, pk)
             if span is not None:
                 m = _mention(text, span, pk, state)
-            elif state.last is not None and si - state.last_sentence <= 3:
+            elif state.last_sentence != si - 1 and not _outside(_words(text, ss, se), sq):
+                # a quotation standing alone after a sentence about someone ("X verurteilte ... . „Q“"):
+                # the subject of that sentence speaks; when it names nobody, nobody is sure
+                m = _prev_subject(text, pk, state)
+            elif state.last is not None and si - state.last_sentence <= 3 and not other:
                 m = state.last
         if m is not None:
             state.last = m

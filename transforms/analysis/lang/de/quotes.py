@@ -95,7 +95,7 @@ SEPARABLE_CUES = {
     "heraus": "stellte stellten stellt strich strichen streicht",
     "bekannt": "gab gaben gibt",
     "zurück": "wies wiesen weist",
-    "vor": "warf warfen wirft schlug schlugen schlägt",
+    "vor": "warf warfen wirft werfen schlug schlugen schlägt schlagen",
     "verlauten": "ließ ließen lässt",
     "dar": "legte legten legt stellte stellten stellt",
     "auf": "rief riefen ruft forderte forderten fordert",
@@ -202,7 +202,8 @@ beschuldigt beschuldigte beschuldigten mitgeteilt bekanntgegeben angegeben zuges
 bestreitet bestreiten bestritt bestritten erwartet erwartete erwarteten verlangt verlangte verlangten
 beschlossen beschloss beschlossen entschieden entschied befürchtet behauptet zugestimmt
 verweigert verweigerte weigerte weigerten weigert kritisiert
-festgestellt angeboten gebeten vermutet bekräftigt gewarnt gefordert beteuert""".split())
+festgestellt angeboten gebeten vermutet bekräftigt gewarnt gefordert beteuert
+schätzt schätzte schätzten""".split())
 
 # Words before a capitalised quoted word that make it a quoted judgement, not a name
 # ("nannte es einen „Wortbruch“", "bezeichnete ihn als „Verräter“").
