@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/newsbeam demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile   # two processes, one per core; a file's tests stay together (module fixtures)
+	$(BIN)/python -m pytest -q -n 3 --dist loadfile   # three processes on two cores (many tests wait on subprocesses and servers); a file's tests stay together (module fixtures)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

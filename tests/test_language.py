@@ -8,7 +8,7 @@ import sys
 from pipelines.commands.run import not_analysed_lines
 from transforms.analysis.by_language import figures_in, has_rules, quotes_in, tasks_without_rules
 from transforms.extraction.articles import parse_page
-from transforms.extraction.language import decide_language, declared_languages, normalise
+from transforms.extraction.language import decide_language, declared_languages, load_identifier, normalise
 from transforms.storage.runs import build_manifest
 
 GERMAN = ("Die Stadt Lindenau baut eine neue Brücke über die Elster. Der Stadtrat hat am Montag 40.000 Euro "
@@ -17,6 +17,34 @@ ENGLISH = ("Councillors in Saltmarsh voted on Monday to build a new sea wall alo
            "flooded the high street twice in the past year.")
 SWEDISH = ("Kommunen öppnar en ny färjelinje till Norrholmen i vår. Färjan kostar 25 miljoner kronor och ska ta "
            "300 passagerare per tur, enligt kommunens beslut på tisdagen.")
+
+
+SAMPLES = ["The council approved the budget on Monday after a long debate.",
+           "Die Regierung hat am Montag neue Regeln beschlossen, sagte der Sprecher.",
+           "Le gouvernement a présenté lundi un nouveau plan pour les hôpitaux.", "12 345", "Ok"]
+
+
+def stock_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def test_the_model_decompressed_once_into_the_cache_detects_as_the_packaged_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    expected = [stock_identifier().classify(text) for text in SAMPLES]
+    first = load_identifier()
+    [cached] = (tmp_path / "newsbeam").glob("py3langid-*.npz")      # written by the first load ...
+    written = cached.stat().st_mtime_ns
+    second = load_identifier()
+    assert cached.stat().st_mtime_ns == written                       # ... and read by the next
+    assert [first.classify(t) for t in SAMPLES] == [second.classify(t) for t in SAMPLES] == expected
+
+
+def test_without_a_writable_cache_the_packaged_model_is_read(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert [load_identifier().classify(t) for t in SAMPLES] == [stock_identifier().classify(t) for t in SAMPLES]
 
 
 def test_normalise_reads_the_tags_pages_write():

@@ -80,9 +80,46 @@ _lock = threading.Lock()
 
 @functools.cache
 def _identifier():
-    """py3langid's model with normalised probabilities, loaded once per process (about 0.2 s)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
+
+
+def load_identifier():
+    """py3langid's model with normalised probabilities (loaded once per process). The package ships it
+    LZMA-compressed, and decompressing takes 0.7 s, paid again by every worker process and every
+    `newsbeam` command; so the decompressed model is kept in the user's cache (68 MB) and read from
+    there in 0.1 s. Where no cache can be written the package's own file is read as it is."""
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import _to_array
+    cached = _decompressed_model(MODEL_DIR / MODEL_FILE)
+    if cached is None:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    with np.load(cached, allow_pickle=False) as data:   # the arrays py3langid's load_model reads (0.4.0)
+        return LanguageIdentifier(data["ptc"], data["pc"], data["classes"].tolist(), _to_array(data["nextmove"]),
+                                  data["out_feat"].tolist(), norm_probs=True, tk_row=_to_array(data["nextmove_row"]))
+
+
+def _decompressed_model(packaged) -> str | None:
+    """The path of the packaged model decompressed in the cache (written once, atomically: workers
+    may start together), or None when the cache cannot be written."""
+    import lzma
+    import os
+    import shutil
+    import tempfile
+    stat = os.stat(packaged)
+    folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsbeam")
+    path = os.path.join(folder, f"py3langid-{stat.st_size}-{int(stat.st_mtime)}.npz")
+    if os.path.exists(path):
+        return path
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as out:
+            with lzma.open(packaged) as source:
+                shutil.copyfileobj(source, out, length=1 << 20)
+        os.replace(out.name, path)
+    except OSError:
+        return None
+    return path
 
 
 def detect(text: str) -> tuple[str | None, float]:

@@ -7,7 +7,9 @@ blocked_address, ...) that becomes the error row's `error_kind`.
 
 import contextlib
 import dataclasses
+import functools
 import ipaddress
+import os
 import ssl
 import time
 import urllib.request
@@ -247,6 +249,13 @@ class Fetcher:
 
 def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
     """Verification always on: the system's CAs (or SSL_CERT_FILE/SSL_CERT_DIR), plus `ca_bundle`."""
+    return _shared_tls_context(ca_bundle, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_tls_context(ca_bundle: str | None, cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """One context per process for the same certificates: loading the system's CAs costs 60 ms, and
+    every DoFn of every worker makes a Fetcher (a context is not changed once made: pools share it)."""
     context = ssl.create_default_context()
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
