@@ -141,7 +141,11 @@ def stream_windows(output: str, windows: int, every: int, check_every: int = 10)
     started = dt.datetime.now(dt.timezone.utc).isoformat()
     header = {"run_id": "s1", "started_at": started, "mode": "stream", "housekeeping_every": every,
               "vacuum_retention_hours": 0}
-    with Lease(output, "stream") as lease:
+    # Renewed by this loop alone, once a window: Lease's own renewal thread would race it (two
+    # overwrites of one snapshot: the second fails, as it must between two writers).
+    lease = Lease(output, "stream")
+    lease.acquire()
+    try:
         step = _CommitFn(output, "s1", header, lease.fence)
         for n in range(windows):
             window = IntervalWindow(1_800_000_000 + 10 * n, 1_800_000_000 + 10 * (n + 1))
@@ -159,6 +163,8 @@ def stream_windows(output: str, windows: int, every: int, check_every: int = 10)
                     seen = con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
                     runs = con.execute("SELECT count(*) FROM runs").fetchone()[0]
                 assert seen == (n + 1, n + 1) and runs == n + 1, (n, seen, runs)
+    finally:
+        lease.release()
     files = {}
     for name in ("articles", STATE_TABLE, RUNS_TABLE, LEASE_TABLE):
         root = table_uri(output, name)
