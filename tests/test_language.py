@@ -30,7 +30,7 @@ def stock_identifier():
 
 
 def test_the_model_decompressed_once_into_the_cache_detects_as_the_packaged_one(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("NEWSBEAM_CACHE", str(tmp_path / "newsbeam"))
     expected = [stock_identifier().classify(text) for text in SAMPLES]
     first = load_identifier()
     [cached] = (tmp_path / "newsbeam").glob("py3langid-*.npz")      # written by the first load ...
@@ -43,7 +43,7 @@ def test_the_model_decompressed_once_into_the_cache_detects_as_the_packaged_one(
 def test_without_a_writable_cache_the_packaged_model_is_read(tmp_path, monkeypatch):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setenv("NEWSBEAM_CACHE", str(blocked))
     assert [load_identifier().classify(t) for t in SAMPLES] == [stock_identifier().classify(t) for t in SAMPLES]
 
 

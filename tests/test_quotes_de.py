@@ -635,7 +635,6 @@ def test_reported_clause_before_the_cue_with_quote_marks_inside():
     assert q["speaker"] == "der Vorsitzende Franz Huber"
 
 
-
 def test_standalone_quotation_takes_the_subject_of_the_sentence_before():
     text = ("„Wir bleiben hart“, sagte die Sprecherin Lena Vogt. Der Vorsitzende des Vereins, Paul Brenner, "
             "lehnte den Vorschlag am Abend ab. „Das ist mit uns nicht zu machen.“")

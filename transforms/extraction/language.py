@@ -25,7 +25,11 @@ document of the English gold files detected as another language.
 
 import functools
 import json
+import lzma
+import os
 import re
+import shutil
+import tempfile
 import threading
 
 # The detector reads the beginning of the text: enough to decide, and the time stays flat on long
@@ -100,24 +104,26 @@ def load_identifier():
 
 
 def _decompressed_model(packaged) -> str | None:
-    """The path of the packaged model decompressed in the cache (written once, atomically: workers
-    may start together), or None when the cache cannot be written."""
-    import lzma
-    import os
-    import shutil
-    import tempfile
+    """The path of the packaged model decompressed in newsbeam's cache (NEWSBEAM_CACHE, as the Makefile's,
+    default ~/.cache/newsbeam), written once, atomically (workers may start together); None when the
+    cache cannot be written."""
     stat = os.stat(packaged)
-    folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsbeam")
+    folder = os.environ.get("NEWSBEAM_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsbeam")
     path = os.path.join(folder, f"py3langid-{stat.st_size}-{int(stat.st_mtime)}.npz")
     if os.path.exists(path):
         return path
+    part = None
     try:
         os.makedirs(folder, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as out:
-            with lzma.open(packaged) as source:
-                shutil.copyfileobj(source, out, length=1 << 20)
-        os.replace(out.name, path)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as out, \
+                lzma.open(packaged) as source:
+            part = out.name
+            shutil.copyfileobj(source, out, length=1 << 20)
+        os.replace(part, path)
     except OSError:
+        if part and os.path.exists(part):
+            os.remove(part)   # a full disk: no half-written model left behind
         return None
     return path
 
