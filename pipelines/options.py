@@ -152,6 +152,12 @@ class StreamOptions(PipelineOptions):
         parser.add_argument("--enable_stable_input_drain", action="store_true", default=None,
                             help="Flink's: when a stream ends, commit the windows still waiting for a checkpoint; "
                                  "newsbeam stream sets it on Flink")
+        parser.add_argument("--finish_bundle_before_checkpointing", action="store_true", default=None,
+                            help="Flink's: finish the open bundles before a checkpoint instead of holding their "
+                                 "output in it until the next bundle; newsbeam stream sets it on Flink")
+        parser.add_argument("--max_bundle_time_mills", metavar="MS", type=int, default=None,
+                            help="Flink's: longest a bundle stays open (default 1000); longer bundles are cheaper "
+                                 "but hold their output back as long")
         parser.add_argument("--shutdown_sources_after_idle_ms", metavar="MS", type=int, default=None,
                             help="Flink's: with checkpointing on, sources never shut down, so a stream with "
                                  "--duration would never end; newsbeam stream sets it to the duration")
@@ -167,7 +173,7 @@ class StreamOptions(PipelineOptions):
 # error rather than a failed run (or, for a zero timeout, a run in which every fetch fails).
 _POSITIVE = ("connect_timeout", "read_timeout", "total_timeout", "max_body_bytes", "max_attempts",
              "per_host_concurrency", "fetch_threads", "poll_interval", "window", "duration", "state_ttl",
-             "progress_interval")
+             "progress_interval", "max_bundle_time_mills")
 _NOT_NEGATIVE = ("retry_base_delay", "per_host_delay", "commit_every")
 
 

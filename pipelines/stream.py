@@ -61,8 +61,13 @@ def run(options: PipelineOptions, feed_urls: list[str]) -> str:
     if stream.checkpointing_interval is None:
         # Flink reads it (Beam's FlinkPipelineOptions.checkpointingInterval); other runners ignore it.
         stream.checkpointing_interval = DEFAULT_CHECKPOINTING_INTERVAL_MS
-    if stable_commits(options):   # a stream that ends commits the windows still waiting for a checkpoint
+    if stable_commits(options):
+        # A stream that ends commits the windows still waiting for a checkpoint.
         stream.enable_stable_input_drain = True
+        # Flink holds what a bundle open at a checkpoint outputs until that operator's next bundle or
+        # watermark. The impulse's stage gets one element and no watermark (apache/beam#29558), so a
+        # checkpoint during its only bundle held the first poll back until the stream ended.
+        stream.finish_bundle_before_checkpointing = True
     if stream.duration and stream.shutdown_sources_after_idle_ms is None:
         # On Flink a checkpointed job's sources stay up for ever (checkpoints stop once one has
         # finished), so a stream with --duration would never end: its impulse source stops after the

@@ -162,3 +162,31 @@ def test_a_stream_on_flink_survives_a_killed_taskmanager_with_every_article_once
         flink_rows = rows(output, published)
         assert len(flink_rows["articles"]) == len(published)
         assert flink_rows == rows(prism_output, published)
+
+
+def test_a_checkpoint_during_the_impulses_only_bundle_holds_no_poll_back(tmp_path):
+    """Bundles that may stay open for minutes (--max_bundle_time_mills) while checkpoints come every
+    second: a checkpoint then falls inside the impulse stage's only bundle. Flink holds what such a
+    bundle outputs until that operator's next bundle or watermark, and that stage gets neither (one
+    element, no watermark: apache/beam#29558), so without --finish_bundle_before_checkpointing (set by
+    newsbeam stream) the feed was polled only once the impulse source shut down, at the stream's end
+    (with the default bundle time, in about half the runs of the test above)."""
+    master, env = _flink()
+    duration = 80
+    room = Newsroom(1)
+    room.publish()
+    with serve(FIXTURE_SITE, room.routes()) as site:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "stream", "--feeds", site.base + room.FEED, "--output",
+             str(tmp_path / "out"), *LOCAL, f"--poll_interval={POLL}", f"--window={WINDOW}", f"--duration={duration}",
+             "--runner=FlinkRunner", f"--flink_master={master}", f"--flink_version={env['version']}",
+             f"--flink_job_server_jar={env['job_server_jar']}", "--environment_type=EXTERNAL",
+             f"--environment_config={env['worker_pool']}", "--parallelism=2", "--checkpointing_interval=1000",
+             "--max_bundle_time_mills=600000"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        out = finish(process, duration + 180)
+        ended = time.time()
+    polls = room.feed_requests
+    print(f"{len(polls)} feed polls, the first {ended - polls[0] if polls else 0:.0f}s before the end; {out.strip()}")
+    # Polled all along once the job runs (it takes up to ~40 s to start here), not in a burst at the end.
+    assert len(polls) >= 5 and ended - polls[0] >= 5 * POLL, polls

@@ -309,3 +309,51 @@ def test_the_byline_search_s_find_that_is_no_person_is_believed_only_as_the_site
     # an organisation the markup states is still the fallback
     assert md.page_authors(None, {}, {"author": ["Harbour Desk"]}, sites, byline=lambda: "Startseite")[0] == \
         ["Harbour Desk"]
+
+
+# --- a <title> that carries sections and topics around the headline ------------------------------
+
+def test_a_section_the_url_or_breadcrumb_names_goes_from_between_the_headline_and_the_site():
+    sites = ["Courier", "courier.example"]
+    sections = md.page_sections(None, {}, [], "https://courier.example/sport/rudern/pier-regatta-cancelled")
+    assert sections == ["sport", "rudern"]        # the folders, not the article's own slug
+    assert md.strip_site("Regatta at the pier cancelled | Sport | Courier", sites, sections) == \
+        "Regatta at the pier cancelled"
+    # a segment nothing on the page names a section stays
+    assert md.strip_site("Regatta at the pier cancelled | Sailing | Courier", sites, sections) == \
+        "Regatta at the pier cancelled | Sailing"
+    crumbs = md.json_ld_nodes(tree(
+        '<html><head><script type="application/ld+json">{"@type": "BreadcrumbList", "itemListElement": ['
+        '{"@type": "ListItem", "name": "Courier"}, {"@type": "ListItem", "item": {"name": "News"}},'
+        ' {"@type": "ListItem", "name": "Harbour"}, {"@type": "ListItem", "name": "Pier rebuilt"}]}'
+        '</script></head><body></body></html>'))
+    sections = md.page_sections(None, {}, crumbs, "https://courier.example/a1")
+    assert sections == ["Courier", "News", "Harbour"]   # the last crumb is the article itself
+    assert md.strip_site("Pier rebuilt after dispute - Harbour - News - Courier", sites, sections) == \
+        "Pier rebuilt after dispute"
+
+
+def test_a_site_or_section_name_with_a_hyphen_of_its_own_goes_whole():
+    sites = ["n-tide.example", "Courier"]
+    assert md.strip_site("Pier rebuilt after dispute - n-tide.example", sites) == "Pier rebuilt after dispute"
+    assert md.strip_site("Pier rebuilt after dispute | Courier - Nord-Ostsee", sites, ["nord ostsee"]) == \
+        "Pier rebuilt after dispute"
+
+
+def test_a_topic_goes_only_from_between_the_headline_and_the_site():
+    sites, topics = ["Courier"], ["Harbours", "Ferries"]
+    assert md.strip_site("Pier rebuilt after dispute | Harbours | Courier", sites, topics=topics) == \
+        "Pier rebuilt after dispute"
+    assert md.strip_site("Pier rebuilt after dispute - Harbours", sites, topics=topics) == \
+        "Pier rebuilt after dispute - Harbours"
+    markup = ('<html><head><title>Pier rebuilt after dispute | Harbours | Courier</title>'
+              '<meta property="og:site_name" content="Courier"><meta name="keywords" content="Harbours, pier">'
+              '</head><body><p>x</p></body></html>')
+    assert _title_of(markup) == "Pier rebuilt after dispute"
+
+
+def test_a_site_name_is_matched_without_its_accents_as_a_host_name_writes_it():
+    assert md.text_key("Crónica Sur") == md.text_key("cronicasur") == "cronicasur"
+    assert md.strip_site("Pier rebuilt after dispute | Crónica", ["cronica.example", "cronica"]) == \
+        "Pier rebuilt after dispute"
+    assert md.text_key("한국일보") == "한국일보" and md.text_key("がっこう") == "がっこう"   # other scripts as written

@@ -675,3 +675,90 @@ def test_infinitive_clause_before_a_relative_clause_is_reported():
     q = one("Der Bürgermeister schlägt vor, die Gebühr nur für den Verkehr zu erheben, der die Grenze passiert.")
     assert q["text"] == "die Gebühr nur für den Verkehr zu erheben, der die Grenze passiert"
     assert q["speaker"] == "Der Bürgermeister"
+
+
+def test_abstract_subject_before_a_colon_is_no_speaker():
+    # the quote goes on with the speaker before ("Seine" is his), not with "Seine Zuversicht"
+    text = ("Der Minister äußerte sich zuversichtlich: „Wir werden eine Einigung finden.“ Seine Zuversicht "
+            "gründet sich auf frühere Gespräche: „Bisher hat es am Ende immer geklappt.“")
+    assert quotes(text)[1]["speaker"] == "Der Minister"
+    assert one("Die Einschätzung der Lage blieb nach dem Treffen unverändert: „Wir sehen keine Besserung.“")[
+        "speaker"] is None
+
+
+def test_person_owning_the_subject_before_a_colon_speaks():
+    q = one("Das Fazit von Anna Weber nach zehn Jahren fiel deutlich aus: „Die Schule hat sich bewährt.“")
+    assert q["speaker"] == "Anna Weber"
+
+
+def test_hearsay_modal_with_perfect_infinitive_is_reported_without_speaker():
+    q = one("Der Täter soll durch ein Fenster im Erdgeschoss geflohen sein.")
+    assert q["kind"] == "indirect" and q["speaker"] is None
+    assert q["text"] == "Der Täter soll durch ein Fenster im Erdgeschoss geflohen sein"
+    assert quotes("Die neue Brücke soll im Mai für den Verkehr freigegeben werden.") == []
+
+
+def test_comma_or_stop_inside_the_closing_mark_before_so():
+    for mark in (",", "!", "."):
+        text = (f"Der Verein stellte am Montag seine Bilanz vor. „Wir haben in diesem Jahr viel erreicht{mark}“ "
+                "so die Sprecherin des Vereins.")
+        assert one(text)["speaker"] == "die Sprecherin des Vereins"
+
+
+def test_passive_in_a_relative_clause_is_not_the_cue_clause():
+    text = ("In einem Bericht, der am Montag vom Präsidenten gebilligt wurde, nannte das Ministerium die Lage "
+            "„ernst, aber beherrschbar“.")
+    assert one(text)["speaker"] == "das Ministerium"
+
+
+def test_sentence_opening_with_fuer_a_person_gives_that_persons_view():
+    q = one("Für den Theologen Hans Weber sei der Rücktritt „aus vielen Gründen verständlich“.")
+    assert q["speaker"] == "den Theologen Hans Weber"
+    assert one("Für die Stadt Berlin ist das Projekt „ein wichtiger Schritt für die Region“.")["speaker"] is None
+
+
+def test_subject_of_a_passive_is_no_speaker_but_its_agent_is():
+    text = ("Der Trainer sagte: „Wir sind zufrieden.“ Der Spieler wurde in der Zeitung als „großes Talent für "
+            "die Zukunft“ bezeichnet.")
+    assert quotes(text)[1]["speaker"] is None
+    text = text.replace("in der Zeitung", "von Kritikern")
+    assert quotes(text)[1]["speaker"] == "Kritikern"
+
+
+def test_reported_clause_ends_where_the_main_clause_goes_on():
+    q = one("Der Angeklagte erklärte, er sei unschuldig, wurde aber verurteilt.")
+    assert q["text"] == "er sei unschuldig" and q["speaker"] == "Der Angeklagte"
+
+
+def test_reported_sentence_with_a_relative_clause_in_its_subject_is_reported_whole():
+    text = "Der Einsatzleiter sagte, die Lage sei ernst. Die Straßen, die zur Stadt führen, seien noch gesperrt."
+    assert quotes(text)[-1]["text"] == "Die Straßen, die zur Stadt führen, seien noch gesperrt"
+
+
+def test_a_thing_after_the_verb_is_its_object_not_the_speaker():
+    text = ("Der Bürgermeister erklärte am Abend, es sei niemand verletzt worden, und verglich die Situation mit "
+            "einem Unwetter, weil „manche Keller vollgelaufen“ seien.")
+    q = one(text, "direct")
+    assert q["speaker"] == "Der Bürgermeister"
+
+
+def test_a_thing_as_subject_of_a_cue_is_no_speaker():
+    text = ("Die Einsicht in die Akten sei ihr mit dem Hinweis verweigert worden, sie sei „nicht Gegenstand des "
+            "Verfahrens“ gewesen.")
+    assert [q["speaker"] for q in quotes(text)] == [None, None]
+
+
+def test_bodies_named_like_abstract_nouns_are_organisations():
+    for body in ("Die Vereinsführung", "Die Opposition"):
+        q = one(f"{body} reagierte mit „großer Enttäuschung“ auf das Urteil.")
+        assert q["speaker"] == body and q["speaker_kind"] == "organisation"
+    # but a thing ending like one is an object before the verb
+    assert one("Die Einführung des Euro bezeichnete er als „historischen Schritt für Europa“.")["speaker"] == "er"
+
+
+def test_passive_with_a_cue_names_its_agent_or_nobody():
+    text = ("Der Polizeisprecher sagte: „Es blieb friedlich.“ In einem Bericht werden die Sicherheitsvorkehrungen "
+            "als „extrem aufwendig“ bezeichnet.")
+    assert quotes(text)[1]["speaker"] is None
+    text = "Seine Werke werden von Kritikern als „Meilensteine der Malerei“ bezeichnet."
+    assert one(text)["speaker"] == "Kritikern"

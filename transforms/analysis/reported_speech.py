@@ -39,7 +39,9 @@ _KEYS = ("text", "start", "end", "speaker", "speaker_title", "speaker_start", "s
 _WORD = re.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]|\.(?=[\p{Ll}\p{N}]))*")
 _SPACE_PUNCT = re.compile(r"[\s,;:]*")
 _TERMINAL = re.compile(r"[.!?…]")
-_COMMA = re.compile(r"\s*,\s*")
+_COMMA = re.compile(r"\s*,?\s*")   # the gap after a quotation: its comma, if any
+# Punctuation before a closing quote mark that stands for the comma before an inverted cue („Q,“ sagte X).
+_INNER_COMMA = ",!?."
 
 
 class _Pack:
@@ -93,6 +95,13 @@ class _Pack:
         self.female_endings = tuple(g("FEMALE_ROLE_ENDINGS", ()))
         self.person_nouns = tuple(g("PERSON_NOUNS", ()))
         self.source_nouns = tuple(g("SOURCE_NOUNS", ()))
+        self.abstract_endings = tuple(g("ABSTRACT_NOUN_ENDINGS", ()))
+        self.hearsay_modals = frozenset(g("HEARSAY_MODALS", ()))
+        self.opinion_preps = frozenset(g("OPINION_PREPOSITIONS", ()))
+        self.perfect_auxiliaries = frozenset(g("PERFECT_AUXILIARIES", ()))
+        self.participle_endings = tuple(g("PARTICIPLE_ENDINGS", ()))
+        self.participle_prefixes = tuple(g("PARTICIPLE_PREFIXES", ()))
+        self.weak_participle_endings = tuple(g("WEAK_PARTICIPLE_ENDINGS", ()))
         self.org_heads = tuple(g("ORG_HEADS", ()))
         # short heads ("ag", "rat", "amt") only as whole words, never as the end of a compound ("Vorschlag")
         self.org_suffixes = tuple(h for h in self.org_heads if len(h) >= 4)
@@ -129,7 +138,7 @@ class _Pack:
         self.triggers = self.clause_cues | self.plural_cues | frozenset(self.separable) | self.konj | self.so | \
             frozenset(self.according_suffixes) | self.according_words | self.according_nouns | \
             self.according_pronouns | \
-            self.impersonal_verbs
+            self.impersonal_verbs | self.hearsay_modals
         self.first_names = self.male_first | self.female_first
 
 
@@ -419,8 +428,10 @@ def _speakerlike(text, span, pk: _Pack) -> bool:
         return m.gender in ("m", "f")
     if m.kind == "organisation" or m.title:
         return True
+    heads = _head_words(text, span, pk)
+    if _abstract(heads, pk):
+        return False
     if m.kind == "description":
-        heads = _head_words(text, span, pk)
         # a person noun or a written source ("die Anwohner", "das Strafgesetzbuch"), or a noun with a name
         # after it ("der ugandische Schriftsteller Musa Okwanga")
         return any(w.lower().endswith(pk.person_nouns) or w.lower().endswith(pk.source_nouns)
@@ -428,6 +439,36 @@ def _speakerlike(text, span, pk: _Pack) -> bool:
     # a name without an article, or after a noun ("der Schriftsteller Ali Oduya")
     return m.kind == "person" and w0 is not None and (w0.group().lower() not in pk.determiners or
                                                       len(_head_words(text, span, pk)) >= 2)
+
+
+def _speaking_owner(text, span, pk: _Pack):
+    """The owner of a noun phrase when it is a person who can speak ("Anna Weber" of "Das Fazit von Anna Weber",
+    "des Ministers" of "Die Antwort des Ministers"), else None ("Die Pflichten der Union")."""
+    ws = _words(text, span[0], span[1])
+    for k in range(1, len(ws) - 1):
+        if ws[k][0].lower() in pk.genitive or ws[k][0].lower() in pk.genitive_preps:
+            owner = (ws[k + 1][1], span[1])
+            return owner if _named_person(text, owner, pk) else None
+    return None
+
+
+def _named_person(text, span, pk: _Pack) -> bool:
+    """Whether a noun phrase surely names someone: a role, a known first name, a person noun, or a name of two
+    words ("Anna Weber", "den Theologen Hans Weber", "die Ministerin"); not a place or thing ("Berlin", "Lage")."""
+    m = _classify(text, span[0], span[1], pk)
+    heads = _head_words(text, span, pk)
+    return bool(m.title) or any(w.lower() in pk.first_names for w in heads) or \
+        m.kind == "description" and any(w.lower().endswith(pk.person_nouns) for w in heads) or \
+        m.kind == "person" and len(heads) >= 2 and not _abstract(heads, pk)
+
+
+def _abstract(heads, pk: _Pack) -> bool:
+    """Whether a noun phrase's head words name a thing, not someone: an abstract noun among them and no person
+    noun, written source or known first name ("Seine Zuversicht", "Die Äußerungen Hassemers")."""
+    low = [w.lower() for w in heads]
+    # (a short word is rather a name: "Reinhard Jung")
+    return any(w.endswith(pk.abstract_endings) and len(w) >= 6 for w in low) and not any(
+        w.endswith(pk.person_nouns) or w.endswith(pk.source_nouns) or w in pk.first_names for w in low)
 
 
 def _head_words(text, span, pk: _Pack) -> list:
@@ -588,8 +629,8 @@ def _passive_agent(text, ws, a, k, pk: _Pack):
     end = k + 1
     while end < len(ws) and not any(c in _gap(text, ws, end - 1) for c in ",;:"):
         end += 1
-    if not any(ws[j][0].lower() in pk.passive for j in range(a, min(end, len(ws)))):
-        return None
+    if not any(w.lower() in pk.passive for w, _, _ in _outside_relatives(text, ws, a, min(end, len(ws)), pk)):
+        return None   # (a passive inside a relative clause is not the cue's: "Im Bericht, der ... wurde, nannte X")
     for j in range(end - 2, a - 1, -1):   # the agent stands last, before the participle
         # not inside a name ("Hauptmann X von der Marine"), but after a common noun ("die Gefahr von
         # Waldbränden vom Wetterdienst"): one that follows a preposition or an article
@@ -670,8 +711,15 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
                 _WORD.match(text, vor[0]).group() not in pk.subject_only_cap and (
                 _speakerlike(text, mid, pk) or _WORD.match(text, mid[0]).group().lower() in pk.subject_only):
             return mid
-        return vor
-    return mid
+        return None if _thing(text, vor, pk) else vor
+    # after the verb a thing is its object ("und verglich die Situation mit ...")
+    return None if mid is not None and _thing(text, mid, pk) else mid
+
+
+def _thing(text, span, pk: _Pack) -> bool:
+    """Whether a noun phrase names a thing that cannot speak ("die Situation", "Die Einsicht in den Bericht")."""
+    m = _classify(text, span[0], span[1], pk)
+    return m.kind in ("person", "description") and not m.title and _abstract(_head_words(text, span, pk), pk)
 
 
 def _opens_relative(text, ws, j, pk: _Pack) -> bool:
@@ -834,14 +882,13 @@ def _emit(out, text, s, e, kind, m: _Mention | None, cue, sentence, conf):
 
 def _post_attribution(text, qe, se, pk):
     """`„Q“, sagte X` / `„Q“, so X` after the quote: (cue, speaker span) or None."""
-    m = _COMMA.match(text, qe, se)
-    if not m:
-        return None
-    i = m.end()
+    i = _COMMA.match(text, qe, se).end()
     ws = _words(text, i, se)
     if not ws:
         return None
     w0 = ws[0][0].lower()
+    if "," not in text[qe:i] and not (text[qe - 2] in _INNER_COMMA and ws[0][0].islower()):
+        return None   # the comma may stand inside the marks, or a stop for it: „Q,“ sagte X / „Q!“ so X
     if w0 in pk.so:
         span = _np_after(text, ws[0][2] + 1, se, pk) if len(ws) > 1 else None
         return (ws[0][0], span) if span else None
@@ -896,6 +943,10 @@ def _pre_attribution(text, ss, qs, pk, skip=()):
             return "", (ws[0][1], label[-1][2])
         verb = _guess_verb(ws, 0, pk, text)
         subj = _cue_subject(text, ws, verb, pk) if verb is not None else None
+        if subj is not None and not _speakerlike(text, subj, pk):
+            # without a verb of saying only someone says it: the owner of "Das Fazit von Anna Weber", nobody for
+            # "Seine Zuversicht gründet sich auf ...:"
+            subj = _speaking_owner(text, subj, pk)
         if subj is None:
             subj = next(((s_, e_) for w, s_, e_ in ws if w.lower() in pk.pronouns and
                          pk.pronouns[w.lower()] in ("m", "f")), None)
@@ -1059,6 +1110,8 @@ def _reported_start(text, a, b, pk: _Pack, sq=()):
     reported-speech verb form ("Bereits im Juli meldete X, dass ...", "Er zeigte sich offen für eine Idee, die ...
     solle")."""
     ws = _outside(_words(text, a, b), sq)
+    if any(k and w.lower() in pk.konj and "," in text[ws[k - 1][2]:s] for k, (w, s, _) in enumerate(ws)):
+        return a   # the verb right after a comma is the main clause's: "Die Straßen, die ..., müssten ..."
     last_comma = None
     for k, (w, s, e) in enumerate(ws):
         if k and "," in text[ws[k - 1][2]:s]:
@@ -1095,6 +1148,11 @@ def _clip(text, a, b, pk: _Pack, sq=()):
             nxt = ws[k + 1][0].lower()
             if nxt in pk.cues or nxt in pk.clause_cues and nxt not in pk.auxiliaries:
                 return _trim(text, a, s)
+        if "," in gap and w.islower() and (lw in pk.auxiliaries or lw in pk.clause_cues) and lw not in pk.konj and \
+                not any(x < ws[k - 1][2] < y for x, y in sq):
+            # the main clause goes on after a reported clause put first ("Die Hoffnung, er werde gesund,
+            # wurde enttäuscht"; "Er sagte, er sei unschuldig, erklärte ...")
+            return _trim(text, a, ws[k - 1][2] + gap.index(","))
         if lw in pk.as_so and "," in gap and k + 1 < len(ws):
             rest = ws[k + 1:]
             if len(rest) <= 6 and rest[-1][0].lower() in pk.clause_cues:
@@ -1241,7 +1299,24 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
             state.last_sentence = si
         state.last_indirect = si
         return True
+    if sc is None and not sq and _hearsay(text, ss, se, pk):
+        # "Der Täter soll geflohen sein": a claim passed on without its source, so without a speaker
+        a, b = _trim(text, ss, se)
+        _emit(out, text, a, b, "indirect", None, None, sentence, 0.55)
+        state.last_indirect = si
+        return True
     return False
+
+
+def _hearsay(text, ss, se, pk: _Pack) -> bool:
+    """Whether a sentence reports a claim by a modal of hearsay with a perfect infinitive at its end ("soll ...
+    gesagt haben", "sollen ... verhaftet worden sein"), not a plan ("soll ... gebaut werden")."""
+    ws = _words(text, ss, se)
+    if len(ws) < 4 or ws[-1][0] not in pk.perfect_auxiliaries or text[ws[-1][2]:se].strip(" .!?") or \
+            not any(w in pk.hearsay_modals for w, _, _ in ws[1:-2]):
+        return False
+    participle = ws[-2][0]
+    return participle.islower() and participle.endswith(pk.participle_endings)
 
 
 def _comma_or(text, i, se) -> int:
@@ -1370,16 +1445,50 @@ def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
         subj = _cue_subject(text, ws, k, pk)
         if subj is not None:
             return ws[k][0], subj, False
+        if _passive_clause(text, ws, pk):
+            # "X wird von Y als „…“ bezeichnet": Y; without an agent nobody is named
+            return ws[k][0], _passive_agent(text, ws, 0, k, pk), True
     if not ws:
         return None, None, False
     v = _guess_verb(ws, 0, pk, text)
     if v is None:
         return None, None, False
     subj = _cue_subject(text, ws, v, pk)
+    if subj is not None and _passive_clause(text, ws, pk) and not _after_agent_preposition(subj, ws, pk):
+        return None, None, True   # the subject of a passive is acted on ("X wurde als „…“ bezeichnet"); its
+        # agent ("von Kritikern") is the one who speaks
     if subj is not None and _speakerlike(text, subj, pk):
         return None, subj, False
     # a subject that is no speaker ("Die Wiener Linien gelten als „…“"), but not a pronoun that may be one
     return None, None, subj is not None and _classify(text, subj[0], subj[1], pk).kind != "unresolved"
+
+
+def _opinion_holder(text, ss, se, sq, pk: _Pack):
+    """The person whose view a sentence opening with "Für X" gives ("Für den Minister ist das ein „Fehler“");
+    not a place or thing ("Für Berlin ist das ein „Meilenstein“")."""
+    ws = _outside(_words(text, ss, se), sq)
+    if len(ws) < 3 or ws[0][0].lower() not in pk.opinion_preps:
+        return None
+    span = _np_after(text, ws[0][2], se, pk)
+    return span if span is not None and _named_person(text, span, pk) else None
+
+
+def _after_agent_preposition(span, ws, pk: _Pack) -> bool:
+    """Whether the noun phrase at span follows "von"/"vom": the agent of a passive, not its subject."""
+    before = [w for w, _, e in ws if e <= span[0]]
+    return bool(before) and before[-1].lower() in pk.agent_preps
+
+
+def _passive_clause(text, ws, pk: _Pack) -> bool:
+    """Whether the main clause (up to its first comma, outside relative clauses) is passive: a passive
+    auxiliary and a participle ending it ("Vergleiche werden gezogen", "Er wurde als „…“ bezeichnet")."""
+    end = next((j for j in range(1, len(ws)) if "," in _gap(text, ws, j - 1)), len(ws))
+    main = _outside_relatives(text, ws, 0, end, pk)
+    if len(main) < 3 or not any(w.lower() in pk.passive for w, _, _ in main[:-1]):
+        return False
+    last = main[-1][0]
+    return last.islower() and (last.endswith(pk.weak_participle_endings) or
+                               last.startswith(pk.participle_prefixes) and last.endswith(pk.participle_endings))
 
 
 def _prev_subject(text, pk: _Pack, state: _State) -> _Mention | None:
@@ -1414,9 +1523,12 @@ def _sentence_quotes(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: l
         if conf < 0.5:
             continue
         cue, m = None, None
+        holder = None if att or sc is not None else _opinion_holder(text, ss, se, sq, pk)
         if att:
             cue = att[0] or None
             m = _mention(text, att[1], pk, state)
+        elif holder is not None:
+            m = _mention(text, holder, pk, state)
         elif sc is None and state.last is not None and si - state.last_sentence <= 3 and \
                 _has_konj(text, ss, se, pk, sq, strong=True) and \
                 _has_konj(text, ss, _head_end(text, ss, se, sq), pk, sq):

@@ -165,9 +165,11 @@ _BY_SEGMENT = re.compile(r"^(?:by|von|par|por|di|av|door)\s+\S", re.I)
 
 @lru_cache(maxsize=4096)
 def text_key(value: str) -> str:
-    """What a site name is compared by: letters and digits only, case-folded."""
-    value = unicodedata.normalize("NFKC", value or "").casefold()
-    return "".join(c for c in value if c.isalnum())
+    """What a site name is compared by: letters and digits only, case-folded, Latin letters without
+    their accents (a host name has none: "Público" on publico.es)."""
+    value = unicodedata.normalize("NFKD", value or "").casefold()
+    kept = [c for i, c in enumerate(value) if not (unicodedata.combining(c) and i and value[i - 1] < "\u0250")]
+    return "".join(c for c in unicodedata.normalize("NFC", "".join(kept)) if c.isalnum())
 
 
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "ne", "or", "go", "edu", "gob", "nic", "mil"}
@@ -215,14 +217,23 @@ def _site_like(segment: str, sites: list[str]) -> bool:
     return False
 
 
-def strip_site(title: str, sites: list[str], sections: list[str] = ()) -> str:
+def strip_site(title: str, sites: list[str], sections: list[str] = (), topics: list[str] = ()) -> str:
     """A title without the site name (or a section, a date, a "by" credit) before or after it:
     "Headline - National | Globalnews.ca" -> "Headline - National" (the section goes when the
-    site's own section name or another candidate says so)."""
+    page names it a section elsewhere: see page_sections, or another candidate says so). A topic
+    (a keyword of the page) goes only from between the headline and the site's name ("Headline |
+    Harbours | Courier")."""
     title = clean_text(title)
-    for _ in range(4):
-        parts = _split_once(title, last=True)
-        if parts and (_site_like(parts[1], sites) or text_key(parts[1]) in {text_key(s) for s in sections if s}):
+    section_keys = {text_key(s) for s in sections if s} - {""}
+    topic_keys = {text_key(s) for s in topics if s} - {""}
+    after_site = False
+    for _ in range(6):
+        parts = _named_tail(title, sites, section_keys) or _split_once(title, last=True)
+        if parts and _site_like(parts[1], sites):
+            title, after_site = parts[0], True
+            continue
+        if parts and len(parts[0]) > len(parts[1]) and (text_key(parts[1]) in section_keys
+                                                        or after_site and text_key(parts[1]) in topic_keys):
             title = parts[0]
             continue
         parts = _split_once(title, last=False)
@@ -231,6 +242,18 @@ def strip_site(title: str, sites: list[str], sections: list[str] = ()) -> str:
             continue
         break
     return title.strip()
+
+
+def _named_tail(title: str, sites: list[str], section_keys: set[str]):
+    """(head, name) when the title ends in a site's or section's name written with a hyphen of its own
+    ("… - n-tv.de" is not "… - n" and "tv.de", "… - Schleswig-Holstein" not "… - Schleswig" and
+    "Holstein"): the widest such tail among the last separators."""
+    keys = {text_key(s) for s in sites} | section_keys
+    for m in reversed(list(_SEPARATOR.finditer(title))[-3:]):
+        head, tail = title[:m.start()].strip(), title[m.end():].strip()
+        if head and _SEPARATOR.search(tail) and text_key(tail) in keys:
+            return head, tail
+    return None
 
 
 def _split_once(title: str, last: bool):
@@ -265,16 +288,16 @@ def headline_h1(h1s: list[str], titles: list[str], sites: list[str] = ()) -> str
 
 
 def reconcile_title(candidates: list[str | None], sites: list[str], sections: list[str] = (),
-                    witness: str | None = None) -> str | None:
+                    witness: str | None = None, topics: list[str] = ()) -> str | None:
     """The headline: the first candidate (in order of trust), without its site name, and without a
     section or teaser part that the `witness` (the headline of another source) shows is not part
     of the headline ("Headline - National" when the JSON-LD headline says "Headline")."""
-    cleaned = [strip_site(c, sites, sections) for c in candidates if c and clean_text(c)]
+    cleaned = [strip_site(c, sites, sections, topics) for c in candidates if c and clean_text(c)]
     cleaned = [c for c in cleaned if c]
     if not cleaned:
         return None
     title = cleaned[0]
-    witness = strip_site(witness, sites, sections) if witness else None
+    witness = strip_site(witness, sites, sections, topics) if witness else None
     others = {text_key(witness): witness} if witness else {}
     for _ in range(3):
         head = _split_once(title, last=True)
@@ -729,6 +752,22 @@ def page_section(node: dict | None, tags: dict) -> str | None:
     return None
 
 
+def page_sections(node: dict | None, tags: dict, nodes: list[dict], url: str) -> list[str]:
+    """The names the page gives its sections, which a title may carry after the headline ("… | Sport
+    | Site"): the declared articleSection and article:section, the breadcrumb's items but the last
+    (often the headline itself) and the folders of the URL's path ("/nachrichten/landespolitik/…")."""
+    names = _strings(node.get("articleSection") if node else None) + tags.get("article:section", [])
+    for trail in (n for n in nodes if "breadcrumblist" in _types(n)):
+        crumbs = trail.get("itemListElement")
+        for crumb in crumbs[:-1] if isinstance(crumbs, list) else []:
+            if isinstance(crumb, dict):
+                names += _strings(crumb.get("name") or crumb.get("item"))
+    folders = [f for f in urlsplit(url or "").path.rstrip("/").split("/")[:-1]
+               if f and not any(c.isdigit() for c in f)]
+    names += [f.replace("-", " ") for f in folders]
+    return _unique([clean_text(n) for n in names if clean_text(n)])
+
+
 def page_keywords(node: dict | None, tags: dict) -> list[str]:
     raw = _strings(node.get("keywords") if node else None)
     if not raw:
@@ -785,7 +824,8 @@ def extract_metadata(tree, url: str, fetched_at: datetime | None = None, byline=
     # the witness of what belongs to the headline: the JSON-LD headline, unless it is itself the
     # title read (no og:title), then the <h1> ("Headline | Sport" in JSON-LD, "Headline" in the <h1>)
     witness = headline if og_title else h1 or headline
-    title = reconcile_title(titles, sites, [section] if section else [], witness)
+    keywords = page_keywords(node, tags)
+    title = reconcile_title(titles, sites, page_sections(node, tags, nodes, url), witness, keywords)
     authors, agencies, people = _page_authors(node, index, tags, sites, byline)
     published, modified, date_source = page_dates(node, tags, tree, url, fetched_at)
     site = _first(tags, "og:site_name", "application-name")
@@ -799,7 +839,7 @@ def extract_metadata(tree, url: str, fetched_at: datetime | None = None, byline=
         "date_source": date_source,
         "is_accessible_for_free": accessible_for_free(node),
         "section": section,
-        "keywords": page_keywords(node, tags),
+        "keywords": keywords,
         "image_url": page_image(node, tags, index),
         "canonical_url": page_canonical(tree, tags),
         "site_name": site,

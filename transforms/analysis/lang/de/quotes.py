@@ -175,6 +175,16 @@ habest seist verlange benötige lehne kenne rechne wünsche hoffe fordere prüfe
 # speech on without a cue of their own.
 KONJUNKTIV_II = frozenset("""hätte hätten würde würden wäre wären könnte könnten müsste müssten dürfte dürften
 möchte gäbe gäben käme kämen stünde läge ginge bliebe ließe sähe wüsste""".split())
+# Hearsay: "sollen" with a perfect infinitive ending the sentence passes on a claim ("Der Täter soll geflohen
+# sein", "Dabei sollen drei Menschen verletzt worden sein"): the modal, the auxiliaries that end such a
+# sentence, and the endings of the participle before them.
+HEARSAY_MODALS = frozenset({"soll", "sollen"})
+PERFECT_AUXILIARIES = frozenset({"haben", "sein"})
+PARTICIPLE_ENDINGS = ("t", "en")
+# A participle ending a passive clause ("wurde als „…“ bezeichnet"): a weak one ends in "-t" ("kritisiert"); one
+# in "-en" only with a prefix ("gezogen", "verboten", "erhoben"), else it is an infinitive ("werden ... tun").
+WEAK_PARTICIPLE_ENDINGS = ("t",)
+PARTICIPLE_PREFIXES = ("ge", "be", "ver", "er", "zer", "ent", "emp")
 # How many sentences after the last attributed one a Konjunktiv I sentence still counts as reported speech
 # (beyond the next one without a speaker: the speaker is not sure any more).
 KONJUNKTIV_REACH = 5
@@ -282,6 +292,11 @@ SOURCE_NOUNS = ("gesetz", "gesetzbuch", "vertrag", "urteil", "resolution", "besc
                 "schreiben", "aufruf", "kommentar", "artikel", "beitrag", "stellungnahme", "papier", "protokoll",
                 "gutachten", "schrift", "homepage", "internetseite", "blog", "erklärung", "mitteilung", "bericht",
                 "studie", "meldung", "umfrage", "entwurf", "anklage", "klage", "satzung", "verfassung", "charta")
+# Endings of abstract nouns: a subject headed by one is no speaker ("Seine Zuversicht gründet sich auf ...:",
+# "Die Äußerungen des Ministers nannte er ...", "Jegliche Verantwortung weist X von sich:"), unless the phrase
+# also holds a person, role, organisation or written source ("die Erklärung", "die Regierung").
+ABSTRACT_NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "tion", "tionen", "tät", "täten",
+                         "nis", "nisse", "ismus", "sicht", "pflicht", "pflichten")
 # Titles before a name ("Bundeskanzlerin Angela Merkel", "Dr. Klaus Stöhr").
 NAME_TITLES = frozenset("""dr dr. prof prof. herr frau sankt st.""".split())
 # Heads of organisation and media names ("die Nachrichtenagentur dpa", "das Innenministerium").
@@ -296,7 +311,16 @@ ORG_HEADS = ("agentur", "nachrichtenagentur", "ministerium", "polizei", "regieru
              "klub", "team", "mannschaft", "ag", "gmbh", "inc", "ltd", "spiegel", "dpa", "afp", "reuters", "ap",
              "apa", "sda", "ddp", "epd", "kna", "ard", "zdf", "bbc", "cnn", "tagesschau", "welle", "times",
              "post", "bild", "focus", "stern", "taz", "faz", "rtl", "orf", "ministeriums", "regierungen",
-             "behörden", "sicherheitskreise", "sicherheitskreisen", "polizeiangaben", "zeitungen")
+             "behörden", "sicherheitskreise", "sicherheitskreisen", "polizeiangaben", "zeitungen",
+             # bodies named like abstract nouns ("die Opposition", "die Schulleitung", "die Parteiführung"; not
+             # "die Einführung", "die Wasserleitung")
+             "opposition", "koalition", "delegation", "redaktion", "administration", "direktion", "vereinigung",
+             "vertretung", "versammlung", "gemeinde", "universität", "hochschule", "fakultät", "parteiführung",
+             "vereinsführung", "geschäftsführung", "konzernführung", "staatsführung", "militärführung",
+             "armeeführung", "unternehmensführung", "parteileitung", "vereinsleitung", "geschäftsleitung",
+             "konzernleitung", "schulleitung", "klinikleitung", "einsatzleitung", "armeeleitung",
+             "universitätsleitung", "projektleitung", "heimleitung", "anstaltsleitung", "bürgerbewegung",
+             "protestbewegung", "widerstandsbewegung", "friedensbewegung", "umweltbewegung")
 # Common first names with their gender (for "er"/"sie" resolution).
 MALE_FIRST = frozenset("""peter michael thomas andreas wolfgang klaus jürgen günter stefan christian uwe werner
 horst frank dieter manfred gerhard hans bernd martin helmut matthias joachim ralf karl heinz walter jan markus
@@ -319,6 +343,8 @@ bereits schon erst vielmehr trotzdem stattdessen allerdings also anschließend z
 indessen seitdem seither künftig zuvor danach davor darauf dazu dafür dort demnach somit jedoch ferner zugleich
 gleichzeitig vorher nachher immer oft häufig kürzlich jüngst neulich einst damals sogar gerade vor allem
 besonders weiter ebenso genauso dies diese dieser deren dessen""".split())
+# A preposition opening a sentence with the person whose view it gives ("Für den Minister ist das ein „Fehler“").
+OPINION_PREPOSITIONS = frozenset({"für"})
 # Prepositions naming the topic after a bare speaker label before a colon ("Ministerin Lang zur Reform: „…“").
 TOPIC_PREPOSITIONS = frozenset("zu zum zur über".split())
 # Verbs of an impersonal cue ("heißt es in der Mitteilung"): the source is the place named, not "es".
