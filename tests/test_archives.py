@@ -23,6 +23,7 @@ from tests.test_cli import newsbeam
 from transforms.sources.archives import RecordFilter, addressable, cc_news_months, read_archive, read_record
 from transforms.fetching.fetch import FetchConfig, Fetcher
 from transforms.records import DateWindow
+from transforms.storage.runs import manifests
 
 PAGES = os.path.join(FIXTURE_SITE, "news")
 # The captured site does not exist: an article can only come from the archive, never a request.
@@ -343,3 +344,41 @@ def test_the_run_command_names_a_cc_news_file_list_too_large_once_decompressed(t
     run = newsbeam("run", "--cc_news", "2026-11", "--archive_base", str(tmp_path / "base"),
                    "--output", str(tmp_path / "out"))
     assert run.returncode == 2 and "exceeds 67108864 bytes once decompressed" in run.stderr, run.stderr[-2000:]
+
+
+def test_an_archive_run_in_parts_stores_the_deferred_pages_whole(archives, tmp_path):
+    """--commit_every 1: the first commit takes one page, the others wait in chunks (their bodies with
+    them, storage.deferred) and come in parts of their own, with the same text as a run in one part."""
+    paths = [str(archives[0] / "2026-11-a.warc.gz")]
+    texts = {}
+    for every in (0, 1):
+        out = str(tmp_path / f"every-{every}")
+        batch.run(PipelineOptions(["--output", out, f"--commit_every={every}"]), [], archives=paths)
+        assert len(manifests(out)) == (1 if every == 0 else 3)
+        texts[every] = connect(out).execute("SELECT url, text, warc_offset FROM articles ORDER BY url").fetchall()
+    assert len(texts[0]) == 3 and texts[1] == texts[0]
+    assert "café" in texts[1][0][1].lower()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "url": st.text(), "body": st.binary(), "headers": st.dictionaries(st.text(), st.one_of(st.none(), st.text())),
+    "more": st.lists(st.one_of(st.binary(max_size=5), st.integers(), st.text(max_size=5)), max_size=3)}), max_size=5))
+def test_deferred_entries_come_back_from_their_chunk_as_they_were(tmp_path_factory, entries):
+    from transforms.storage.deferred import read_chunk, write_chunk
+    output = str(tmp_path_factory.mktemp("chunks"))
+    assert read_chunk(write_chunk(output, "run1", entries)) == entries
+
+
+def test_a_chunk_left_by_an_older_newsbeam_is_still_read(tmp_path):
+    """Chunks written before the raw-bytes format (JSON lines, bodies in base64) of a run stopped then
+    are taken by the next run's parts."""
+    from transforms.storage.deferred import pending_parts, read_chunk
+    folder = tmp_path / "_deferred" / "run1"
+    folder.mkdir(parents=True)
+    (folder / "0a1b2c3d4e5f-2.jsonl").write_text(
+        '{"url": "https://courier.invalid/a", "body": {"$bytes": "PHA+YTwvcD4="}}\n'
+        '{"url": "https://courier.invalid/b", "body": {"$bytes": ""}}\n', encoding="utf-8")
+    (part,) = pending_parts(str(tmp_path), {"run1"}, 10)
+    assert [read_chunk(path) for path in part] == [[{"url": "https://courier.invalid/a", "body": b"<p>a</p>"},
+                                                    {"url": "https://courier.invalid/b", "body": b""}]]

@@ -31,9 +31,13 @@ def stock_identifier():
 
 def test_the_model_decompressed_once_into_the_cache_detects_as_the_packaged_one(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSBEAM_CACHE", str(tmp_path / "newsbeam"))
+    (tmp_path / "newsbeam").mkdir()
+    older = tmp_path / "newsbeam" / "py3langid-0123456789abcdef.npz"   # another model's copy (68 MB)
+    older.write_bytes(b"")
     expected = [stock_identifier().classify(text) for text in SAMPLES]
     first = load_identifier()
-    [cached] = (tmp_path / "newsbeam").glob("py3langid-*.npz")      # written by the first load ...
+    [cached] = (tmp_path / "newsbeam").glob("py3langid-*.npz")      # written by the first load, the older gone ...
+    assert cached != older
     written = cached.stat().st_mtime_ns
     second = load_identifier()
     assert cached.stat().st_mtime_ns == written                       # ... and read by the next

@@ -23,7 +23,10 @@ Measured by bench/languages.py: 127/127 on fundus_dev (the declarations alone: 9
 document of the English gold files detected as another language.
 """
 
+import contextlib
 import functools
+import glob
+import hashlib
 import json
 import lzma
 import os
@@ -106,11 +109,13 @@ def load_identifier():
 def _decompressed_model(packaged) -> str | None:
     """The path of the packaged model decompressed in newsbeam's cache (NEWSBEAM_CACHE, as the Makefile's,
     default ~/.cache/newsbeam), written once, atomically (workers may start together); None when the
-    cache cannot be written."""
-    stat = os.stat(packaged)
+    cache cannot be written. Named by the packaged file's content (a reinstall of the same py3langid
+    finds its copy; 4 ms), and a copy of another model is deleted once this one is written: 68 MB each."""
+    with open(packaged, "rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()[:16]
     folder = os.environ.get("NEWSBEAM_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsbeam")
-    path = os.path.join(folder, f"py3langid-{stat.st_size}-{int(stat.st_mtime)}.npz")
+    path = os.path.join(folder, f"py3langid-{digest}.npz")
     if os.path.exists(path):
         return path
     part = None
@@ -125,6 +130,10 @@ def _decompressed_model(packaged) -> str | None:
         if part and os.path.exists(part):
             os.remove(part)   # a full disk: no half-written model left behind
         return None
+    for other in glob.glob(os.path.join(glob.escape(folder), "py3langid-*.npz")):
+        if other != path:
+            with contextlib.suppress(OSError):
+                os.remove(other)
     return path
 
 
