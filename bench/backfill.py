@@ -14,6 +14,7 @@ over 1,000 and 10,000 records (or the sizes given), each in its own process, and
 RSS of each and its ratio to the first.
 
     .venv/bin/python bench/backfill.py [--records 1810] [--workers 1 2] [--repeat N] [--readers] [--memory [N ...]]
+                                       [--commit_every N]
 
 Exits 0 with a message when ../shared is not beside the repository.
 """
@@ -107,11 +108,13 @@ def baseline(path: str, extract) -> dict[str, str]:
     return texts
 
 
-def run_pipeline(path: str, workers: int, output: str) -> dict:
+def run_pipeline(path: str, workers: int, output: str, commit_every: int | None = None) -> dict:
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipelines import batch
     args = [f"--output={output}", "--default_sdk_harness_log_level=ERROR"]
+    if commit_every is not None:
+        args.append(f"--commit_every={commit_every}")
     if workers > 1:
         args += [f"--direct_num_workers={workers}", "--direct_running_mode=multi_processing"]
     return batch.run(PipelineOptions(args), [], archives=[path])
@@ -167,6 +170,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="best of N timings, the repeats interleaved")
     parser.add_argument("--readers", action="store_true", help="also time warcio against fastwarc")
     parser.add_argument("--memory", type=int, nargs="*", help="also peak RSS at these sizes (1,000 and 10,000)")
+    parser.add_argument("--commit_every", type=int, help="the pipeline's --commit_every (default: its own default)")
     parser.add_argument("--memory-run", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_run:
@@ -203,7 +207,7 @@ def main(argv=None) -> int:
                 loops[name] = (min(seconds, loops[name][0]), loops[name][1])
             for workers in args.workers:
                 output = os.path.join(root, f"out{workers}-{repeat}")
-                seconds, manifest = throughput.timed(run_pipeline, path, workers, output)
+                seconds, manifest = throughput.timed(run_pipeline, path, workers, output, args.commit_every)
                 if repeat == 0:
                     stored = stored_texts(output)
                     quality = throughput.score({pid: stored.get(url, "") for url, pid in first_copy.items()}, root,
@@ -219,7 +223,8 @@ def main(argv=None) -> int:
             print(f"{'pipeline x' + str(workers):30s} {seconds:7.2f}s  {args.records / seconds:6.1f} records/s  "
                   f"{ratio:.2f}x the full loop (target >= {TARGET_RATIO.get(workers, 1.0)}x: "
                   f"{throughput.verdict(ratio >= TARGET_RATIO.get(workers, 1.0))}), {own:.2f}x newsbeam's loop; "
-                  f"articles {manifest['totals']['articles']}, errors {manifest['totals']['errors']}")
+                  f"articles {manifest['totals']['articles']}, errors {manifest['totals']['errors']}, "
+                  f"commits {len(manifest.get('commits', [manifest['run_id']]))}")
             print(f"  stored text      {throughput.fmt_score(quality)} "
                   f"(target >= {TARGET_F1}: {throughput.verdict(quality['f1'] >= TARGET_F1)})")
         if args.readers:

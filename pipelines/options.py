@@ -52,7 +52,9 @@ class NewsbeamOptions(PipelineOptions):
                             help="the dataset directory: a local path or a Beam filesystem URL (gs://, s3://)")
         dataset.add_argument("--run_id", metavar="ID", default=None,
                             help="run id (default: UTC time plus a random suffix)")
-        dataset.add_argument("--commit_every", metavar="N", type=int, default=1000,
+        # 5000: each commit after the first is a pipeline of its own, about 6 s to start and finish on 2
+        # cores (bench/README.md), a tax of over 15% on 1000 archived pages and about 5% on 5000.
+        dataset.add_argument("--commit_every", metavar="N", type=int, default=5000,
                             help="a batch run commits every N new articles (the rest wait for its next commit), "
                                  "so a run stopped midway keeps what it committed and the next run goes on "
                                  "from there; 0: one commit at the end")

@@ -9,13 +9,14 @@ import json
 import os
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
 from tests.conftest import shared_path
+from transforms.extraction import articles
 from transforms.extraction.articles import (MIN_ARTICLE_WORDS, NoBody, article_from_entry, content_hash, decode_html,
                                  extract_article, is_stamp, page_author, parse_page, repeats_itself, without_furniture,
                                  without_headline, word_count)
@@ -148,12 +149,17 @@ def test_the_author_comes_from_the_byline_when_no_meta_tag_names_one_and_not_fro
 
 # page_author must equal trafilatura's extract_author on any page: random trees of the tags and
 # classes both searches look at, with text and tails around them.
-_TAGS = ["div", "span", "a", "p", "section", "time", "figure", "author", "address", "strong", "h3", "em"]
+_TAGS = ["div", "span", "a", "p", "section", "time", "figure", "author", "address", "strong", "h3", "h4", "em"]
 _ATTRS = st.sampled_from([
     "", ' class="author"', ' class="byline"', ' class="author-name"', ' class="comments"', ' class="date"',
     ' class="title"', ' class="sidebar"', ' class="quote"', ' class="print"', ' class="writer"', ' id="author"',
     ' id="comments"', ' itemprop="author"', ' rel="author"', ' data-component="Figure"', ' data-component="Byline"',
-    ' class="meta-date author"'])
+    ' class="meta-date author"',
+    # every string the author expressions look for (page_author finds its candidates by them)
+    *(f' class="{v}"' for v in ("BBL", "byl", "username", "screenname", "channel-name", "submitted-by", "posted-by",
+                                 "journalist-name", "zuozhe", "bianji", "xiaobian", "AuthorName", "Byline")),
+    ' id="zuozhe"', ' id="bianji"', ' id="xiaobian"', ' id="Author-box"', ' itemprop="author name"',
+    ' data-testid="AuthorCard"', ' data-testid="AuthorURL"'])
 _WORDS = st.sampled_from(["", "By", "Jane Roe", "and", "Sam", "Staff Reporter", "12 May", "Comments (3)", " "])
 
 
@@ -164,6 +170,12 @@ def _element(children):
 
 
 _TREES = st.recursive(st.builds(html_escape.escape, _WORDS), _element, max_leaves=25)
+
+
+def test_the_byline_search_walks_the_page_once_with_this_trafilatura():
+    # its attribute literals were read off this trafilatura's author expressions (a new version's are
+    # checked against them, and the expressions are run as they are until they are read again)
+    assert articles._AUTHOR_ELEMENT_TESTS is not None and len(articles._AUTHOR_ELEMENT_TESTS) == 3
 
 
 @settings(max_examples=300, deadline=None)
@@ -186,6 +198,7 @@ _PAGE_PART = st.one_of(_PAGE_TEXT, st.sampled_from([
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PAGE_PART, max_size=30))
+@example(["\xa0", "<!DOCTYPEHTML>", "0", "<A>"])   # Unicode white space before the doctype
 def test_parse_page_gives_the_tree_load_html_gives(parts):
     html = "".join(parts)
     expected, tree = load_html(html), parse_page(html)

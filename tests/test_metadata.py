@@ -105,10 +105,26 @@ def test_json_ld_is_read_leniently_and_flattened():
     t = tree('<html><head><script type="application/ld+json"><!-- {"@graph": [{"@type": "WebSite", "name": "S"},'
              ' {"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "headline": "H\n1"}}]} --></script>'
              '</head><body></body></html>')
-    nodes = md.json_ld_nodes(t)
+    nodes = md.json_ld_nodes(md.page_elements(t)["script"])
     node = md.article_node(nodes)
     assert node["headline"] == "H\n1"
     assert md.parse_json_ld("not json") is None
+
+
+def test_page_elements_gathers_the_metadata_elements_of_head_and_body_in_page_order():
+    t = tree('<html><head><title>Pier rebuilt | Courier</title><meta name="author" content="Ana Lindqvist">'
+             '<script type="application/ld+json">{"@type": "WebSite", "name": "Courier"}</script></head><body>'
+             '<svg><title>Share</title></svg><h1>Pier rebuilt</h1><time datetime="2026-03-02">2 March</time>'
+             '<meta itemprop="author" content="Tomas Brenner"><link rel="canonical" href="https://courier.example/a">'
+             '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier rebuilt"}</script>'
+             '</body></html>')
+    elements = md.page_elements(t)
+    assert [m.get("content") for m in elements["meta"]] == ["Ana Lindqvist", "Tomas Brenner"]
+    assert [n["@type"] for n in md.json_ld_nodes(elements["script"])] == ["WebSite", "NewsArticle"]
+    assert ["".join(x.itertext()) for x in elements["title"]] == ["Pier rebuilt | Courier", "Share"]
+    assert len(elements["h1"]) == len(elements["time"]) == len(elements["link"]) == 1
+    meta = md.extract_metadata(t, "https://courier.example/a")
+    assert meta["title"] == "Pier rebuilt" and meta["canonical_url"] == "https://courier.example/a"
 
 
 @pytest.mark.parametrize("title,expected", [
@@ -144,6 +160,21 @@ def test_reconcile_title_drops_a_section_only_when_the_headline_witness_says_so(
     ("Ana Lindqvist (ana@courier.example)", ["Ana Lindqvist"]),
     ("https://courier.example/authors/ana", []),
     ("김민수 기자", ["김민수"]),
+    ("By Ana Lindqvist, Political Reporter", ["Ana Lindqvist"]),        # a role of several words
+    ("Ana Lindqvist - Harbour Correspondent", ["Ana Lindqvist"]),
+    ("dpa/AFP", ["dpa", "AFP"]),                                         # a slash between credits
+    ("Ana Lindqvist / dpa", ["Ana Lindqvist", "dpa"]),
+    ("Ana Lindqvist | Tomas Brenner", ["Ana Lindqvist", "Tomas Brenner"]),
+    ("Ana Lindqvist, Tomas Brenner, dpa", ["Ana Lindqvist", "Tomas Brenner", "dpa"]),   # an agency last stays
+    ("Ana Lindqvist | Le Courier", ["Ana Lindqvist"]),                  # the site's name after the name
+    ("Ana Lindqvist - Le Courier", ["Ana Lindqvist"]),
+    ("Von Jana Petersen, Kiel", ["Jana Petersen"]),                      # a dateline's place after one name
+    ("Le Courier, Kiel", ["Le Courier, Kiel"]),                          # no person: kept as written
+    ("Ana Lindqvist, Sports Editor", ["Ana Lindqvist"]),                # a role is no second person
+    ("Jana Petersen, Redakteurin Politik", ["Jana Petersen"]),
+    ("Jana Petersen, stellvertretende Chefredakteurin", ["Jana Petersen"]),   # a compound ending in the role
+    ("Ana Lindqvist, Harbour Radio", ["Ana Lindqvist"]),                # another organisation after the name
+    ("Ana Lindqvist, Tomas Brenner - Harbour Correspondents", ["Ana Lindqvist", "Tomas Brenner"]),
 ])
 def test_split_authors(raw, expected):
     assert md.split_authors(raw, ["Le Courier", "courier.example"]) == expected
@@ -174,13 +205,13 @@ def test_parse_date(value, expected):
 def test_a_time_without_offset_takes_the_offset_the_page_states_for_the_same_clock_time():
     t = tree('<html><head><meta name="date" content="2023-04-28T18:11:01+02:00"></head><body></body></html>')
     node = {"@type": "NewsArticle", "datePublished": "2023-04-28 18:11:01.0"}
-    published, _, source = md.page_dates(node, md.meta_tags(t), t, "https://x.example/a", None)
+    elements = md.page_elements(t)
+    published, _, source = md.page_dates(node, md.meta_tags(elements["meta"]), elements["time"], "https://x.example/a", None)
     assert published == datetime(2023, 4, 28, 16, 11, 1, tzinfo=timezone.utc) and source == "json-ld"
 
 
 def test_the_url_date_is_the_last_resort():
-    t = tree("<html><body><p>x</p></body></html>")
-    published, modified, source = md.page_dates(None, {}, t, "https://x.example/2025/01/14/story", None)
+    published, modified, source = md.page_dates(None, {}, [], "https://x.example/2025/01/14/story", None)
     assert published == datetime(2025, 1, 14, tzinfo=timezone.utc) and source == "url" and modified is None
 
 
@@ -322,11 +353,11 @@ def test_a_section_the_url_or_breadcrumb_names_goes_from_between_the_headline_an
     # a segment nothing on the page names a section stays
     assert md.strip_site("Regatta at the pier cancelled | Sailing | Courier", sites, sections) == \
         "Regatta at the pier cancelled | Sailing"
-    crumbs = md.json_ld_nodes(tree(
+    crumbs = md.json_ld_nodes(md.page_elements(tree(
         '<html><head><script type="application/ld+json">{"@type": "BreadcrumbList", "itemListElement": ['
         '{"@type": "ListItem", "name": "Courier"}, {"@type": "ListItem", "item": {"name": "News"}},'
         ' {"@type": "ListItem", "name": "Harbour"}, {"@type": "ListItem", "name": "Pier rebuilt"}]}'
-        '</script></head><body></body></html>'))
+        '</script></head><body></body></html>'))["script"])
     sections = md.page_sections(None, {}, crumbs, "https://courier.example/a1")
     assert sections == ["Courier", "News", "Harbour"]   # the last crumb is the article itself
     assert md.strip_site("Pier rebuilt after dispute - Harbour - News - Courier", sites, sections) == \
@@ -357,3 +388,4 @@ def test_a_site_name_is_matched_without_its_accents_as_a_host_name_writes_it():
     assert md.strip_site("Pier rebuilt after dispute | Crónica", ["cronica.example", "cronica"]) == \
         "Pier rebuilt after dispute"
     assert md.text_key("한국일보") == "한국일보" and md.text_key("がっこう") == "がっこう"   # other scripts as written
+

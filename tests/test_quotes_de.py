@@ -1,9 +1,10 @@
 """German quotes through the language-independent finder and the `de` pack (sentences written for these tests)."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from transforms.analysis.lang import pack
-from transforms.analysis.reported_speech import find_quotes
+from transforms.analysis.reported_speech import _WORD, _words, find_quotes
 from transforms.analysis.speakers import speaker_id
 
 DE = pack("de", "quotes")
@@ -762,3 +763,19 @@ def test_passive_with_a_cue_names_its_agent_or_nobody():
     assert quotes(text)[1]["speaker"] is None
     text = "Seine Werke werden von Kritikern als „Meilensteine der Malerei“ bezeichnet."
     assert one(text)["speaker"] == "Kritikern"
+
+
+def test_konjunktiv_ii_right_after_a_report_goes_on_with_its_speaker():
+    text = ("Laut Polizei habe ein Mann versucht, den Festgenommenen zu befreien. "
+            "Dies hätten die Beamten „mit einfacher körperlicher Gewalt“ verhindert.")
+    assert one(text, "direct")["speaker"] == "Polizei"
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet="ab.'’-ÄöZ3 ,„“", max_size=40), data=st.data())
+def test_the_words_of_a_span_are_those_the_word_pattern_finds_in_it(text, data):
+    # _words takes them from the whole text's words, reading again only a word cut by the span's ends
+    s = data.draw(st.integers(0, len(text)))
+    e = data.draw(st.integers(s, len(text)))
+    expected = tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(text, s, e))
+    assert _words(text, s, e) == expected

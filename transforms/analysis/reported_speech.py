@@ -25,6 +25,7 @@ gender for `speaker_id` and `speaker_kind`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 
 import regex as re
@@ -257,11 +258,31 @@ class _Mention:
         self.kind, self.gender, self.title, self.org, self.resolved = kind, gender, title, org, resolved
 
 
+@functools.lru_cache(maxsize=8)
+def _text_words(text: str) -> tuple[tuple, list[int]]:
+    """Every word of the text with its offsets, and the words' ends (for bisect)."""
+    words = tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(text))
+    return words, [w[2] for w in words]
+
+
 @functools.lru_cache(maxsize=4096)
 def _words(text: str, s: int, e: int) -> tuple:
-    """The words of text[s:e] with their offsets. Cached: the finder reads a sentence's words several
-    times (cue, subject, Konjunktiv, persons), and a str caches its hash, so the key costs little."""
-    return tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(text, s, e))
+    """The words of text[s:e] with their offsets, as the word pattern finds them in that span. Cached:
+    the finder reads a sentence's words several times (cue, subject, Konjunktiv, persons), and a str
+    caches its hash, so the key costs little. Taken from the text's words, read once: a word of the
+    text inside the span is the same word in the span (its pattern looks ahead only at characters it
+    then takes in); only a word cut by an end of the span is read again within the span."""
+    words, ends = _text_words(text)
+    i = bisect.bisect_right(ends, s)          # the first word ending after s
+    j = bisect.bisect_right(ends, e, lo=i)    # the first word ending after e
+    out = []
+    if i < len(words) and words[i][1] < s:    # a word cut by s: read from s to its end (or e)
+        out += [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, s, min(words[i][2], e))]
+        i += 1
+    out += words[i:j] if i < j else ()
+    if j < len(words) and words[j][1] < e and j >= i:   # a word cut by e: read from its start to e
+        out += [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, max(words[j][1], s), e)]
+    return tuple(out)
 
 
 def _outside(ws, spans) -> list:
@@ -1530,9 +1551,11 @@ def _sentence_quotes(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: l
         elif holder is not None:
             m = _mention(text, holder, pk, state)
         elif sc is None and state.last is not None and si - state.last_sentence <= 3 and \
-                _has_konj(text, ss, se, pk, sq, strong=True) and \
+                _has_konj(text, ss, se, pk, sq, strong=si - state.last_sentence > 1) and \
                 _has_konj(text, ss, _head_end(text, ss, se, sq), pk, sq):
-            m = state.last   # reported speech going on without a cue: the same speaker
+            # reported speech going on without a cue: the same speaker (right after the report a Konjunktiv II
+            # form carries it too: "Laut Polizei habe ... . Dies hätten die Beamten „…“ verhindert.")
+            m = state.last
         else:
             cue, span, other = _embedded_speaker(text, ss, se, qs, sq, sc, pk)
             if span is not None:

@@ -196,6 +196,11 @@ def install() -> int:
     return len(done)
 
 
+def as_written(expression: XPath) -> XPath:
+    """The expression as trafilatura wrote it (before install() guarded it)."""
+    return next((old for *_, old, new in _installed if new is expression), expression)
+
+
 @contextlib.contextmanager
 def stock_trafilatura():
     """trafilatura as it comes for the duration of the block, then newsbeam's speed-ups again. It
