@@ -311,6 +311,19 @@ def test_without_og_title_the_h1_witnesses_a_section_in_the_json_ld_headline():
     assert _title_of(markup) == "Ferry pier rebuilt after dispute"
 
 
+def test_an_og_title_cut_at_an_unescaped_quote_mark_gives_way_to_the_whole_headline():
+    # the publisher wrote content="... und "royaler Besuch"": the attribute ends at the second quote mark
+    markup = ('<html><head><title>Marathon: Sieger und "royaler Besuch" | Courier</title>'
+              '<meta property="og:title" content="Marathon: Sieger und "royaler Besuch"">'
+              '</head><body><h1>Marathon: Sieger und "royaler Besuch"</h1></body></html>')
+    assert md.meta_tags(tree(markup).iter("meta"))["og:title"] == ["Marathon: Sieger und"]
+    assert _title_of(markup) == 'Marathon: Sieger und "royaler Besuch"'
+    # a headline the other titles only lengthen without a quote mark keeps the og:title
+    markup = ('<html><head><meta property="og:title" content="Ferry pier rebuilt">'
+              '</head><body><h1>Ferry pier rebuilt after dispute</h1></body></html>')
+    assert _title_of(markup) == "Ferry pier rebuilt"
+
+
 def test_the_h1_holding_the_headline_wins_over_a_first_h1_naming_the_site():
     markup = ('<html><head><title>Ferry pier rebuilt after dispute | Courier</title></head><body>'
               '<h1>Courier Local</h1><h1>Ferry pier rebuilt after dispute</h1></body></html>')

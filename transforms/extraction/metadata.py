@@ -302,6 +302,20 @@ def headline_h1(h1s: list[str], titles: list[str], sites: list[str] = ()) -> str
     return next((h1 for h1 in h1s if not _site_like(h1, sites)), None)
 
 
+_QUOTE_MARKS = "\"“”„«»‘’‚'"
+
+
+def _uncut(title: str, candidates: list[str | None]) -> str | None:
+    """The whole headline when `title` is cut short where it quotes: a meta tag whose content holds a
+    quote mark the page did not escape ends there (content="Sieger und "royaler Besuch"" reads "Sieger
+    und "), and another title of the page goes on from it with that quote mark."""
+    for candidate in candidates:
+        whole = clean_text(candidate or "")
+        if len(whole) > len(title) and whole.startswith(title) and whole[len(title):].lstrip()[:1] in _QUOTE_MARKS:
+            return whole
+    return None
+
+
 def reconcile_title(candidates: list[str | None], sites: list[str], sections: list[str] = (),
                     witness: str | None = None, topics: list[str] = ()) -> str | None:
     """The headline: the first candidate (in order of trust), without its site name, and without a
@@ -311,6 +325,9 @@ def reconcile_title(candidates: list[str | None], sites: list[str], sections: li
     title = next((c for c in stripped if c), None)     # stripped one by one: only the first is needed
     if title is None:
         return None
+    whole = _uncut(title, candidates)
+    if whole is not None:
+        title = strip_site(whole, sites, sections, topics) or title
     witness = strip_site(witness, sites, sections, topics) if witness else None
     others = {text_key(witness): witness} if witness else {}
     for _ in range(3):
