@@ -6,6 +6,8 @@ import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from transforms.extraction import metadata as md
@@ -322,6 +324,16 @@ def test_an_og_title_cut_at_an_unescaped_quote_mark_gives_way_to_the_whole_headl
     markup = ('<html><head><meta property="og:title" content="Ferry pier rebuilt">'
               '</head><body><h1>Ferry pier rebuilt after dispute</h1></body></html>')
     assert _title_of(markup) == "Ferry pier rebuilt"
+
+
+_WORDS = st.lists(st.text("abcdefghij", min_size=1, max_size=8), min_size=1, max_size=6).map(" ".join)
+
+
+@given(head=_WORDS, quoted=_WORDS, mark=st.sampled_from(list("\"“„«‘")), letter=st.sampled_from(list("abcXYZ")))
+def test_a_title_cut_before_a_quote_mark_is_made_whole_and_only_then(head, quoted, mark, letter):
+    whole = f"{head} {mark}{quoted}{mark}"
+    assert md.reconcile_title([head, whole], []) == whole            # cut where the quotation opens
+    assert md.reconcile_title([head, f"{head} {letter}{quoted}"], []) == head   # only longer: kept as it is
 
 
 def test_the_h1_holding_the_headline_wins_over_a_first_h1_naming_the_site():

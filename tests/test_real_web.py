@@ -63,6 +63,21 @@ def _atom(web) -> bytes:
             f"<title>News</title><id>urn:feed</id><updated>2026-11-29T10:00:00Z</updated>{entries}</feed>").encode()
 
 
+# A page whose publisher left the quote marks of its headline unescaped in og:title (the attribute ends at
+# the first of them), and a feed that links it.
+_QUOTED_PAGE = ('<!doctype html><html lang="en"><head><title>Marathon won as crowds hail "royal visit" | Courier'
+                '</title><meta property="og:title" content="Marathon won as crowds hail "royal visit"">'
+                '<meta property="article:published_time" content="2026-11-20T09:00:00Z"></head><body><article>'
+                '<h1>Marathon won as crowds hail "royal visit"</h1>'
+                + "".join(f"<p>The city marathon drew runners from every district on a cold morning, part {i}, "
+                          "and the organisers said the course would stay the same next year.</p>" for i in range(6))
+                + "</article></body></html>").encode()
+_QUOTED_FEED = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>'
+                '<id>urn:quoted</id><updated>2026-11-20T10:00:00Z</updated><entry><title>Marathon</title>'
+                '<id>urn:quoted:1</id><updated>2026-11-20T10:00:00Z</updated><link href="/news/royal-visit.html"/>'
+                '</entry></feed>').encode()
+
+
 class Web:
     """The sites of these tests, and the fetch settings a user would give for them."""
 
@@ -92,6 +107,8 @@ def web(tmp_path_factory):
 
     routes = {"/feeds/web.atom": lambda h: h.reply(200, _atom(web), "application/atom+xml"),
               "/feeds/mess.atom": lambda h: h.reply(200, web.mess, "application/atom+xml"),
+              "/feeds/quoted.atom": lambda h: h.reply(200, _QUOTED_FEED, "application/atom+xml"),
+              "/news/royal-visit.html": lambda h: h.reply(200, _QUOTED_PAGE, "text/html; charset=utf-8"),
               "/to-internal": lambda h: h.reply(302, b"", "text/plain",
                                                 {"Location": f"http://{PRIVATE}:{web.internal_port}/secret"})}
     with serve(FIXTURE_SITE, {"/secret": lambda h: h.reply(200, b"internal", "text/plain")}) as internal, \
@@ -274,6 +291,16 @@ def test_default_run_over_https_host_names_ingests_and_gives_one_error_row_per_h
     [report] = manifest["feeds"]
     assert (report["entries"], report["articles"], report["duplicates"], report["errors"]) == (10, 2, 0, 8)
     assert web.internal.count("/secret") == 0
+
+
+def test_default_run_over_https_keeps_a_headline_whose_og_title_the_page_cut_at_a_quote_mark(web, tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--feeds",
+                             f"{web.https.base}/feeds/quoted.atom", "--output", str(out), *web.options()],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    titles = connect(str(out)).execute("SELECT url, title FROM articles").fetchall()
+    assert titles == [(f"{web.https.base}/news/royal-visit.html", 'Marathon won as crowds hail "royal visit"')]
 
 
 # --- The world's mess: arbitrary entry links and feed oddities through the real ingest graph. ---

@@ -302,7 +302,7 @@ def headline_h1(h1s: list[str], titles: list[str], sites: list[str] = ()) -> str
     return next((h1 for h1 in h1s if not _site_like(h1, sites)), None)
 
 
-_QUOTE_MARKS = "\"“”„«»‘’‚'"
+_QUOTE_MARKS = tuple("\"“”„«»‘’‚'")
 
 
 def _uncut(title: str, candidates: list[str | None]) -> str | None:
@@ -311,7 +311,7 @@ def _uncut(title: str, candidates: list[str | None]) -> str | None:
     und "), and another title of the page goes on from it with that quote mark."""
     for candidate in candidates:
         whole = clean_text(candidate or "")
-        if len(whole) > len(title) and whole.startswith(title) and whole[len(title):].lstrip()[:1] in _QUOTE_MARKS:
+        if len(whole) > len(title) and whole.startswith(title) and whole[len(title):].lstrip().startswith(_QUOTE_MARKS):
             return whole
     return None
 
