@@ -35,6 +35,9 @@ GOLD = [
     ("de_wikinews dev quotes", "data/quotes/de_wikinews_dev.jsonl", "score_quotes.py"),
     *((f"multilingual {code} figures", MULTILINGUAL, "score_figures.py", "", code)
       for code in ("de", "fr", "es", "pt", "it", "nl")),
+    # French and Spanish quotes: no public gold here, newsbeam's own held-out paragraphs (bench/quotes_fr_es.py)
+    *((f"own {code} {part} quotes", os.path.join(ROOT, "tests", "fixtures", "quotes", f"{code}_{part}.jsonl"),
+       "score_quotes.py") for code in ("fr", "es") for part in ("check", "fresh2")),
 ]
 TRAIN = [("PolNeAR train quotes", "data/quotes/polnear_train.jsonl", "score_quotes.py"),
          ("de_wikinews train quotes", "data/quotes/de_wikinews_train.jsonl", "score_quotes.py")]

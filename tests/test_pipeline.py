@@ -165,7 +165,7 @@ LANG_SITE = os.path.join(os.path.dirname(__file__), "fixtures", "lang")
 @pytest.fixture(scope="module")
 def lang_run(tmp_path_factory):
     """`newsbeam run` on a real local server with a German page (its template declaring "en"), a
-    Swedish one, a Polish one declaring nothing, and an English one declaring nothing."""
+    Swedish one, a Polish one declaring nothing, an English one declaring nothing, a French and a Spanish one."""
     import subprocess
     import sys
     from pipelines.site import serve
@@ -190,7 +190,7 @@ def test_run_decides_each_articles_language_from_page_and_text(lang_run):
     languages = dict((url.rsplit("/", 1)[1], language) for url, language in delta_db().execute(
         f"SELECT url, language FROM {view(output, 'articles')}").fetchall())
     assert languages == {"de_bruecke.html": "de", "sv_farja.html": "sv", "pl_biblioteka.html": "pl",
-                         "en_sea_wall.html": "en"}
+                         "en_sea_wall.html": "en", "fr_tramway.html": "fr", "es_puente.html": "es"}
 
 
 def test_articles_in_a_language_without_rules_get_no_quotes_no_figures_and_are_counted(lang_run):
@@ -221,3 +221,19 @@ def test_a_german_article_gets_german_figures_and_quotes(lang_run):
     quotes = [r[1:] for r in _rows(output, "quotes", "t.text, t.speaker") if r[0].endswith("de_bruecke.html")]
     assert [text for text, _ in quotes] == ["„Wir haben keine andere Wahl“"]
     assert "Anna Becker" in quotes[0][1]
+
+
+@pytest.mark.parametrize("page, speakers, figure", [
+    ("fr_tramway.html", ["la maire, Hélène Moreau", "elle", "L'opposition"],
+     ("1,2 million d'euros", 1_200_000, "EUR")),
+    ("es_puente.html", ["el alcalde, Javier Ortega"] * 2, ("3,5 millones de euros", 3_500_000, "EUR")),
+])
+def test_french_and_spanish_articles_get_their_quotes_speakers_and_figures(lang_run, page, speakers, figure):
+    output, _, manifest = lang_run
+    quotes = [r[1:] for r in _rows(output, "quotes", "t.speaker, t.speaker_id") if r[0].endswith(page)]
+    assert [speaker for speaker, _ in quotes] == speakers
+    assert quotes[0][1] is not None and quotes[1][1] == quotes[0][1]   # "elle" is the mayor, the pro-drop too
+    figures = [r[1:] for r in _rows(output, "figures", "t.raw, t.value, t.unit") if r[0].endswith(page)]
+    assert figure in figures
+    assert "fr" not in manifest["not_analysed_by_task"].get("quotes", {})
+

@@ -4,7 +4,8 @@ found in a language newsbeam has rules for (DESIGN.md, "Languages"; never Englis
 quotes_in and figures_in are pure: the rows found, [] when there are none, and None when newsbeam has
 no rules for the language (unknown included): then nothing is written and the article is counted as
 not analysed. English quotes come from transforms/analysis/quotes.py (English has no quotes pack);
-other languages' quotes from transforms/analysis/reported_speech.py with the language's quotes pack;
+other languages' quotes from the finder their quotes pack names: transforms/analysis/reported_speech.py
+(German), transforms/analysis/quote_edges.py (`FINDER = "quote_edges"`: French, Spanish);
 figures from transforms/analysis/figures.py for English and each language with a figures pack.
 """
 
@@ -50,7 +51,10 @@ def quotes_in(text: str, language: str | None, min_confidence: float | None = No
     quotes_pack = lang.pack(code, "quotes")
     if quotes_pack is None:
         return None
-    from transforms.analysis.reported_speech import find_quotes
+    if getattr(quotes_pack, "FINDER", None) == "quote_edges":
+        from transforms.analysis.quote_edges import find_quotes
+    else:
+        from transforms.analysis.reported_speech import find_quotes
     if min_confidence is None:
         return find_quotes(text, quotes_pack)
     return find_quotes(text, quotes_pack, min_confidence=min_confidence)
