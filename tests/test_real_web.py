@@ -9,6 +9,7 @@ user's run; the certificates come from a test CA given with --ca_bundle.
 """
 
 import os
+import pathlib
 import ssl
 import subprocess
 import sys
@@ -78,6 +79,16 @@ _QUOTED_FEED = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w
                 '</entry></feed>').encode()
 
 
+# A French and a Spanish article (tests/fixtures/lang) in one feed: quotes in the language of each page.
+_LANG_NEWS = pathlib.Path(__file__).parent / "fixtures" / "lang" / "news"
+_LANG_PAGES = {f"/news/{name}": (_LANG_NEWS / name).read_bytes() for name in ("fr_tramway.html", "es_puente.html")}
+_LANG_FEED = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Monde</title>'
+              '<id>urn:lang</id><updated>2026-11-16T16:00:00Z</updated>'
+              + "".join(f'<entry><title>{i}</title><id>urn:lang:{i}</id><updated>2026-11-16T16:00:00Z</updated>'
+                        f'<link href="{path}"/></entry>' for i, path in enumerate(_LANG_PAGES))
+              + "</feed>").encode()
+
+
 class Web:
     """The sites of these tests, and the fetch settings a user would give for them."""
 
@@ -109,6 +120,9 @@ def web(tmp_path_factory):
               "/feeds/mess.atom": lambda h: h.reply(200, web.mess, "application/atom+xml"),
               "/feeds/quoted.atom": lambda h: h.reply(200, _QUOTED_FEED, "application/atom+xml"),
               "/news/royal-visit.html": lambda h: h.reply(200, _QUOTED_PAGE, "text/html; charset=utf-8"),
+              "/feeds/lang.atom": lambda h: h.reply(200, _LANG_FEED, "application/atom+xml"),
+              **{path: (lambda page: lambda h: h.reply(200, page, "text/html; charset=utf-8"))(page)
+                 for path, page in _LANG_PAGES.items()},
               "/to-internal": lambda h: h.reply(302, b"", "text/plain",
                                                 {"Location": f"http://{PRIVATE}:{web.internal_port}/secret"})}
     with serve(FIXTURE_SITE, {"/secret": lambda h: h.reply(200, b"internal", "text/plain")}) as internal, \
@@ -301,6 +315,18 @@ def test_default_run_over_https_keeps_a_headline_whose_og_title_the_page_cut_at_
     assert result.returncode == 0, result.stderr[-2000:]
     titles = connect(str(out)).execute("SELECT url, title FROM articles").fetchall()
     assert titles == [(f"{web.https.base}/news/royal-visit.html", 'Marathon won as crowds hail "royal visit"')]
+
+
+def test_default_run_over_https_names_the_speakers_of_french_and_spanish_quotes(web, tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--feeds",
+                             f"{web.https.base}/feeds/lang.atom", "--output", str(out), *web.options()],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = connect(str(out)).execute("SELECT a.language, q.speaker FROM quotes q JOIN articles a USING (article_id) "
+                                     "ORDER BY a.language, q.start").fetchall()
+    assert rows == [("es", "el alcalde, Javier Ortega"), ("es", "el alcalde, Javier Ortega"),
+                    ("fr", "la maire, Hélène Moreau"), ("fr", "elle"), ("fr", "L'opposition")]
 
 
 # --- The world's mess: arbitrary entry links and feed oddities through the real ingest graph. ---

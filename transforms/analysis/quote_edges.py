@@ -264,8 +264,10 @@ def _verb_group(text, ws, k, ek: _Edges):
 
 def _inverted(w: str, s: int, ek: _Edges):
     """"affirme-t-elle" -> ("affirme", span of "elle"); any other word -> (the word, None)."""
+    if "-" not in w:
+        return w.lower(), None
     parts = w.split("-")
-    if len(parts) >= 2 and parts[-1].lower() in ek.pronouns:
+    if parts[-1].lower() in ek.pronouns:
         return parts[0].lower(), (s + len(w) - len(parts[-1]), s + len(w))
     return w.lower(), None
 
@@ -303,9 +305,11 @@ def _last_cue(text, ws, ek: _Edges):
     """Index of the verb group of the last cue among the words: the auxiliary of a compound form."""
     found = None
     for k, (w, _, _) in enumerate(ws):
+        if not w[:1].islower():
+            continue   # a verb of saying is written in lower case
         lw = w.lower()
         head, _ = _inverted(w, 0, ek)
-        if (lw in ek.cues or head in ek.cues) and w[:1].islower() and not (
+        if (lw in ek.cues or head in ek.cues) and not (
                 k and ws[k - 1][0].lower() in ek.determiners and not text[ws[k - 1][2]:ws[k][1]].strip()):
             found = k   # not "la sentencia", "une note"
         elif lw in ek.participles:
