@@ -169,6 +169,24 @@ def test_random_french_attributions_name_the_person_and_give_their_id(name, role
     assert q["speaker_id"] == speaker_id(name)
 
 
+# Marks, punctuation and cue words in any order: quotations open and close anywhere, cues stand anywhere.
+PIECES = [*"«»“”\"—–,.:;!?\n-'", "\u00a0", "nous ne céderons pas sur ce point", "a déclaré", "affirme-t-elle", "dijo",
+          "selon", "Según", "le maire", "la ministre, Ana Ruiz,", "s'est dit", "que", "de", "Il", "«", "»"]
+MESS = st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join)
+
+
+@given(MESS, st.sampled_from(["fr", "es"]))
+@settings(max_examples=300, deadline=None)
+def test_any_mess_of_marks_and_cues_gives_well_formed_quotes_and_never_an_error(text, lang):
+    from transforms.analysis.quote_edges import _edges, _find   # _find: find_quotes would hide an exception
+    found = _find(text, _edges(pack(lang, "quotes")))
+    for q in found:
+        assert text[q["start"]:q["end"]] == q["text"] and q["text"]
+        if q["speaker"] is not None:
+            assert text[q["speaker_start"]:q["speaker_end"]] == q["speaker"] and q["speaker"].strip()
+            assert not (q["start"] <= q["speaker_start"] < q["end"]) or q["cue"]   # inside only as an incise
+
+
 @pytest.mark.skipif(not os.path.exists(SCORER), reason="needs ../shared (the quote scorer)")
 def test_bench_scores_the_annotated_paragraphs_of_both_languages(tmp_path):
     result = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "quotes_fr_es.py"), "--keep", str(tmp_path)],

@@ -101,6 +101,14 @@ class Web:
         return [*(f"--resolve={pin}" for pin in PINS), *(f"--allow_private_network={n}" for n in TRUSTED),
                 f"--ca_bundle={self.ca_file}", "--per_host_delay=0", "--retry_base_delay=0.01"]
 
+    def run(self, feed: str, out) -> subprocess.CompletedProcess:
+        """`newsbeam run` on `feed` into `out` with default options and only these sites' settings; it must
+        exit 0."""
+        result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--feeds", feed, "--output", str(out),
+                                 *self.options()], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
@@ -287,9 +295,7 @@ def test_total_timeout_counts_from_the_request_not_the_wait_for_a_slot(tmp_path)
 def test_default_run_over_https_host_names_ingests_and_gives_one_error_row_per_hostile_link(web, tmp_path):
     out = tmp_path / "out"
     feed = f"{web.http.base}/feeds/web.atom"  # http: the site moves it to https with a 301
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--feeds", feed, "--output", str(out),
-                             *web.options()], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = web.run(feed, out)
     assert "Traceback" not in result.stderr
     con = connect(str(out))
     authors = dict(con.execute("SELECT url, authors FROM articles").fetchall())
@@ -309,20 +315,14 @@ def test_default_run_over_https_host_names_ingests_and_gives_one_error_row_per_h
 
 def test_default_run_over_https_keeps_a_headline_whose_og_title_the_page_cut_at_a_quote_mark(web, tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--feeds",
-                             f"{web.https.base}/feeds/quoted.atom", "--output", str(out), *web.options()],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
+    web.run(f"{web.https.base}/feeds/quoted.atom", out)
     titles = connect(str(out)).execute("SELECT url, title FROM articles").fetchall()
     assert titles == [(f"{web.https.base}/news/royal-visit.html", 'Marathon won as crowds hail "royal visit"')]
 
 
 def test_default_run_over_https_names_the_speakers_of_french_and_spanish_quotes(web, tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--feeds",
-                             f"{web.https.base}/feeds/lang.atom", "--output", str(out), *web.options()],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
+    web.run(f"{web.https.base}/feeds/lang.atom", out)
     rows = connect(str(out)).execute("SELECT a.language, q.speaker FROM quotes q JOIN articles a USING (article_id) "
                                      "ORDER BY a.language, q.start").fetchall()
     assert rows == [("es", "el alcalde, Javier Ortega"), ("es", "el alcalde, Javier Ortega"),

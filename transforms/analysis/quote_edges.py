@@ -32,7 +32,6 @@ import regex as re
 from transforms.analysis.reported_speech import (_emit, _Mention, _pair_marks, _paragraphs, _prepared, _sentences,
                                                  _words)
 from transforms.analysis.speakers import speaker_id as _speaker_id
-from transforms.analysis.text import trimmed_spans
 
 __all__ = ["find_quotes"]
 
@@ -96,7 +95,7 @@ def _find(text: str, ek: _Edges) -> list[dict]:
     index = 0
     for ps, pe in _paragraphs(text):
         quotes = _pair_marks(text, ps, pe, ek.structure)
-        sentences = _resplit(text, _sentences(text, ps, pe, quotes, ek.structure), quotes)
+        sentences = _sentences(text, ps, pe, quotes, ek.structure)
         last, last_sentence = None, -10   # a voice does not carry across paragraphs
         prev, prev_quoted = None, False   # the sentence before, in this paragraph, and whether it quoted
         qi = 0
@@ -107,6 +106,9 @@ def _find(text: str, ek: _Edges) -> list[dict]:
                 if quotes[qi][0] >= ss:
                     sq.extend(_incise(text, *quotes[qi], ek))
                 qi += 1
+            if not sq:
+                prev, prev_quoted = (ss, se), False
+                continue
             before_in_sentence: _Mention | None = None
             alone = _only_quotations(text, ss, se, sq)   # the sentence is nothing but its quotations
             for n, (qs, qe, inner) in enumerate(sq):
@@ -134,31 +136,8 @@ def _find(text: str, ek: _Edges) -> list[dict]:
                 out[-1]["speaker_id"] = _speaker_id(m.resolved) if m is not None and m.resolved else None
                 if m is not None:
                     last, last_sentence, before_in_sentence = m, index, m
-            prev, prev_quoted = (ss, se), bool(sq)
+            prev, prev_quoted = (ss, se), True
     return out
-
-
-def _resplit(text, sentences, quotes) -> list[tuple[int, int]]:
-    """The finder's sentences also end after a quotation that ends one (`« … . » Son adversaire`, a space
-    inside the marks) and before an opening “ after a full stop (`salariés. “C’est`)."""
-    cuts = set()
-    for qs, qe in quotes:
-        inside = text[qs + 1:qe - 1].rstrip()
-        if inside[-1:] in ".!?…" and qe < len(text) and text[qe:qe + 1].isspace():
-            cuts.add(qe)
-        j = qs - 1
-        while j >= 0 and text[j].isspace():
-            j -= 1
-        if j >= 0 and j < qs - 1 and text[j] in ".!?…":
-            cuts.add(j + 1)
-    out = []
-    for ss, se in sentences:
-        a = ss
-        for c in sorted(x for x in cuts if ss < x < se):
-            out.append((a, c))
-            a = c
-        out.append((a, se))
-    return trimmed_spans(text, out)
 
 
 def _incise(text, qs, qe, ek: _Edges):

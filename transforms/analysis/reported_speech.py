@@ -204,8 +204,8 @@ def _sentences(text: str, ps: int, pe: int, quotes: list[tuple[int, int]], pk: _
                 start = i + 1
         if qs >= pe:
             break
-        # a quotation that ends a sentence: „… .“ Next
-        if _TERMINAL.match(text, qe - 2) and _next_starts(text, qe, pe):
+        # a quotation that ends a sentence: „… .“ Next, « … . » Next
+        if _TERMINAL.match(text[qs:qe - 1].rstrip()[-1:]) and _next_starts(text, qe, pe):
             out.append((start, qe))
             start = qe
         pos = qe
@@ -225,7 +225,7 @@ def _next_starts(text: str, i: int, pe: int) -> bool:
     j = i
     while j < pe and text[j].isspace():
         j += 1
-    return j < pe and (text[j].isupper() or text[j].isdigit() or text[j] in "„»«\"‚(")
+    return j < pe and (text[j].isupper() or text[j].isdigit() or text[j] in "„»«“\"‚(")
 
 
 def _no_stop(text: str, ps: int, i: int, pk: _Pack) -> bool:
