@@ -46,13 +46,14 @@ def plan(output, run_id: str, tables: dict[str, dict[str, list[dict]]]) -> dict:
     return {"commit_id": run_id, "files": files, "feed_states": [], "manifest": manifest}
 
 
-def commits_of_quotes(output, runs: int, rows_per_run: int, dates=("2026-11-20", "2026-11-21")) -> int:
-    n = 0
-    for r in range(runs):
+def commits_of_quotes(output, runs: int, rows_per_run: int, dates=("2026-11-20", "2026-11-21"),
+                      first_run: int = 0, first_row: int = 0) -> int:
+    n = first_row
+    for r in range(first_run, first_run + runs):
         commit(str(output), plan(output, f"run{r}", {"quotes": {
             d: quote_rows(f"run{r}", n + i * rows_per_run, rows_per_run) for i, d in enumerate(dates)}}))
         n += rows_per_run * len(dates)
-    return n
+    return n - first_row
 
 
 def data_files_on_disk(output, table: str) -> set[str]:
@@ -86,26 +87,46 @@ def test_the_default_retention_keeps_replaced_files_for_readers_and_time_travel(
 
 
 def test_readers_during_compaction_see_every_row_exactly_once(tmp_path):
-    total = commits_of_quotes(tmp_path, runs=40, rows_per_run=25)
-    seen, errors, done = [], [], threading.Event()
+    """Readers query only while a compaction runs; rounds of new small commits and compaction go on until
+    several reads have overlapped one, so the test never passes without the situation it names."""
+    rows_per_run, runs, total = 25, 0, 0
+    compacting, done = threading.Event(), threading.Event()
+    seen, errors, rounds = [], [], [0]
 
     def read():
         while not done.is_set():
+            if not compacting.wait(timeout=0.05):
+                continue
+            round_started = rounds[0]   # before the total: a round begun in between is caught below
+            expected = total
             try:
-                seen.append(run_query(str(tmp_path), "SELECT count(*), count(DISTINCT quote_id) FROM quotes")[1][0])
+                counted = run_query(str(tmp_path), "SELECT count(*), count(DISTINCT quote_id) FROM quotes")[1][0]
             except Exception as exc:   # a reader error is a failure of the guarantee too
                 errors.append(exc)
+                continue
+            if compacting.is_set() and rounds[0] == round_started:
+                seen.append((counted, (expected, expected)))
 
+    run_query(str(tmp_path), "SELECT 1")   # the first query loads DuckDB's delta extension
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        run_compact(str(tmp_path), retention_hours=0)
-        run_compact(str(tmp_path), retention_hours=0)
+        for _ in range(20):
+            total += commits_of_quotes(tmp_path, runs=10, rows_per_run=rows_per_run, first_run=runs, first_row=total)
+            runs += 10
+            rounds[0] += 1
+            compacting.set()
+            run_compact(str(tmp_path), retention_hours=0)
+            compacting.clear()
+            if len(seen) >= 3:
+                break
     finally:
         done.set()
+        compacting.set()
         reader.join()
     assert errors == []
-    assert len(seen) >= 2 and set(seen) == {(total, total)}
+    assert len(seen) >= 3
+    assert all(counted == expected for counted, expected in seen)
 
 
 def test_vacuum_deletes_files_no_commit_added(tmp_path):
