@@ -51,8 +51,9 @@ def test_direct_guillemets_cue_before_with_colon():
     text = "Die Sprecherin des Innenministeriums, Petra Lang, erklärte: »Die Lage ist unter Kontrolle.«"
     q = one(text)
     assert q["kind"] == "direct" and q["text"] == "»Die Lage ist unter Kontrolle.«"
-    assert q["speaker"].startswith("Die Sprecherin")
-    assert q["cue"] == "erklärte"
+    # the name in apposition speaks, with the role before it as title
+    assert (q["speaker"], q["speaker_title"], q["speaker_org"]) == ("Petra Lang", "Sprecherin", "Innenministeriums")
+    assert q["speaker_id"] and q["cue"] == "erklärte"
 
 
 def test_direct_cue_before_subject_after_verb():
@@ -184,7 +185,7 @@ def test_nach_eigenen_angaben_with_adjective():
     text = "Nach eigenen Angaben hat der Verein im vergangenen Jahr zweihundert neue Mitglieder gewonnen."
     q = one(text, "indirect")
     assert q["text"].startswith("hat der Verein")
-    assert q["speaker"] == "eigenen Angaben"
+    assert q["speaker"] == "der Verein"   # its own statement: the subject, never the phrase
 
 
 def test_genitive_owner_with_possessive():
@@ -640,7 +641,7 @@ def test_standalone_quotation_takes_the_subject_of_the_sentence_before():
     text = ("„Wir bleiben hart“, sagte die Sprecherin Lena Vogt. Der Vorsitzende des Vereins, Paul Brenner, "
             "lehnte den Vorschlag am Abend ab. „Das ist mit uns nicht zu machen.“")
     q = quotes(text)[-1]
-    assert q["speaker"] == "Der Vorsitzende des Vereins"
+    assert (q["speaker"], q["speaker_title"]) == ("Paul Brenner", "Vorsitzende")
     # a sentence before that names no one: the quotation is left without a speaker
     text = ("„Wir bleiben hart“, sagte die Sprecherin Lena Vogt. Der Regen hielt den ganzen Tag an. "
             "„Das ist mit uns nicht zu machen.“")
@@ -779,3 +780,53 @@ def test_the_words_of_a_span_are_those_the_word_pattern_finds_in_it(text, data):
     e = data.draw(st.integers(s, len(text)))
     expected = tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(text, s, e))
     assert _words(text, s, e) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Die Feuerwehr hat nach eigenen Angaben 40 Menschen aus dem Gebäude gerettet.",
+    "Die Feuerwehr hat eigenen Angaben zufolge 40 Menschen aus dem Gebäude gerettet.",
+    "Eigenen Angaben zufolge hat die Feuerwehr 40 Menschen aus dem Gebäude gerettet."])
+def test_by_its_own_account_names_the_clause_subject_not_the_phrase(text):
+    found = quotes(text)
+    assert found and {q["speaker"].lower() for q in found} == {"die feuerwehr"}
+
+
+def test_the_subject_of_a_passive_cue_is_spoken_to_not_the_speaker():
+    text = ("Der Präsident der Universität schrieb einen Brief. Darin wird der Minister aufgefordert, "
+            "„die Arbeit sofort zurückzugeben“.")
+    q = one(text, "direct")
+    assert q["speaker"] is None and q["cue"] == "aufgefordert"
+    assert one("Der Minister wurde mit den Worten zitiert: „Wir schaffen das.“")["speaker"] == "Der Minister"
+
+
+@pytest.mark.parametrize("adverb", ["Darin", "Darauf", "Hierzu", "Daran", "Hierbei", "Worauf"])
+def test_a_pronominal_adverb_is_never_a_speaker(adverb):
+    text = f"Die Ministerin legte einen Plan vor. {adverb} erklärte sie: „Das ist erst ein Anfang.“"
+    q = one(text, "direct")
+    assert q["speaker"] == "sie" and q["speaker_id"] is None
+
+
+def test_a_quotation_inside_its_clause_keeps_the_clause_subject():
+    text = ("Der Bericht ist brisant, weil die Regierung das Nachbarland im letzten Monat als "
+            "„Leuchtturm der Demokratie“ bezeichnet hat.")
+    assert one(text, "direct")["speaker"].startswith("die Regierung")
+
+
+def test_und_after_a_reported_clause_joins_the_verb_of_saying_before_it():
+    text = "Der Minister erklärte, die Lage sei ernst und warnte: „Wir müssen jetzt handeln.“"
+    assert one(text, "direct")["speaker"] == "Der Minister"
+    text = "Er sagte, Europa brauche die Engländer und fügte hinzu: „Wer kann sich Europa ohne sie vorstellen?“"
+    assert one(text, "direct")["speaker"] == "Er"
+
+
+def test_a_subject_with_two_roles_in_apposition_and_its_name_between_commas():
+    text = ("Kurt Berger, Präsident der Universität und Vorsitzender der Konferenz, bezeichnete den Beschluss "
+            "als „historischen Schritt“.")
+    assert one(text, "direct")["speaker"] == "Kurt Berger"
+    text = "Der frühere Bürgermeister und Justizsenator, Henning Brandt (SPD), sagte: „Das war ein Fehler.“"
+    q = one(text, "direct")
+    assert q["speaker"] == "Henning Brandt (SPD)" and q["speaker_id"]
+    # an infinitive clause between commas is no apposition: the subject after the verb speaks
+    text = ("Die Versuche der Regierung, unter dem Präsidenten ihre Macht durch Zurückhaltung und Manipulation "
+            "der Wahl zu erhalten, bezeichnete er als einen „Staatsstreich auf Raten“.")
+    assert one(text, "direct")["speaker"] == "er"

@@ -70,6 +70,8 @@ class _Pack:
         self.according_words = frozenset(g("ACCORDING_WORDS", ()))
         self.according_pronouns = frozenset(g("ACCORDING_PRONOUNS", ()))
         self.according_preps = frozenset(g("ACCORDING_PREPOSITIONS", ()))
+        self.own_words = frozenset(g("OWN_WORDS", ()))
+        self.quoted_subject_cues = frozenset(g("QUOTED_SUBJECT_CUES", ()))
         self.genitive = frozenset(g("GENITIVE_DETERMINERS", ()))
         self.anaphoric = frozenset(g("ANAPHORIC_CONTENT", ()))
         self.dies_reach = int(g("ANAPHORIC_REACH", 0))
@@ -536,7 +538,7 @@ def _clause_start(text, ws, k, pk: _Pack) -> int:
     tail_np = True     # the words between the boundary and the verb are noun-phrase words
     while b > 0:
         gap = _gap(text, ws, b - 1)
-        if any(c in gap for c in ";:") or (gap.strip() and gap.strip()[0] in "„“\"»«"):
+        if any(c in gap for c in ";:") or (gap.strip() and gap.strip()[0] in "„“\"»«") and not _embeds(ws[b - 1][0], pk):
             return b
         if "," in gap or "–" in gap or "—" in gap or " - " in gap:
             a = b - 1
@@ -545,7 +547,11 @@ def _clause_start(text, ws, k, pk: _Pack) -> int:
             if b == k and a > 0 and ws[a][0].lower() in pk.relatives and "," in _gap(text, ws, a - 1):
                 b = a
                 continue
-            if tail_np and all(_np_word(w, pk) for w, _, _ in ws[a:b]) and ws[a][0].lower() not in pk.subordinators:
+            role = ws[a][0][:1].isupper() or ws[a][0].lower() in pk.determiners
+            if tail_np and all(_np_word(ws[j][0], pk) or role and ws[j][0].lower() in pk.conjunctions and
+                               j + 1 < b and ws[j + 1][0][:1].isupper() for j in range(a, b)) and \
+                    ws[a][0].lower() not in pk.subordinators:
+                # (an apposition of two roles: "X, Präsident der Universität und Vorsitzender der Konferenz, sagte")
                 b = a
                 continue
             return b
@@ -553,6 +559,12 @@ def _clause_start(text, ws, k, pk: _Pack) -> int:
         if b < k and not _np_word(ws[b][0], pk):
             tail_np = False
     return 0
+
+
+def _embeds(w, pk: _Pack) -> bool:
+    """Whether a quotation right after word w is part of its clause ("als „…“ bezeichnet", "einen „…“ genannt")."""
+    lw = w.lower()
+    return lw in pk.naming_words or lw in pk.determiners or lw in pk.prepositions
 
 
 def _skip_pp(ws, i, end, pk: _Pack) -> int:
@@ -604,6 +616,8 @@ def _np_at(text, ws, i, end, pk: _Pack):
         if gap.strip() and gap.strip() not in ("(", ")", "-"):
             break
         lj = wj.lower()
+        if wj.replace(".", "").replace(",", "").isdigit() and j + 1 < end and ws[j + 1][0][:1].isupper():
+            break   # a number with its counted noun is the next phrase ("die Feuerwehr 40 Menschen")
         if wj[:1].isupper() or wj[:1].isdigit():
             seen = True
         elif seen and (lj in pk.genitive or lj in pk.particles or lj in pk.genitive_preps) and j + 1 < end:
@@ -623,6 +637,8 @@ def _np_at(text, ws, i, end, pk: _Pack):
     e = ws[j - 1][2]
     if text[e:e + 2].startswith(" (") and ")" in text[e:e + 40]:
         e = text.index(")", e) + 1
+    elif text.count("(", s, e) > text.count(")", s, e) and text.startswith(")", e):
+        e += 1   # a party or acronym in brackets closes: "Henning Scherf (SPD)"
     return s, e
 
 
@@ -643,15 +659,33 @@ def _mittelfeld_subject(text, ws, i, end, pk: _Pack):
     return None
 
 
-def _passive_agent(text, ws, a, k, pk: _Pack):
-    """The agent of a passive clause ("wird von der Zeitung zitiert", "vom Wetterdienst als ... eingestuft")."""
-    if not pk.passive:
-        return None
+def _clause_end(text, ws, k) -> int:
     end = k + 1
     while end < len(ws) and not any(c in _gap(text, ws, end - 1) for c in ",;:"):
         end += 1
-    if not any(w.lower() in pk.passive for w, _, _ in _outside_relatives(text, ws, a, min(end, len(ws)), pk)):
-        return None   # (a passive inside a relative clause is not the cue's: "Im Bericht, der ... wurde, nannte X")
+    return min(end, len(ws))
+
+
+def _passive(text, ws, a, k, pk: _Pack, before_cue=False) -> bool:
+    """Whether the clause of the cue at k is passive (a passive inside a relative clause is not the cue's:
+    "Im Bericht, der ... wurde, nannte X"); with before_cue, its auxiliary stands before the cue."""
+    end = k if before_cue else _clause_end(text, ws, k)
+    return bool(pk.passive) and any(w.lower() in pk.passive for w, _, _ in _outside_relatives(text, ws, a, end, pk))
+
+
+def _passive_participle(w, pk: _Pack) -> bool:
+    """A cue's participle whose passive subject is not the speaker ("aufgefordert"; not "zitiert")."""
+    lw = w.lower()
+    stem = next((lw[len(p):] for p in pk.sep_prefixes if lw.startswith(p + "ge")), lw)
+    return lw not in pk.quoted_subject_cues and w[:1].islower() and (
+        lw.endswith("iert") or stem.startswith(pk.participle_prefixes) and stem.endswith(pk.participle_endings))
+
+
+def _passive_agent(text, ws, a, k, pk: _Pack):
+    """The agent of a passive clause ("wird von der Zeitung zitiert", "vom Wetterdienst als ... eingestuft")."""
+    if not _passive(text, ws, a, k, pk):
+        return None
+    end = _clause_end(text, ws, k)
     for j in range(end - 2, a - 1, -1):   # the agent stands last, before the participle
         # not inside a name ("Hauptmann X von der Marine"), but after a common noun ("die Gefahr von
         # Waldbränden vom Wetterdienst"): one that follows a preposition or an article
@@ -689,6 +723,8 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
     agent = _passive_agent(text, ws, a, k, pk)
     if agent is not None:
         return agent
+    if _passive_participle(ws[k][0], pk) and _passive(text, ws, a, k, pk, before_cue=True):
+        return None   # the subject of a passive cue is spoken to or about ("Darin wird X aufgefordert, …")
     if a < k and ws[a][0].lower() in pk.subordinators and (
             k + 1 >= len(ws) or any(c in _gap(text, ws, k) for c in ",:;") or ws[k + 1][0].lower() in pk.verbish):
         # verb-final: "wie der Sprecher mitteilte", "dass Mindermann gefragt habe"
@@ -705,6 +741,11 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
         f0 = _finite(ws, a, u, pk, text) if ws[a][0][:1].isupper() else a
         if f0 == u:
             f0 = _guess_verb(ws[:u], a, pk)
+        k0 = _last_cue(ws, pk, before=a) if any(w.lower() in pk.konj for w, _, _ in ws[a:u]) else None
+        if k0 is not None:
+            # "Er sagte, Europa brauche X und fügte hinzu": the first clause is reported; "und" joins the cue
+            # to the verb of saying before it
+            return _cue_subject(text, ws[:a], k0, pk, prefer_speaker)
         if f0 is not None and f0 < u:
             subj = _cue_subject(text, ws[:u], f0, pk, prefer_speaker)
             if subj is not None:
@@ -725,6 +766,8 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
     sep = pk.separable.get(ws[k][0].lower())
     if mid is not None and sep and any(w.lower() in sep for w, _, _ in _words(text, mid[0], mid[1])):
         mid = None   # the noun of the phrase itself ("sind der Auffassung, dass"), not its subject
+    if vor is not None and _classify(text, vor[0], vor[1], pk).kind == "description":
+        vor = _apposed_name(text, ws, a, f, pk) or vor
     if vor is not None:
         # "Den Vorschlag nannte X": an unlikely speaker before the verb gives way to the phrase after it, but
         # not one whose article makes it the subject ("Der Landrat forderte alle Bürger auf")
@@ -735,6 +778,18 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
         return None if _thing(text, vor, pk) else vor
     # after the verb a thing is its object ("und verglich die Situation mit ...")
     return None if mid is not None and _thing(text, mid, pk) else mid
+
+
+def _apposed_name(text, ws, a, f, pk: _Pack):
+    """A person's name set off by commas in the Vorfeld words a..f ("Der frühere Bürgermeister, Hans Weber,
+    sagte"): the name, which says more than the role before it."""
+    for j in range(a + 1, f):
+        if "," in _gap(text, ws, j - 1) and ws[j][0][:1].isupper() and ws[j][0].lower() not in pk.determiners:
+            span = _np_at(text, ws, j, f, pk)
+            m = span and _classify(text, span[0], span[1], pk)
+            if m and m.kind == "person" and len(_head_words(text, span, pk)) >= 2:
+                return span
+    return None
 
 
 def _thing(text, span, pk: _Pack) -> bool:
@@ -830,8 +885,25 @@ def _mention(text, span, pk, state) -> _Mention | None:
                 m.title = p.title
                 break
     elif m.kind == "person":
+        role = _role_before(text, span, pk) if m.title is None else None
+        if role is not None:
+            m.title, m.org, m.gender = role.title, role.org, m.gender or role.gender
         state.persons.append(m)
     return m
+
+
+def _role_before(text, span, pk: _Pack) -> _Mention | None:
+    """The role a name stands in apposition to ("Die Sprecherin des Ministeriums, Petra Lang,"), if any."""
+    lo = max(0, span[0] - 150)
+    before = text[lo:span[0]].rstrip()
+    if not before.endswith(","):
+        return None
+    cut = max(before.rfind(c, 0, len(before) - 1) for c in ",.;:!?„“»«") + 1
+    ws = _words(text, lo + cut, lo + len(before) - 1)
+    if not ws or ws[0][0].lower() not in pk.determiners:
+        return None
+    role = _classify(text, ws[0][1], ws[-1][2], pk)
+    return role if role.kind == "description" and role.title else None
 
 
 def _register_persons(text, ss, se, pk: _Pack, state: _State) -> None:
@@ -1045,6 +1117,8 @@ def _sentence_cue(text, ss, se, pk, skip):
                     text[ws[j - 1][2]:ws[j][1]].strip() in ("", "(", ")", ") ("):
                 j -= 1   # back over "Angaben des Instituts von Athen", "des Verbandes (VDR)"
             end = ws[k - 1][2] + (text[ws[k - 1][2]:ws[k][1]].strip() == ")")
+            if low[j] in pk.own_words:   # "eigenen Angaben zufolge": the clause's own subject
+                return ws[k][0], _own_source(text, ws, j, k, pk), "according", ws[j][1], ws[k][2]
             return ws[k][0], (ws[j][1], end), "according", ws[j][1], ws[k][2]
     for k, lw in enumerate(low):
         if lw in pk.according_words and k + 1 < len(ws):
@@ -1065,6 +1139,9 @@ def _sentence_cue(text, ss, se, pk, skip):
             elif low[j] in pk.determiners and j + 2 < len(ws) and ws[j + 1][0].islower() and \
                     low[j + 1].endswith(pk.adj_endings) and low[j + 2] in pk.according_nouns:
                 j += 2   # "nach einer norwegischen Studie"
+            if j == k + 2 and low[k + 1] in pk.own_words and low[j] in pk.according_nouns:
+                # "nach eigenen Angaben": the source is the subject of the clause, not the phrase
+                return ws[k][0], _own_source(text, ws, k, j, pk), "according", ws[k][1], ws[j][2]
             if low[j] in pk.according_nouns or j == k + 1 and low[j].endswith(pk.according_compounds):
                 span = _np_after(text, ws[j][1], se, pk) if j == k + 1 else (ws[k + 1][1], ws[j][2])
                 if span and j > k + 1:
@@ -1088,6 +1165,15 @@ def _sentence_cue(text, ss, se, pk, skip):
     if low[k] in pk.impersonal_verbs:
         return ws[k][0], _source_place(text, ss, se, ws, k, pk), "verb", ws[k][1], ws[k][2]
     return ws[k][0], _cue_subject(text, ws, k, pk), "verb", ws[k][1], ws[k][2]
+
+
+def _own_source(text, ws, a, b, pk: _Pack):
+    """The subject of a clause whose words a..b say "by its own account" ("nach eigenen Angaben", "eigenen
+    Angaben zufolge"): after the verb when the phrase fills the Vorfeld, else the clause's subject."""
+    if a == 0:
+        return _mittelfeld_subject(text, ws, b + 2, _clause_end(text, ws, b + 1), pk)
+    v = _guess_verb(ws, 0, pk, text)
+    return _cue_subject(text, ws, v, pk) if v is not None else None
 
 
 def _source_place(text, ss, se, ws, k, pk):

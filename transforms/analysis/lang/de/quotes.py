@@ -140,6 +140,8 @@ ACCORDING_SUFFIXES = ("zufolge",)
 # with a noun of ACCORDING_NOUNS ("nach Angaben der Polizei", "nach eigenen Angaben").
 ACCORDING_WORDS = frozenset({"laut", "gemäß"})
 ACCORDING_PREPOSITIONS = frozenset({"nach"})
+# "nach eigenen Angaben": the source is the clause's own subject.
+OWN_WORDS = frozenset({"eigenen", "eigener"})
 # Adverbs standing for a source named before ("Die Polizei gab Einzelheiten bekannt. Demnach sei ...",
 # "ein Bericht, wonach ..."): the rest of the clause is reported, its speaker is not named there.
 ACCORDING_PRONOUNS = frozenset({"demnach", "wonach"})
@@ -342,7 +344,10 @@ denn daraus alle dennoch darüber deshalb daher dagegen inzwischen unterdessen z
 bereits schon erst vielmehr trotzdem stattdessen allerdings also anschließend zunächst schließlich hingegen
 indessen seitdem seither künftig zuvor danach davor darauf dazu dafür dort demnach somit jedoch ferner zugleich
 gleichzeitig vorher nachher immer oft häufig kürzlich jüngst neulich einst damals sogar gerade vor allem
-besonders weiter ebenso genauso dies diese dieser deren dessen""".split())
+besonders weiter ebenso genauso dies diese dieser deren dessen folgendes aktuell""".split()) | frozenset(
+    # pronominal adverbs ("Darin wird ... aufgefordert"): da(r)-, hier-, wo(r)- with a preposition
+    p + ("r" + q if p != "hier" and q[0] in "aeiouü" else q) for p in ("da", "hier", "wo")
+    for q in "an auf aus bei durch für gegen hinter in mit nach neben über um unter von vor zu zwischen".split())
 # A preposition opening a sentence with the person whose view it gives ("Für den Minister ist das ein „Fehler“").
 OPINION_PREPOSITIONS = frozenset({"für"})
 # Prepositions naming the topic after a bare speaker label before a colon ("Ministerin Lang zur Reform: „…“").
@@ -378,6 +383,9 @@ CONJUNCTIONS = frozenset("und oder sowie aber sondern denn".split())
 SUBJECT_ONLY_DETERMINERS = frozenset("der ein er sie".split())
 # Passive: the auxiliary, and the preposition naming the agent ("wird von der Zeitung zitiert").
 PASSIVE_AUXILIARIES = frozenset("wird werden wurde wurden worden".split())
+# Cues whose passive subject is the one who speaks ("X wird mit den Worten zitiert"); of other cues it is the
+# one spoken to or about ("X wurde aufgefordert").
+QUOTED_SUBJECT_CUES = frozenset("zitiert wiedergegeben".split())
 AGENT_PREPOSITIONS = frozenset("von vom".split())
 # Relative pronouns opening a clause after a comma ("Müller, der die Firma leitet, sagte").
 RELATIVE_PRONOUNS = frozenset("der die das welcher welche welches dessen deren dem den denen".split())
