@@ -830,3 +830,38 @@ def test_a_subject_with_two_roles_in_apposition_and_its_name_between_commas():
     text = ("Die Versuche der Regierung, unter dem Präsidenten ihre Macht durch Zurückhaltung und Manipulation "
             "der Wahl zu erhalten, bezeichnete er als einen „Staatsstreich auf Raten“.")
     assert one(text, "direct")["speaker"] == "er"
+
+
+ROLES = [("Der Sprecher des Ministeriums", "Sprecher"), ("Die Präsidentin des Verbandes", "Präsidentin"),
+         ("Der frühere Bürgermeister der Stadt", "Bürgermeister"), ("Die Vorsitzende der Partei", "Vorsitzende")]
+FIRST = ["Anna", "Petra", "Klaus", "Jan", "Sabine", "Thomas"]
+LAST = ["Weber", "Brandt", "Kowalski", "Lang", "Yilmaz", "Hoffmann"]
+CUES = ["sagte", "erklärte", "betonte", "warnte"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(role=st.sampled_from(ROLES), first=st.sampled_from(FIRST), last=st.sampled_from(LAST),
+       party=st.sampled_from(["", " (SPD)", " (CDU)"]), cue=st.sampled_from(CUES),
+       words=st.lists(st.sampled_from(["wir", "bleiben", "hart", "das", "Gesetz", "kommt", "bald"]),
+                      min_size=3, max_size=8))
+def test_a_name_in_apposition_to_a_role_speaks_with_the_role_as_title(role, first, last, party, cue, words):
+    name = f"{first} {last}{party}"
+    text = f"{role[0]}, {name}, {cue}: „{' '.join(words).capitalize()}.“"
+    q = one(text, "direct")
+    assert (q["speaker"], q["speaker_title"], q["cue"]) == (name, role[1], cue)
+    assert q["speaker_id"] == speaker_id(f"{first} {last}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(subject=st.sampled_from([("Die Polizei", "hat"), ("Der Verein", "hat"), ("Die Stadtwerke", "haben"),
+                                 ("Der Konzern", "hat"), ("Die Feuerwehr", "hat")]),
+       phrase=st.sampled_from(["nach eigenen Angaben", "eigenen Angaben zufolge"]),
+       vorfeld=st.booleans(), count=st.integers(2, 5000))
+def test_by_its_own_account_never_makes_the_phrase_a_speaker(subject, phrase, vorfeld, count):
+    subject, verb = subject
+    if vorfeld:
+        text = f"{phrase[0].upper()}{phrase[1:]} {verb} {subject[0].lower()}{subject[1:]} {count} Anrufe erhalten."
+    else:
+        text = f"{subject} {verb} {phrase} {count} Anrufe erhalten."
+    found = quotes(text)
+    assert found and {q["speaker"].lower() for q in found} == {subject.lower()}

@@ -105,6 +105,7 @@ class _Pack:
         self.participle_endings = tuple(g("PARTICIPLE_ENDINGS", ()))
         self.participle_prefixes = tuple(g("PARTICIPLE_PREFIXES", ()))
         self.weak_participle_endings = tuple(g("WEAK_PARTICIPLE_ENDINGS", ()))
+        self.bare_participle_endings = tuple(g("BARE_PARTICIPLE_ENDINGS", ()))
         self.org_heads = tuple(g("ORG_HEADS", ()))
         # short heads ("ag", "rat", "amt") only as whole words, never as the end of a compound ("Vorschlag")
         self.org_suffixes = tuple(h for h in self.org_heads if len(h) >= 4)
@@ -538,7 +539,8 @@ def _clause_start(text, ws, k, pk: _Pack) -> int:
     tail_np = True     # the words between the boundary and the verb are noun-phrase words
     while b > 0:
         gap = _gap(text, ws, b - 1)
-        if any(c in gap for c in ";:") or (gap.strip() and gap.strip()[0] in "„“\"»«") and not _embeds(ws[b - 1][0], pk):
+        quoted = gap.strip() and gap.strip()[0] in "„“\"»«"
+        if any(c in gap for c in ";:") or quoted and not _embeds(ws[b - 1][0], pk):
             return b
         if "," in gap or "–" in gap or "—" in gap or " - " in gap:
             a = b - 1
@@ -678,7 +680,8 @@ def _passive_participle(w, pk: _Pack) -> bool:
     lw = w.lower()
     stem = next((lw[len(p):] for p in pk.sep_prefixes if lw.startswith(p + "ge")), lw)
     return lw not in pk.quoted_subject_cues and w[:1].islower() and (
-        lw.endswith("iert") or stem.startswith(pk.participle_prefixes) and stem.endswith(pk.participle_endings))
+        lw.endswith(pk.bare_participle_endings) or
+        stem.startswith(pk.participle_prefixes) and stem.endswith(pk.participle_endings))
 
 
 def _passive_agent(text, ws, a, k, pk: _Pack):

@@ -187,6 +187,8 @@ PARTICIPLE_ENDINGS = ("t", "en")
 # in "-en" only with a prefix ("gezogen", "verboten", "erhoben"), else it is an infinitive ("werden ... tun").
 WEAK_PARTICIPLE_ENDINGS = ("t",)
 PARTICIPLE_PREFIXES = ("ge", "be", "ver", "er", "zer", "ent", "emp")
+# Participles without a prefix ("kritisiert", "informiert").
+BARE_PARTICIPLE_ENDINGS = ("iert",)
 # How many sentences after the last attributed one a Konjunktiv I sentence still counts as reported speech
 # (beyond the next one without a speaker: the speaker is not sure any more).
 KONJUNKTIV_REACH = 5
