@@ -550,10 +550,12 @@ def _clause_start(text, ws, k, pk: _Pack) -> int:
                 b = a
                 continue
             role = ws[a][0][:1].isupper() or ws[a][0].lower() in pk.determiners
-            if tail_np and all(_np_word(ws[j][0], pk) or role and ws[j][0].lower() in pk.conjunctions and
-                               j + 1 < b and ws[j + 1][0][:1].isupper() for j in range(a, b)) and \
+            if tail_np and all(_np_word(ws[j][0], pk) or j > a and "(" in _gap(text, ws, j - 1) or
+                               role and ws[j][0].lower() in pk.conjunctions and j + 1 < b and
+                               ws[j + 1][0][:1].isupper() for j in range(a, b)) and \
                     ws[a][0].lower() not in pk.subordinators:
-                # (an apposition of two roles: "X, Präsident der Universität und Vorsitzender der Konferenz, sagte")
+                # (an apposition of two roles: "X, Präsident der Universität und Vorsitzender der Konferenz, sagte";
+                # a word in brackets: "Jan Kowalski (parteilos)")
                 b = a
                 continue
             return b
