@@ -27,6 +27,16 @@ SCORER = "/work/shared/eval/score_quotes.py"
 FIELDS = ("start", "end", "text", "speaker", "cue", "kind", "speaker_start", "speaker_end")
 
 
+def write_and_score(gold: str, preds: list[tuple[str, list[dict]]], path: str, scorer: str = SCORER):
+    """Write predictions ([(doc id, quotes)]) as the scorer reads them to path and run the scorer on them."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for i, qs in preds:
+            f.write(json.dumps({"id": i, "quotes": [{k: q[k] for k in FIELDS} for q in qs]},
+                               ensure_ascii=False) + "\n")
+    return subprocess.run([sys.executable, scorer, gold, path], capture_output=True, text=True)
+
+
 def run(split: str, keep: str | None) -> None:
     gold = f"{DATA}/de_wikinews_{split}.jsonl"
     docs = []
@@ -39,13 +49,7 @@ def run(split: str, keep: str | None) -> None:
     preds = [(i, find_quotes(t, de)) for i, t in docs]
     ms = (time.process_time() - t0) * 1000 / max(1, len(docs))
     out_dir = keep or tempfile.mkdtemp(prefix="quotes_de_")
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, f"pred_{split}.jsonl")
-    with open(path, "w", encoding="utf-8") as f:
-        for i, qs in preds:
-            f.write(json.dumps({"id": i, "quotes": [{k: q[k] for k in FIELDS} for q in qs]},
-                               ensure_ascii=False) + "\n")
-    res = subprocess.run([sys.executable, SCORER, gold, path], capture_output=True, text=True)
+    res = write_and_score(gold, preds, os.path.join(out_dir, f"pred_{split}.jsonl"))
     lines = res.stdout.strip().splitlines()
     print(f"== {split}: {len(docs)} articles, {ms:.2f} ms CPU/article")
     for line in lines:

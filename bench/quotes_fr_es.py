@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,12 +28,12 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from quotes_de import write_and_score  # noqa: E402  (bench/, the script's own directory)
 from transforms.analysis.by_language import quotes_in  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "fixtures", "quotes")
 SCORER = "/work/shared/eval/score_quotes.py"
 PARTS = ("tune", "check", "fresh", "fresh2")
-FIELDS = ("start", "end", "text", "speaker", "cue", "kind", "speaker_start", "speaker_end")
 
 
 def run(lang: str, part: str, keep: str | None, scorer: str) -> None:
@@ -45,13 +44,7 @@ def run(lang: str, part: str, keep: str | None, scorer: str) -> None:
     preds = [(d["id"], quotes_in(d["text"], lang) or []) for d in docs]
     ms = (time.process_time() - t0) * 1000 / max(1, len(docs))
     out_dir = keep or tempfile.mkdtemp(prefix="quotes_fr_es_")
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, f"pred_{lang}_{part}.jsonl")
-    with open(path, "w", encoding="utf-8") as f:
-        for i, qs in preds:
-            f.write(json.dumps({"id": i, "quotes": [{k: q[k] for k in FIELDS} for q in qs]},
-                               ensure_ascii=False) + "\n")
-    res = subprocess.run([sys.executable, scorer, gold, path], capture_output=True, text=True)
+    res = write_and_score(gold, preds, os.path.join(out_dir, f"pred_{lang}_{part}.jsonl"), scorer)
     print(f"== {lang} {part}: {len(docs)} documents, {ms:.2f} ms CPU/document")
     for line in res.stdout.strip().splitlines():
         if line.startswith("quotes:"):
