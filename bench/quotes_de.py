@@ -17,13 +17,15 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
 from transforms.analysis.lang import pack  # noqa: E402
 from transforms.analysis.reported_speech import find_quotes  # noqa: E402
 
-DATA = "/work/shared/data/quotes"
-SCORER = "/work/shared/eval/score_quotes.py"
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+DATA = os.path.join(SHARED, "data", "quotes")
+SCORER = os.path.join(SHARED, "eval", "score_quotes.py")
 FIELDS = ("start", "end", "text", "speaker", "cue", "kind", "speaker_start", "speaker_end")
 
 
@@ -64,6 +66,9 @@ def main() -> None:
     ap.add_argument("--split", choices=("train", "dev", "both"), default="both")
     ap.add_argument("--keep", help="write the predictions into this directory")
     a = ap.parse_args()
+    if not os.path.isdir(DATA):
+        print(f"skipped: {DATA} not found (the gold data lives beside the repository)")
+        return
     for split in (("train", "dev") if a.split == "both" else (a.split,)):
         run(split, a.keep)
 

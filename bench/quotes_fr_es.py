@@ -32,7 +32,7 @@ from quotes_de import write_and_score  # noqa: E402  (bench/, the script's own d
 from transforms.analysis.by_language import quotes_in  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "fixtures", "quotes")
-SCORER = "/work/shared/eval/score_quotes.py"
+SCORER = os.path.join(os.path.dirname(ROOT), "shared", "eval", "score_quotes.py")
 PARTS = ("tune", "check", "fresh", "fresh2")
 
 
@@ -84,6 +84,9 @@ def main() -> None:
     ap.add_argument("--keep", help="write the predictions into this directory")
     ap.add_argument("--scorer", default=SCORER)
     a = ap.parse_args()
+    if not os.path.exists(a.scorer):
+        print(f"skipped: {a.scorer} not found (the scorer lives beside the repository)")
+        return
     for lang in ("fr", "es"):
         for part in (PARTS if a.part == "all" else (a.part,)):
             run(lang, part, a.keep, a.scorer)

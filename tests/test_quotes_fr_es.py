@@ -15,7 +15,7 @@ from transforms.analysis.speakers import speaker_id
 KEYS = {"text", "start", "end", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
         "sentence", "confidence", "speaker_id", "speaker_kind", "speaker_org"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCORER = "/work/shared/eval/score_quotes.py"
+SCORER = os.path.join(os.path.dirname(ROOT), "shared", "eval", "score_quotes.py")
 
 
 def quotes(text, lang):
