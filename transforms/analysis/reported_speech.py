@@ -550,6 +550,8 @@ def _clause_start(text, ws, k, pk: _Pack) -> int:
                 b = a
                 continue
             role = ws[a][0][:1].isupper() or ws[a][0].lower() in pk.determiners
+            # the finite auxiliary right after the comma ends the Vorfeld ("X, Sprecher der Polizei, hat ... gesagt")
+            tail_np = tail_np or ws[b][0].lower() in pk.auxiliaries
             if tail_np and all(_np_word(ws[j][0], pk) or j > a and "(" in _gap(text, ws, j - 1) or
                                role and ws[j][0].lower() in pk.conjunctions and j + 1 < b and
                                ws[j + 1][0][:1].isupper() for j in range(a, b)) and \
@@ -725,7 +727,8 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
     a = _clause_start(text, ws, k, pk)
     while a < k and ws[a][0].lower() in pk.leading:
         a += 1
-    agent = _passive_agent(text, ws, a, k, pk)
+    # "X wird von der Zeitung zitiert": X spoke, the agent only quotes
+    agent = None if ws[k][0].lower() in pk.quoted_subject_cues else _passive_agent(text, ws, a, k, pk)
     if agent is not None:
         return agent
     if _passive_participle(ws[k][0], pk) and _passive(text, ws, a, k, pk, before_cue=True):
