@@ -872,3 +872,48 @@ def test_by_its_own_account_never_makes_the_phrase_a_speaker(subject, phrase, vo
         text = f"{subject} {verb} {phrase} {count} Anrufe erhalten."
     found = quotes(text)
     assert found and {q["speaker"].lower() for q in found} == {subject.lower()}
+
+
+def test_a_quotation_standing_alone_before_das_sagte_x_is_xs():
+    text = "„Wir haben alles versucht.“ Das sagte Bürgermeisterin Anna Weber am Montag in Berlin."
+    q = one(text, "direct")
+    assert (q["speaker"], q["speaker_title"], q["cue"]) == ("Bürgermeisterin Anna Weber", "Bürgermeisterin", "sagte")
+    # a quotation with a speaker of its own keeps it
+    text = "„Wir haben alles versucht“, sagte er. Das sagte Bürgermeisterin Anna Weber am Montag in Berlin."
+    assert one(text, "direct")["speaker"] == "er"
+
+
+MEDIA = ["der Deutschen Presse-Agentur", "dem Sender", "der Zeitung", "der „Süddeutschen Zeitung“",
+         "dem Nachrichtenmagazin", "der dpa", "dem Bayerischen Rundfunk"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(["Müller", "Anna Weber", "Polizeisprecher Jan Lang", "Greenpeace"]),
+       medium=st.sampled_from(MEDIA), cue=st.sampled_from(["sagte", "erklärte", "sagt"]),
+       after=st.sampled_from(["", " am Montag", " in Berlin"]), before=st.booleans())
+def test_the_medium_a_name_speaks_to_is_not_part_of_the_name(name, medium, cue, after, before):
+    if before:
+        text = f"Am Montag {cue} {name} {medium}: „Wir haben alles versucht.“"
+    else:
+        text = f"„Wir haben alles versucht“, {cue} {name} {medium}{after}."
+    assert one(text, "direct")["speaker"] == name
+
+
+def test_a_genitive_after_a_role_or_a_group_stays_in_the_phrase():
+    assert one("„Wir prüfen das“, sagte ein Sprecher der Zeitung.", "direct")["speaker"] == \
+        "ein Sprecher der Zeitung"
+    assert one("„Wir prüfen das“, sagte Ursula von der Leyen.", "direct")["speaker"] == "Ursula von der Leyen"
+    assert one("„Wir prüfen das“, sagten Experten der Marine.", "direct")["speaker"] == "Experten der Marine"
+
+
+@settings(max_examples=60, deadline=None)
+@given(role=st.sampled_from(ROLES), first=st.sampled_from(FIRST), last=st.sampled_from(LAST),
+       cue=st.sampled_from(["sagte", "erklärte", "äußerte sich", "betonte"]),
+       tail=st.sampled_from(["", ", am Montag", ", in Berlin", " (SPD)"]))
+def test_a_name_after_its_role_after_the_quotation_speaks_with_the_role_as_title(role, first, last, cue, tail):
+    role_text = f"{role[0][0].lower()}{role[0][1:]}"
+    party = tail if tail.startswith(" (") else ""
+    text = f"„Wir bleiben hart“, {cue} {role_text}, {first} {last}{tail}."
+    q = one(text, "direct")
+    assert (q["speaker"], q["speaker_title"]) == (f"{first} {last}{party}", role[1])
+    assert q["speaker_id"] == speaker_id(f"{first} {last}")

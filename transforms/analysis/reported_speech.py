@@ -72,6 +72,7 @@ class _Pack:
         self.according_preps = frozenset(g("ACCORDING_PREPOSITIONS", ()))
         self.own_words = frozenset(g("OWN_WORDS", ()))
         self.quoted_subject_cues = frozenset(g("QUOTED_SUBJECT_CUES", ()))
+        self.addressees = tuple(g("ADDRESSEE_NOUNS", ()))
         self.genitive = frozenset(g("GENITIVE_DETERMINERS", ()))
         self.anaphoric = frozenset(g("ANAPHORIC_CONTENT", ()))
         self.dies_reach = int(g("ANAPHORIC_REACH", 0))
@@ -356,8 +357,23 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     return _Mention(mention, s, e, "person", gender, title)
 
 
-def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | None:
-    """A speaker noun phrase starting at i (after a cue verb): "der Sprecher des Ministeriums", "Müller", "er"."""
+def _addressed(text, s, e, ws, k, pk: _Pack) -> bool:
+    """Whether the article ws[k] after the name text[s:e] opens the medium the name speaks to ("sagte Müller
+    der Deutschen Presse-Agentur", "Weber sagte dem „Spiegel“"), not a genitive ("Experten der Marine")."""
+    if not pk.addressees or ws[k - 1][0].lower() in pk.particles or _classify(text, s, e, pk).kind != "person":
+        return False
+    for w, ws_, _ in ws[k + 1:k + 4]:
+        lw = w.lower()
+        if lw.endswith(pk.addressees):
+            return True
+        if not (w[:1].isupper() and lw.endswith(pk.adj_endings)):
+            return False   # only adjectives ("Deutschen", "Süddeutschen") before the medium's noun
+    return False
+
+
+def _np_after(text: str, i: int, limit: int, pk: _Pack, after_cue=False) -> tuple[int, int] | None:
+    """A speaker noun phrase starting at i (after a cue verb): "der Sprecher des Ministeriums", "Müller", "er";
+    after_cue: right after a verb of saying, where an article after a name is its addressee's."""
     ws = _words(text, i, limit)
     if not ws:
         return None
@@ -392,6 +408,8 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack) -> tuple[int, int] | Non
             seen_noun = True
             end = e
         elif (lw in pk.determiners or lw in pk.genitive) and (not seen_noun or lw in pk.genitive):
+            if after_cue and seen_noun and lw in pk.determiners and _addressed(text, s0, end, ws, k, pk):
+                break   # after a name an article opens the next phrase: "sagte Müller der Zeitung"
             if seen_noun and not (k + 1 < len(ws) and (ws[k + 1][0][:1].isupper() or
                                                       ws[k + 1][0].lower() not in pk.fillers)):
                 break
@@ -627,7 +645,8 @@ def _np_at(text, ws, i, end, pk: _Pack):
         if wj[:1].isupper() or wj[:1].isdigit():
             seen = True
         elif seen and (lj in pk.genitive or lj in pk.particles or lj in pk.genitive_preps) and j + 1 < end:
-            pass
+            if lj in pk.determiners and _addressed(text, s, ws[j - 1][2], ws, j, pk):
+                break   # after a name an article opens the next phrase: "sagte Müller der Zeitung"
         elif not seen and _np_word(wj, pk) and lj not in pk.prepositions:
             pass
         elif seen and _np_word(wj, pk) and lj not in pk.prepositions and j + 1 < end and \
@@ -908,6 +927,10 @@ def _role_before(text, span, pk: _Pack) -> _Mention | None:
         return None
     cut = max(before.rfind(c, 0, len(before) - 1) for c in ",.;:!?„“»«") + 1
     ws = _words(text, lo + cut, lo + len(before) - 1)
+    while ws and ws[0][0].lower() not in pk.determiners and (
+            ws[0][0].lower() in pk.cues or ws[0][0].lower() in pk.reflexives or
+            ws[0][0].lower() in pk.fillers):
+        ws = ws[1:]   # after the quote: "„Q“, sagte (sich) der Sprecher der Polizei, Hans Weber"
     if not ws or ws[0][0].lower() not in pk.determiners:
         return None
     role = _classify(text, ws[0][1], ws[-1][2], pk)
@@ -965,20 +988,21 @@ def _find(text: str, pk: _Pack, min_conf: float) -> list[dict]:
     return out
 
 
-def _emit(out, text, s, e, kind, m: _Mention | None, cue, sentence, conf):
+def _speaker_fields(m: _Mention | None, cue) -> dict:
     if m is not None:
         name = m.resolved or m.text
         sid = _speaker_id(name) if m.kind in ("person", "organisation") else None
         kind_s = m.kind
     else:
         sid, kind_s = None, "unresolved"
-    out.append({
-        "text": text[s:e], "start": s, "end": e,
-        "speaker": m.text if m else None, "speaker_title": m.title if m else None,
-        "speaker_start": m.start if m else None, "speaker_end": m.end if m else None,
-        "cue": cue, "kind": kind, "sentence": sentence, "confidence": round(conf, 2),
-        "speaker_id": sid, "speaker_kind": kind_s, "speaker_org": m.org if m else None,
-    })
+    return {"speaker": m.text if m else None, "speaker_title": m.title if m else None,
+            "speaker_start": m.start if m else None, "speaker_end": m.end if m else None, "cue": cue,
+            "speaker_id": sid, "speaker_kind": kind_s, "speaker_org": m.org if m else None}
+
+
+def _emit(out, text, s, e, kind, m: _Mention | None, cue, sentence, conf):
+    out.append({"text": text[s:e], "start": s, "end": e, "kind": kind, "sentence": sentence,
+                "confidence": round(conf, 2), **_speaker_fields(m, cue)})
 
 
 def _post_attribution(text, qe, se, pk):
@@ -1002,14 +1026,35 @@ def _post_attribution(text, qe, se, pk):
         return f"{ws[0][0]} {ws[1][0]}", None
     if w0 in pk.cues or w0 in pk.separable:
         k = 1
-        while k < len(ws) and ws[k][0].lower() in pk.fillers and ws[k][0].lower() not in pk.determiners:
-            k += 1
+        while k < len(ws) and (ws[k][0].lower() in pk.fillers and ws[k][0].lower() not in pk.determiners or
+                               ws[k][0].lower() in pk.reflexives):
+            k += 1   # "„Q“, äußerte sich der Chef": not the reflexive
         if k < len(ws):
-            span = _np_after(text, ws[k][1], se, pk)
+            span = _np_after(text, ws[k][1], se, pk, after_cue=True)
             if span:
-                return ws[0][0], span
+                return ws[0][0], _name_after_role(text, span, se, pk) or span
         return ws[0][0], None
     return None
+
+
+def _name_after_role(text, span, limit, pk: _Pack):
+    """The name set off by commas after the role `span` ("sagte der Sprecher der Polizei, Hans Weber, am
+    Montag"): it says more than the role, which becomes its title."""
+    m = re.compile(r"[^,.;:!?]{0,60}?,\s*").match(text, span[1], limit)
+    if not m or _classify(text, span[0], span[1], pk).kind != "description":
+        return None
+    between = _words(text, span[1], m.end())
+    if between and (between[0][0].lower() not in pk.prepositions or
+                    not all(_np_word(w, pk) or w[:1].isupper() for w, _, _ in between[1:])):
+        return None   # only the rest of the role may stand before the comma ("der Chef der Agentur für Arbeit")
+    ws = _words(text, m.end(), limit)
+    if not ws or ws[0][1] != m.end() or not ws[0][0][:1].isupper() or ws[0][0].lower() in pk.determiners:
+        return None
+    name = _np_at(text, ws, 0, len(ws), pk)
+    if name is None or text[name[1]:limit].strip()[:1] not in ("", ",", ".", "!", "?", "(") or \
+            _classify(text, name[0], name[1], pk).kind != "person" or len(_head_words(text, name, pk)) < 2:
+        return None
+    return name
 
 
 def _pre_attribution(text, ss, qs, pk, skip=()):
@@ -1291,6 +1336,13 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
         if first and first.group().lower() in pk.anaphoric and \
                 not text[first.end():sc[3]].strip() and sc[1][0] > sc[3]:
             m = _mention(text, sc[1], pk, state)
+            if m is not None and state.prev is not None and state.prev[2]:
+                # „Q.“ Das sagte X: a quotation standing alone just before is X's
+                ps, pe, psq = state.prev
+                if not _outside(_words(text, ps, pe), psq):
+                    for q in out:
+                        if q["kind"] == "direct" and q["speaker"] is None and ps <= q["start"] < pe:
+                            q.update(_speaker_fields(m, sc[0]))
             run = state.plain[-pk.dies_reach:] if pk.dies_reach else []
             if run:
                 # what it stands for: the plain sentences just before it (ANAPHORIC_REACH of them), one span
