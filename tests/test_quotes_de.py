@@ -44,7 +44,7 @@ def test_direct_cue_after_with_title_and_exact_offsets():
     assert q["speaker_start"] == text.index("Finanzminister")
     assert q["cue"] == "sagte"
     assert q["speaker_kind"] == "person"
-    assert q["speaker_id"] == speaker_id("Finanzminister Karl Weber")
+    assert q["speaker_id"] == speaker_id("Karl Weber")   # one person with or without the title
 
 
 def test_direct_guillemets_cue_before_with_colon():
@@ -917,3 +917,27 @@ def test_a_name_after_its_role_after_the_quotation_speaks_with_the_role_as_title
     q = one(text, "direct")
     assert (q["speaker"], q["speaker_title"]) == (f"{first} {last}{party}", role[1])
     assert q["speaker_id"] == speaker_id(f"{first} {last}")
+
+
+@settings(max_examples=80, deadline=None)
+@given(first=st.sampled_from(FIRST), last=st.sampled_from(LAST),
+       title=st.sampled_from(["", "Bundeskanzlerin ", "Finanzminister ", "Verdi-Chef ", "der CDU-Politiker ",
+                              "die Grünen-Vorsitzende "]),
+       org=st.sampled_from(["Polizei", "Innenministerium", "Nachrichtenagentur dpa", "Feuerwehr"]),
+       article=st.sampled_from(["", "die ", "Die "]), according=st.booleans())
+def test_one_speaker_id_per_person_or_organisation_however_the_article_names_it(first, last, title, org, article,
+                                                                                according):
+    person = one(f"„Das kommt nicht in Frage“, sagte {title}{first} {last}.", "direct")
+    assert person["speaker_kind"] == "person" and person["speaker_id"] == speaker_id(f"{first} {last}")
+    if according:
+        q = one(f"Nach Angaben der {org} wurde niemand verletzt.", "indirect")
+        assert q["speaker"] == f"Angaben der {org}"
+    else:
+        q = one(f"„Das kommt nicht in Frage“, sagte {article}{org}.", "direct")
+    assert q["speaker_kind"] == "organisation" and q["speaker_id"] == speaker_id(org)
+
+
+def test_a_source_phrase_without_an_owner_names_nobody():
+    q = one("Nach offiziellen Angaben wurde niemand verletzt.", "indirect")
+    assert q["speaker"] == "offiziellen Angaben"
+    assert (q["speaker_kind"], q["speaker_id"]) == ("description", None)

@@ -305,19 +305,26 @@ def _outside(ws, spans) -> list:
 def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     """What kind of speaker the mention text[s:e] is: a person, an organisation, a description, a pronoun."""
     mention = text[s:e]
-    ws = [w for w, _, _ in _words(text, s, e)]
-    owner = None
+    spans = _words(text, s, e)
+    ws = [w for w, _, _ in spans]
+    owner = owner_start = None
     for k in range(1, len(ws)):
         if ws[k].lower() in ("des", "der", "eines", "einer", "von", "vom") and k + 1 < len(ws) \
                 and (ws[k + 1][:1].isupper() or k + 2 < len(ws) and ws[k + 2][:1].isupper() and
                      ws[k + 1].lower().endswith(pk.adj_endings)):
             # "der Sprecher des Innenministeriums": the head is before the genitive, its owner after
-            owner = " ".join(ws[k + 1:])
+            owner, owner_start = " ".join(ws[k + 1:]), spans[k + 1][1]
             ws = ws[:k]
             break
     low = [w.lower() for w in ws]
     if len(ws) == 1 and low[0] in pk.pronouns:
         return _Mention(mention, s, e, "unresolved", pk.pronouns[low[0]])
+    if low and low[-1] in pk.according_nouns:
+        # "Angaben der Polizei", "offiziellen Angaben": the owner speaks, if the phrase names one
+        if owner is None:
+            return _Mention(mention, s, e, "description", None)
+        o = _classify(text, owner_start, e, pk)
+        return _Mention(mention, s, e, o.kind, o.gender, o.title, o.org, o.resolved or o.text)
     head_words = [w for w in low if w not in pk.determiners]
     gender = None
     if low and low[0] in pk.male_det:
@@ -347,11 +354,14 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     name_words = [w for w in caps if w != title and w.lower() != org]
     starts_det = bool(low) and low[0] in pk.determiners
     if org and not title and not first:
-        return _Mention(mention, s, e, "organisation", "n", None, mention)
+        # its name without the article: "die Polizei", "Die Polizei" and "Polizei" are one organisation
+        plain = mention[mention.index(caps[0]):] if caps else mention
+        return _Mention(mention, s, e, "organisation", "n", None, mention, plain)
     if name_words and (first or not starts_det or title):
         if starts_det and not first and title and len(name_words) == 0:
             return _Mention(mention, s, e, "description", gender, title, owner)
-        return _Mention(mention, s, e, "person", gender, title)
+        # the name without article and title: "Bundeskanzlerin Angela Merkel" is Angela Merkel
+        return _Mention(mention, s, e, "person", gender, title, None, mention[mention.index(name_words[0]):])
     if title or starts_det:
         return _Mention(mention, s, e, "description", gender, title, owner)
     return _Mention(mention, s, e, "person", gender, title)
