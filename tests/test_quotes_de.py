@@ -941,3 +941,13 @@ def test_a_source_phrase_without_an_owner_names_nobody():
     q = one("Nach offiziellen Angaben wurde niemand verletzt.", "indirect")
     assert q["speaker"] == "offiziellen Angaben"
     assert (q["speaker_kind"], q["speaker_id"]) == ("description", None)
+
+
+@settings(max_examples=40, deadline=None)
+@given(first=st.sampled_from(FIRST), last=st.sampled_from(LAST), title=st.sampled_from(["", "Finanzminister "]),
+       later=st.sampled_from(["„Wir bleiben dabei“, sagte {} am Dienstag.", "Später legte {} nach: „Wir bleiben dabei.“"]))
+def test_a_surname_alone_is_the_person_named_in_full_before(first, last, title, later):
+    text = f"„Das kommt nicht in Frage“, sagte {title}{first} {last}. " + later.format(last)
+    found = [q for q in quotes(text) if q["kind"] == "direct"]
+    assert [q["speaker"] for q in found] == [f"{title}{first} {last}", last]
+    assert {q["speaker_id"] for q in found} == {speaker_id(f"{first} {last}")}

@@ -925,6 +925,14 @@ def _mention(text, span, pk, state) -> _Mention | None:
         role = _role_before(text, span, pk) if m.title is None else None
         if role is not None:
             m.title, m.org, m.gender = role.title, role.org, m.gender or role.gender
+        name = m.resolved or m.text
+        if " " not in name:
+            # a surname alone is the person the article named in full before ("Merkel": Angela Merkel)
+            for p in reversed(state.persons):
+                full = p.resolved or p.text
+                if " " in full and full.split()[-1] == name:
+                    m.resolved, m.gender, m.title = full, m.gender or p.gender, m.title or p.title
+                    break
         state.persons.append(m)
     return m
 
