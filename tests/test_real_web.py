@@ -33,6 +33,7 @@ from pipelines.query import connect
 from pipelines.site import serve
 from tests.conftest import FIXTURE_SITE
 from tests.proxy import serve_proxy
+from transforms.analysis.speakers import speaker_id
 from transforms.storage.runs import manifests
 from transforms.fetching.fetch import FetchConfig, Fetcher, FetchError
 from transforms.fetching.fetch import robots_txt_getter
@@ -335,9 +336,11 @@ def test_default_run_over_https_names_german_speakers_you_can_trust(web, tmp_pat
     out = tmp_path / "out"
     web.run(f"{web.https.base}/feeds/lang.atom", out)
     rows = connect(str(out)).execute(
-        "SELECT q.kind, q.text, q.speaker, q.speaker_title, q.speaker_org, q.speaker_id IS NOT NULL FROM quotes q "
-        "JOIN articles a USING (article_id) WHERE a.language = 'de' ORDER BY q.start, q.kind").fetchall()
-    by_text = {text: (speaker, title, org, has_id) for kind, text, speaker, title, org, has_id in rows}
+        "SELECT q.kind, q.text, q.speaker, q.speaker_title, q.speaker_org, q.speaker_id IS NOT NULL, q.speaker_id, "
+        "q.speaker_kind FROM quotes q JOIN articles a USING (article_id) WHERE a.language = 'de' "
+        "ORDER BY q.start, q.kind").fetchall()
+    by_text = {text: (speaker, title, org, has_id) for kind, text, speaker, title, org, has_id, *_ in rows}
+    ids = {text: (speaker, sid, skind) for kind, text, speaker, _, _, _, sid, skind in rows}
     # the name in apposition speaks, its role kept as title; "nach eigenen Angaben" is the subject's own
     # account; the man asked to do something in a passive is not the speaker; a naming verb after the quotation
     assert by_text["„Ohne höhere Preise können wir die Leitungen nicht erneuern.“"] == (
@@ -347,7 +350,14 @@ def test_default_run_over_https_names_german_speakers_you_can_trust(web, tmp_pat
     assert by_text["„die Erhöhung noch einmal zu prüfen“"][0] is None
     assert by_text["„kaum zu vermitteln“"][0] == "Die Verbraucherzentrale"
     assert not any(speaker and speaker.split()[0].lower() in ("eigenen", "nach", "in") for _, _, speaker, *_ in rows)
-    assert len(rows) >= 5
+    # the surname later is the same person (one speaker_id), not "Kowalski der Deutschen Presse-Agentur"; the
+    # police's account is the police's
+    first = ids["„Ohne höhere Preise können wir die Leitungen nicht erneuern.“"]
+    later = ids["„Wir haben jeden Posten zweimal geprüft“"]
+    assert later[0] == "Kowalski" and later[1] == first[1] == speaker_id("Jan Kowalski")
+    assert ids["blieb eine Kundgebung vor dem Rathaus friedlich"] == (
+        "Angaben der Polizei", speaker_id("Polizei"), "organisation")
+    assert len(rows) >= 7
 
 
 # --- The world's mess: arbitrary entry links and feed oddities through the real ingest graph. ---
