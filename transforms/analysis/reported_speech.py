@@ -355,16 +355,20 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     starts_det = bool(low) and low[0] in pk.determiners
     if org and not title and not first:
         # its name without the article: "die Polizei", "Die Polizei" and "Polizei" are one organisation
-        plain = mention[mention.index(caps[0]):] if caps else mention
+        plain = text[_start_of(spans, caps[0]):e] if caps else mention
         return _Mention(mention, s, e, "organisation", "n", None, mention, plain)
     if name_words and (first or not starts_det or title):
         if starts_det and not first and title and len(name_words) == 0:
             return _Mention(mention, s, e, "description", gender, title, owner)
         # the name without article and title: "Bundeskanzlerin Angela Merkel" is Angela Merkel
-        return _Mention(mention, s, e, "person", gender, title, None, mention[mention.index(name_words[0]):])
+        return _Mention(mention, s, e, "person", gender, title, None, text[_start_of(spans, name_words[0]):e])
     if title or starts_det:
         return _Mention(mention, s, e, "description", gender, title, owner)
     return _Mention(mention, s, e, "person", gender, title)
+
+
+def _start_of(spans, word) -> int:
+    return next(start for w, start, _ in spans if w == word)
 
 
 def _addressed(text, s, e, ws, k, pk: _Pack) -> bool:
@@ -372,7 +376,7 @@ def _addressed(text, s, e, ws, k, pk: _Pack) -> bool:
     der Deutschen Presse-Agentur", "Weber sagte dem „Spiegel“"), not a genitive ("Experten der Marine")."""
     if not pk.addressees or ws[k - 1][0].lower() in pk.particles or _classify(text, s, e, pk).kind != "person":
         return False
-    for w, ws_, _ in ws[k + 1:k + 4]:
+    for w, _, _ in ws[k + 1:k + 4]:
         lw = w.lower()
         if lw.endswith(pk.addressees):
             return True
@@ -1055,10 +1059,13 @@ def _post_attribution(text, qe, se, pk):
     return None
 
 
+_TO_COMMA = re.compile(r"[^,.;:!?]{0,60}?,\s*")
+
+
 def _name_after_role(text, span, limit, pk: _Pack):
     """The name set off by commas after the role `span` ("sagte der Sprecher der Polizei, Hans Weber, am
     Montag"): it says more than the role, which becomes its title."""
-    m = re.compile(r"[^,.;:!?]{0,60}?,\s*").match(text, span[1], limit)
+    m = _TO_COMMA.match(text, span[1], limit)
     if not m or _classify(text, span[0], span[1], pk).kind != "description":
         return None
     between = _words(text, span[1], m.end())

@@ -327,10 +327,10 @@ ORG_HEADS = ("agentur", "nachrichtenagentur", "ministerium", "polizei", "regieru
              "protestbewegung", "widerstandsbewegung", "friedensbewegung", "umweltbewegung")
 # Media a speaker talks to, in the dative right after the name after a verb of saying ("sagte Müller der
 # Deutschen Presse-Agentur", "sagte Weber dem Sender"): word endings of the addressee's noun.
-ADDRESSEE_NOUNS = ("zeitung", "nachrichtenagentur", "presse-agentur", "presseagentur", "sender", "rundfunk", "fernsehen", "magazin", "nachrichtenmagazin",
-                   "blatt", "portal", "redaktion", "zeitschrift", "radio", "funk", "dpa", "afp", "reuters", "apa",
-                   "sda", "epd", "kna", "ard", "zdf", "bbc", "cnn", "spiegel", "bild", "stern", "welt", "taz",
-                   "faz", "tagesschau", "tagesspiegel", "journalisten", "reportern", "medien")
+ADDRESSEE_NOUNS = ("zeitung", "nachrichtenagentur", "presse-agentur", "presseagentur", "sender", "funk",
+                   "fernsehen", "magazin", "blatt", "portal", "redaktion", "zeitschrift", "radio", "dpa", "afp",
+                   "reuters", "apa", "sda", "epd", "kna", "ard", "zdf", "bbc", "cnn", "spiegel", "bild", "stern",
+                   "welt", "taz", "faz", "tagesschau", "tagesspiegel", "journalisten", "reportern", "medien")
 # Common first names with their gender (for "er"/"sie" resolution).
 MALE_FIRST = frozenset("""peter michael thomas andreas wolfgang klaus jürgen günter stefan christian uwe werner
 horst frank dieter manfred gerhard hans bernd martin helmut matthias joachim ralf karl heinz walter jan markus
