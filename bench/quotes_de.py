@@ -4,7 +4,8 @@
 
 Runs `transforms.analysis.reported_speech.find_quotes` with the `de` pack over each gold document's id and
 text only, writes the predictions to a temporary file and prints `score_quotes.py`'s summary (and the
-indirect recall line), plus the CPU time (time.process_time) spent per article: the machine may be shared.
+indirect recall line), plus the CPU time (time.process_time) spent per article: the machine may be shared,
+and a `speakers:` line on what the scorer does not see (speaker ids, source phrases typed person).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from transforms.analysis.reported_speech import find_quotes  # noqa: E402
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 DATA = os.path.join(SHARED, "data", "quotes")
 SCORER = os.path.join(SHARED, "eval", "score_quotes.py")
+SOURCE_PHRASE_NOUNS = frozenset(pack("de", "quotes").ACCORDING_NOUNS)
 FIELDS = ("start", "end", "text", "speaker", "cue", "kind", "speaker_start", "speaker_end")
 
 
@@ -59,6 +61,27 @@ def run(split: str, keep: str | None) -> None:
             print(line)
     if res.returncode:
         print(res.stderr, file=sys.stderr)
+    print(speaker_ids_line(preds))
+
+
+def speaker_ids_line(preds: list[tuple[str, list[dict]]]) -> str:
+    """What the scorer does not see of the speakers: how many carry a speaker_id, how many are source phrases
+    typed as a person ("Angaben der Polizei"), and how often one name gets several ids within an article."""
+    named = with_id = phrase_as_person = split = 0
+    for _, quotes in preds:
+        ids_by_name = {}
+        for q in quotes:
+            if q["speaker"] is None:
+                continue
+            named += 1
+            last = q["speaker"].split()[-1].strip("()")
+            phrase_as_person += q["speaker_kind"] == "person" and last.lower() in SOURCE_PHRASE_NOUNS
+            if q["speaker_id"]:
+                with_id += 1
+                ids_by_name.setdefault(last, set()).add(q["speaker_id"])
+        split += sum(len(ids) > 1 for ids in ids_by_name.values())
+    return (f"speakers: {with_id} of {named} with a speaker_id, {phrase_as_person} source phrases typed person, "
+            f"{split} names with several ids in one article")
 
 
 def main() -> None:
