@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from transforms.analysis.lang import pack
-from transforms.analysis.reported_speech import _WORD, _words, find_quotes
+from transforms.analysis.reported_speech import _WORD, _find, _prepared, _words, find_quotes
 from transforms.analysis.speakers import speaker_id
 
 DE = pack("de", "quotes")
@@ -951,3 +951,29 @@ def test_a_surname_alone_is_the_person_named_in_full_before(first, last, title, 
     found = [q for q in quotes(text) if q["kind"] == "direct"]
     assert [q["speaker"] for q in found] == [f"{title}{first} {last}", last]
     assert {q["speaker_id"] for q in found} == {speaker_id(f"{first} {last}")}
+
+
+_WORDS = ["Das", "sagte", "sagt", "hat", "gesagt", "wird", "zitiert", "äußerte", "sich", "der", "die", "dem", "von",
+          "Angaben", "nach", "Nach", "offiziellen", "Polizei", "Sprecher", "Sprecherin", "Bundeskanzlerin", "Anna",
+          "Weber", "Müller", "Deutschen", "Presse-Agentur", "Zeitung", "Sender", "Ursula", "Leyen", "er", "sie",
+          "zufolge", "laut", "sei", "Experten", "Marine", "(SPD)", "am", "Montag", "für", "Arbeit"]
+_PIECES = st.one_of(st.sampled_from(_WORDS).map(lambda w: w + " "),
+                    st.sampled_from([", ", ". ", ": ", "\n\n", "„Wir bleiben hart“", "„Wir bleiben hart.“ ",
+                                     "»Das kommt nicht in Frage«", "„hart“ ", "Das sagte ", "sagte Müller der ",
+                                     ", sagte die Sprecherin der Polizei, ", "Anna Weber", "Deutschen Zeitung",
+                                     "„Wir bleiben hart.“ Das sagte "]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=40))
+def test_the_finder_itself_never_fails_on_jumbled_german(pieces):
+    # find_quotes turns any exception into "no quotes" (an article's quotes silently lost): the finder
+    # underneath must not raise on any mix of the words and marks its speaker rules look at
+    text = "".join(pieces)
+    if not text.strip():
+        return
+    for q in _find(text, _prepared(DE), 0.0):
+        assert text[q["start"]:q["end"]] == q["text"]
+        if q["speaker"] is not None:
+            assert text[q["speaker_start"]:q["speaker_end"]] == q["speaker"]
+        assert q["speaker_id"] is None or q["speaker_kind"] in ("person", "organisation")

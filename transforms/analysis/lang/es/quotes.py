@@ -17,17 +17,15 @@ ABBREVIATIONS = frozenset("sr sra srta dr dra d dña lic ing av avda etc pág n�
 # ------------------------------------------------------------------ verbs of saying
 # -ar verbs by stem: pretérito (afirmó, afirmaron), present (afirma, afirman), imperfect (afirmaba), participle.
 _AR_STEMS = """
-afirm asegur explic señal declar indic manifest subray destac apunt reconoc admit insist agreg coment precis
+afirm asegur explic señal declar indic manifest subray destac apunt agreg coment precis
 relat cont record lament critic denunci replic anunci confirm detall valor alert avis sentenci zanj expres
-aclar puntualiz calific insinu ironiz reclam recalc remarc reiter enfatiz matiz tild opin evalu agreg
+aclar puntualiz calific insinu ironiz reclam recalc remarc reiter enfatiz matiz tild opin evalu
 """.split()
-_AR_STEMS = [s for s in _AR_STEMS if s not in ("reconoc", "admit", "insist")]
 # -er/-ir verbs by stem: pretérito (añadió), present (añade), imperfect (añadía), participle (añadido).
 _ER_STEMS = "añad respond sosten advirt reconoc admit insist defend conclu escrib tem resum".split()
+# Forms the stems above do not give (a changed stem or a "y" for "i").
 _IRREGULAR = """
-dijo dijeron dice dicen decía decían sostuvo sostuvieron sostiene advierte advirtió concluyó concluye
-escribió escribe reconoció reconoce admitió admite insistió insiste defendió defiende respondió responde
-añadió añade añadieron cuenta cuentan advierte
+dijo dijeron dice dicen decía decían sostuvo sostuvieron sostiene advierte concluyó concluye defiende cuenta cuentan
 """.split()
 _IRREGULAR_PARTICIPLES = "dicho escrito sostenido advertido concluido reconocido admitido insistido".split()
 
