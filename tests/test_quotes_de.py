@@ -945,7 +945,8 @@ def test_a_source_phrase_without_an_owner_names_nobody():
 
 @settings(max_examples=40, deadline=None)
 @given(first=st.sampled_from(FIRST), last=st.sampled_from(LAST), title=st.sampled_from(["", "Finanzminister "]),
-       later=st.sampled_from(["„Wir bleiben dabei“, sagte {} am Dienstag.", "Später legte {} nach: „Wir bleiben dabei.“"]))
+       later=st.sampled_from(["„Wir bleiben dabei“, sagte {} am Dienstag.",
+                              "Später legte {} nach: „Wir bleiben dabei.“"]))
 def test_a_surname_alone_is_the_person_named_in_full_before(first, last, title, later):
     text = f"„Das kommt nicht in Frage“, sagte {title}{first} {last}. " + later.format(last)
     found = [q for q in quotes(text) if q["kind"] == "direct"]

@@ -44,6 +44,7 @@ def test_both_packs_name_the_edge_finder():
      "affirme"),
     ("« C'est une victoire », a-t-il lancé devant la presse.", "il", "a-t-il lancé"),
     ("« Nous rouvrirons lundi », explique-t-elle.", "elle", "explique"),
+    ("« Nous ne céderons pas », a répliqué le maire.", "le maire", "a répliqué"),
     ("« Deux blessés ont été hospitalisés », selon la police.", "la police", "selon"),
     ("Le préfet de police a indiqué : « La situation est sous contrôle. »", "Le préfet de police", "a indiqué"),
     ("Jeudi, la procureure de Nantes a précisé : « L'enquête est ouverte. »", "la procureure de Nantes",

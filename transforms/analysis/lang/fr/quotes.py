@@ -17,8 +17,8 @@ ABBREVIATIONS = frozenset("m mm mme mmes mlle dr pr me st ste av bd etc cf env h
 # -er verbs by stem: present (déclare, déclarent), passé simple (déclara), imparfait (déclarait), participle.
 _ER_STEMS = """
 déclar affirm expliqu ajout indiqu soulign précis estim assur confi racont lanc martel insist comment rappel
-dénonc regrett not observ résum réplique annonc tranch gliss témoign confirm détaill nuanc jug ironis déplor
-salu fustig lâch plaid argu avanc relev complèt qualifi évoqu prévien avou concèd raill tempêt pest justifi
+dénonc regrett not observ résum répliqu annonc tranch gliss témoign confirm détaill nuanc jug ironis déplor
+salu fustig lâch plaid argu avanc relev complèt qualifi évoqu avou concèd raill tempêt pest justifi
 souffl murmur signal invoqu félicit amus étonn désol emport agac indign interrog inquièt
 """.split()
 _IRREGULAR = """
