@@ -1,6 +1,7 @@
 """German quotes through the language-independent finder and the `de` pack (sentences written for these tests)."""
 
 import pytest
+import regex
 from hypothesis import given, settings, strategies as st
 
 from transforms.analysis.lang import pack
@@ -781,6 +782,18 @@ def test_the_words_of_a_span_are_those_the_word_pattern_finds_in_it(text, data):
     expected = tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(text, s, e))
     assert _words(text, s, e) == expected
 
+
+
+# the word as defined one character at a time: a letter or digit, then letters, digits, hyphens, apostrophes, and
+# dots that a small letter or a digit follows
+_WORD_BY_CHARACTER = regex.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]|\.(?=[\p{Ll}\p{N}]))*")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="ab.'’-ÄöZ3 ,„“_ßΩж٣", max_size=40))
+def test_the_word_pattern_reads_the_words_its_definition_gives(text):
+    # _WORD is written as runs for speed; it must cut the same words ("3.5", "a.b.", "Z.B", "x-'y")
+    assert [m.span() for m in _WORD.finditer(text)] == [m.span() for m in _WORD_BY_CHARACTER.finditer(text)]
 
 @pytest.mark.parametrize("text", [
     "Die Feuerwehr hat nach eigenen Angaben 40 Menschen aus dem Gebäude gerettet.",

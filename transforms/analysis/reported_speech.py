@@ -37,7 +37,9 @@ __all__ = ["find_quotes"]
 
 _KEYS = ("text", "start", "end", "speaker", "speaker_title", "speaker_start", "speaker_end", "cue", "kind",
          "sentence", "confidence", "speaker_id", "speaker_kind", "speaker_org")
-_WORD = re.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’-]|\.(?=[\p{Ll}\p{N}]))*")
+# a word, with inner hyphens, apostrophes and a dot before a small letter or digit ("3.5"); written
+# as runs rather than one character per repetition, which the regex engine reads about twice as fast
+_WORD = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*(?:\.[\p{Ll}\p{N}][\p{L}\p{N}'’-]*)*")
 _SPACE_PUNCT = re.compile(r"[\s,;:]*")
 _TERMINAL = re.compile(r"[.!?…]")
 _COMMA = re.compile(r"\s*,?\s*")   # the gap after a quotation: its comma, if any
