@@ -28,6 +28,7 @@ SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 DATA = os.path.join(SHARED, "data", "quotes")
 SCORER = os.path.join(SHARED, "eval", "score_quotes.py")
 SOURCE_PHRASE_NOUNS = frozenset(pack("de", "quotes").ACCORDING_NOUNS)
+PRONOUNS = frozenset(pack("de", "quotes").PRONOUNS)
 FIELDS = ("start", "end", "text", "speaker", "cue", "kind", "speaker_start", "speaker_end")
 
 
@@ -66,8 +67,11 @@ def run(split: str, keep: str | None) -> None:
 
 def speaker_ids_line(preds: list[tuple[str, list[dict]]]) -> str:
     """What the scorer does not see of the speakers: how many carry a speaker_id, how many are source phrases
-    typed as a person ("Angaben der Polizei"), and how often one name gets several ids within an article."""
+    typed as a person ("Angaben der Polizei"), how often one name gets several ids within an article, and how
+    many different single words are typed person (a word alone is a name only if the article says so:
+    "Registerauszug" is none; print them with NEWSBEAM_LIST_ONE_WORD=1 to read them)."""
     named = with_id = phrase_as_person = split = 0
+    one_word = set()
     for _, quotes in preds:
         ids_by_name = {}
         for q in quotes:
@@ -76,12 +80,16 @@ def speaker_ids_line(preds: list[tuple[str, list[dict]]]) -> str:
             named += 1
             last = q["speaker"].split()[-1].strip("()")
             phrase_as_person += q["speaker_kind"] == "person" and last.lower() in SOURCE_PHRASE_NOUNS
+            if q["speaker_kind"] == "person" and " " not in q["speaker"].strip() and \
+                    q["speaker"].lower() not in PRONOUNS:
+                one_word.add(q["speaker"])
             if q["speaker_id"]:
                 with_id += 1
                 ids_by_name.setdefault(last, set()).add(q["speaker_id"])
         split += sum(len(ids) > 1 for ids in ids_by_name.values())
     return (f"speakers: {with_id} of {named} with a speaker_id, {phrase_as_person} source phrases typed person, "
-            f"{split} names with several ids in one article")
+            f"{split} names with several ids in one article, {len(one_word)} single words typed person"
+            + (f" ({' '.join(sorted(one_word))})" if os.environ.get("NEWSBEAM_LIST_ONE_WORD") else ""))
 
 
 def main() -> None:

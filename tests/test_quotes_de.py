@@ -991,3 +991,60 @@ def test_the_finder_itself_never_fails_on_jumbled_german(pieces):
         if q["speaker"] is not None:
             assert text[q["speaker_start"]:q["speaker_end"]] == q["speaker"]
         assert q["speaker_id"] is None or q["speaker_kind"] in ("person", "organisation")
+
+
+# --- one capitalised word alone: German capitalises every noun, so it is a name only when the article says so
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Neben dem Vorsitzenden hat der Verein laut Registerauszug sechs weitere Vorstände.", "Registerauszug"),
+    ("Laut Trackingdaten hat das Schiff den Hafen von Havanna angesteuert.", "Trackingdaten"),
+    ("Bahnangaben zufolge fallen am Wochenende alle Züge nach Kassel aus.", "Bahnangaben"),
+    ("Kowalczyk sagte, die Brücke werde im Mai fertig.", "Kowalczyk"),
+])
+def test_a_lone_word_the_article_never_names_in_full_is_no_person(text, speaker):
+    found = [q for q in quotes(text) if q["kind"] == "indirect"]
+    assert found and all(q["speaker"] == speaker and (q["speaker_kind"], q["speaker_id"]) == ("description", None)
+                         for q in found)
+
+
+@pytest.mark.parametrize("text, full", [
+    ("Bürgermeisterin Ilka Kowalczyk eröffnete die Brücke. Kowalczyk sagte, sie sei stolz auf die Stadt.",
+     "Kowalczyk"),
+    ("Der Direktor B.N. Suresh stellte die Rakete vor. Suresh sagte, der Start sei für Mai geplant.", "Suresh"),
+    ("Den Versuch leitete Prof. Dr. Ortwin Trotnow. Trotnow sagte, die Ergebnisse seien eindeutig.", "Trotnow"),
+    ("„Wir sind zufrieden“, sagte Kowalczyk. Auch Stadtrat Kowalczyk lobte die Bauarbeiter.", "Kowalczyk"),
+])
+def test_a_surname_the_article_also_gives_with_a_name_or_title_is_a_person(text, full):
+    q = next(q for q in quotes(text) if q["speaker"] == full.split()[-1])
+    assert q["speaker_kind"] == "person" and q["speaker_id"] is not None
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Zumindest für den Moment sagte der Sprecher, die Lage sei ruhig.", "der Sprecher"),
+    ("Immerhin sagte die Trainerin, die Mannschaft habe gekämpft.", "die Trainerin"),
+    ("Kurz sagte er, die Lage sei ruhig.", "er"),
+])
+def test_an_adverb_before_the_verb_gives_way_to_the_subject_after_it(text, speaker):
+    assert one(text, "indirect")["speaker"] == speaker
+
+
+def test_first_and_second_person_name_nobody_and_a_question_names_no_one_who_answers():
+    q = one("Wir gehen fest davon aus, dass der Konzern weitere Details nennen wird.", "indirect")
+    assert q["speaker"] == "Wir" and (q["speaker_kind"], q["speaker_id"]) == ("unresolved", None)
+    found = quotes("Glaubst du, dass die Regierung das Gesetz ändert? „Nein, das glaube ich nicht.“")
+    assert all(q["speaker"] != "Glaubst" for q in found)
+    q = one("Die Ministerin legte das Gesetz vor. Warum ändert die Regierung das Gesetz erst jetzt? "
+            "„Weil der Druck zu groß wurde.“", "direct")
+    assert q["speaker"] is None
+
+
+_NOUNISH = st.from_regex(r"[A-Z][a-zäöü]{5,11}", fullmatch=True).filter(lambda w: w.lower() not in DE.NOT_SPEAKERS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(word=_NOUNISH, first=st.sampled_from(sorted(DE.MALE_FIRST)), named=st.booleans())
+def test_a_lone_word_gets_a_speaker_id_exactly_when_the_article_names_it_in_full(word, first, named):
+    lead = f"Am Montag besuchte {first.title()} {word} die Baustelle. " if named else "Am Montag war Baustellenfest. "
+    q = next(q for q in quotes(lead + f"{word} sagte, die Brücke werde im Mai fertig.") if q["kind"] == "indirect")
+    assert q["speaker"] == word
+    assert (q["speaker_id"] is not None) == named and (q["speaker_kind"] == "person") == named

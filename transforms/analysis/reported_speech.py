@@ -115,6 +115,10 @@ class _Pack:
         self.male_first = frozenset(g("MALE_FIRST", ()))
         self.female_first = frozenset(g("FEMALE_FIRST", ()))
         self.not_speakers = frozenset(g("NOT_SPEAKERS", ()))
+        self.nouns_capitalised = bool(g("NOUNS_CAPITALISED", False))
+        self.personal_pronouns = frozenset(g("PERSONAL_PRONOUNS", ()))
+        self.second_person = frozenset(g("SECOND_PERSON", ()))
+        self.nominative_pronouns = frozenset(g("NOMINATIVE_PRONOUNS", ()))
         self.openers = set(self.pairs)
         self.opener_re = re.compile("[" + re.escape("".join(self.pairs)) + "]")
         self.closer_re = {o: _closer_re(o, c) for o, c in self.pairs.items()}
@@ -321,7 +325,9 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     low = [w.lower() for w in ws]
     if len(ws) == 1 and low[0] in pk.pronouns:
         return _Mention(mention, s, e, "unresolved", pk.pronouns[low[0]])
-    if low and low[-1] in pk.according_nouns:
+    if len(ws) == 1 and low[0] in pk.personal_pronouns:
+        return _Mention(mention, s, e, "unresolved", None)   # "Ich", "Wir": no one to resolve to
+    if low and (low[-1] in pk.according_nouns or len(low) == 1 and low[0].endswith(pk.according_compounds)):
         # "Angaben der Polizei", "offiziellen Angaben": the owner speaks, if the phrase names one
         if owner is None:
             return _Mention(mention, s, e, "description", None)
@@ -644,8 +650,9 @@ def _np_at(text, ws, i, end, pk: _Pack):
         return None
     if lw in pk.prepositions or lw in pk.subordinators:
         return None
-    if lw in pk.verbish and lw not in pk.nominative:
-        return None   # a verb opening a conditional clause ("Kämen sie dem nicht nach, ...", "Hatte er ...")
+    if lw in pk.verbish and lw not in pk.nominative or i + 1 < end and ws[i + 1][0] in pk.second_person:
+        return None   # a verb opening a conditional clause or a question ("Kämen sie dem nicht nach, ...",
+        #               "Hatte er ...", "Glaubst du, ...")
     if lw not in pk.determiners and lw.endswith(pk.adverb_endings) and (i + 1 >= end or ws[i + 1][0].islower()):
         return None   # "Unmissverständlich sagte ...", "Passend zu ..."
     j = i + 1
@@ -809,6 +816,9 @@ def _cue_subject(text, ws, k, pk: _Pack, prefer_speaker=True):
     sep = pk.separable.get(ws[k][0].lower())
     if mid is not None and sep and any(w.lower() in sep for w, _, _ in _words(text, mid[0], mid[1])):
         mid = None   # the noun of the phrase itself ("sind der Auffassung, dass"), not its subject
+    if vor is not None and mid is not None and f + 1 < len(ws) and mid[0] == ws[f + 1][1] and \
+            ws[f + 1][0] in pk.nominative_pronouns:
+        return mid   # "Kurz sagte er": a pronoun that is only ever a subject, right after the verb, is the subject
     if vor is not None and _classify(text, vor[0], vor[1], pk).kind == "description":
         vor = _apposed_name(text, ws, a, f, pk) or vor
     if vor is not None:
@@ -920,7 +930,7 @@ def _mention(text, span, pk, state) -> _Mention | None:
     if span is None:
         return None
     m = _classify(text, span[0], span[1], pk)
-    if m.kind == "unresolved":
+    if m.kind == "unresolved" and m.gender is not None:
         for p in reversed(state.persons):
             if p.gender == m.gender or (m.gender == "f" and p.gender is None):
                 m.resolved = p.resolved or p.text
@@ -939,8 +949,69 @@ def _mention(text, span, pk, state) -> _Mention | None:
                 if " " in full and full.split()[-1] == name:
                     m.resolved, m.gender, m.title = full, m.gender or p.gender, m.title or p.title
                     break
+        if pk.nouns_capitalised and m.title is None and " " not in (m.resolved or m.text) and \
+                not _named_somewhere(text, m.resolved or m.text, pk):
+            # where every noun is capitalised, one word alone is a name only if the article also gives it with
+            # another name or a title ("Registerauszug", "Bahnangaben", "Ausnahmen" are no persons)
+            m.kind = "description"
+            return m
         state.persons.append(m)
     return m
+
+
+@functools.lru_cache(maxsize=256)
+def _named_somewhere(text: str, word: str, pk: _Pack) -> bool:
+    """Whether the article writes `word` as part of a longer name: after a first name, a title or another
+    capitalised word inside a sentence ("Angela Merkel", "Fed-Vize Barr", "B.N. Suresh"), or before another
+    capitalised word ("Liat Atzili"); or whether it is a known first name."""
+    if word.lower() in pk.first_names:
+        return True
+    i = text.find(word)
+    while i >= 0:
+        end = i + len(word)
+        if (i == 0 or not text[i - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            before = _WORD_BEFORE.search(text, max(0, i - 60), i)
+            after = _WORD_AFTER.match(text, end)
+            for other, at in ((before, True), (after, False)):
+                if other is not None and _names_with(text, other, at, pk):
+                    return True
+        i = text.find(word, end)
+    return False
+
+
+_WORD_BEFORE = re.compile(r"(?<![\p{L}\p{N}.])\p{Lu}[\p{L}-]*(?:\.\p{Lu}[\p{L}-]*)*\.?[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+\p{Lu}[\p{L}-]+(?![\p{L}\p{N}])")
+
+
+def _names_with(text: str, m, before: bool, pk: _Pack) -> bool:
+    """Whether the capitalised word m next to a word makes a name with it: not an article, pronoun or adverb,
+    not a word ending a sentence, and, before it, not a word that opens a sentence ("Große Sorge ...")."""
+    other = m.group().strip()
+    low = other.lower()
+    if low in pk.determiners or low in pk.not_speakers or low in pk.pronouns or low in pk.personal_pronouns:
+        return False
+    if not before:
+        return True
+    if low.endswith(".") and not (len(low.replace(".", "")) <= 2 or low[:-1] in pk.abbrev):
+        return False   # a word ending a sentence ("... Stand. Arabische"), not an initial or a title ("B.N.", "Dr.")
+    return not _opens_sentence(text, m.start(), pk)
+
+
+def _opens_sentence(text: str, i: int, pk: _Pack) -> bool:
+    """Whether the word at i may open a sentence: at the start, after a line break, a colon or an opening
+    quote mark, or after a stop that ends no abbreviation or initial ("Prof. Dr. Siegfried" goes on)."""
+    j = i
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j == 0 or "\n" in text[j:i] or text[j - 1] in "!?:„“\"»«":
+        return True
+    if text[j - 1] != ".":
+        return False
+    k = j - 1
+    while k > 0 and text[k - 1].isalpha():
+        k -= 1
+    word = text[k:j - 1].lower()
+    return not (word in pk.abbrev or len(word) <= 2)
 
 
 def _role_before(text, span, pk: _Pack) -> _Mention | None:
@@ -1159,7 +1230,8 @@ def _guess_verb(ws, a, pk: _Pack, text=None):
         if lw in pk.verbish:
             return j
         if not w.islower() or lw in pk.determiners or lw in pk.genitive or lw in pk.particles or \
-                lw in pk.prepositions or lw in pk.fillers or lw in pk.conjunctions or lw in pk.not_speakers:
+                lw in pk.prepositions or lw in pk.fillers or lw in pk.conjunctions or lw in pk.not_speakers or \
+                lw in pk.personal_pronouns:
             continue
         p = ws[j - 1][0]
         if p.lower() in pk.determiners or p.lower() in pk.prepositions:
@@ -1691,6 +1763,8 @@ def _prev_subject(text, pk: _Pack, state: _State) -> _Mention | None:
     if state.prev is None:
         return None
     ss, se, sq = state.prev
+    if text[ss:se].rstrip(" \"“”»«").endswith("?"):
+        return None   # a question before the quotation: it answers, and the question names no one who answers
     sc = _sentence_cue(text, ss, se, pk, sq)
     span = sc[1] if sc is not None else None
     if span is None:

@@ -194,6 +194,13 @@ BARE_PARTICIPLE_ENDINGS = ("iert",)
 KONJUNKTIV_REACH = 5
 # The pronoun whose present indicative looks like the Konjunktiv I ("ich habe", "ich denke"): not reported.
 FIRST_PERSON = frozenset({"ich"})
+# Pronouns of the speaker and the one spoken to: a speaker written so is nobody the article names ("Wir gehen
+# davon aus"), and a capitalised word right before "du"/"ihr" is the verb of a question ("Glaubst du, ...").
+PERSONAL_PRONOUNS = frozenset("ich wir du ihr".split())
+SECOND_PERSON = frozenset("du ihr".split())
+# A pronoun that is only ever a subject: right after the finite verb it is the subject, and the word before
+# the verb is not ("Kurz dachte er daran", "Den Vorschlag nannte er").
+NOMINATIVE_PRONOUNS = frozenset({"er"})
 # Konjunktiv forms that are also indicative plural; reported only after a singular subject: too weak alone.
 AMBIGUOUS_KONJUNKTIV = frozenset("wollen".split())
 # An infinitive clause after a verb of saying is reported too ("kündigte an, das Werk zu schließen"):
@@ -345,6 +352,8 @@ renate heike christine stefanie julia anna maria katharina sarah laura lisa lena
 malu manuela franziska andrea nancy svenja anja julia brigitte ulla renate kristina hillary condoleezza theresa
 marine ségolène segolene cristina dilma julia yulia julija benazir aung sahra katja simone ilse edelgard
 heidemarie renate ulla christa margot hannelore doris elke ingrid jutta karola marianne marion""".split())
+# German capitalises every noun: a word alone is a name only when the article also writes it with another name.
+NOUNS_CAPITALISED = True
 # Subjects that are never speakers even before a verb of saying.
 NOT_SPEAKERS = frozenset("""es das dies dieses was wer wie als wenn dass ob und oder aber doch so da dann
 auch noch nun man damit hier zwar bisher derzeit dabei besonders außerdem insbesondere weiterhin später selbst
@@ -352,7 +361,12 @@ denn daraus alle dennoch darüber deshalb daher dagegen inzwischen unterdessen z
 bereits schon erst vielmehr trotzdem stattdessen allerdings also anschließend zunächst schließlich hingegen
 indessen seitdem seither künftig zuvor danach davor darauf dazu dafür dort demnach somit jedoch ferner zugleich
 gleichzeitig vorher nachher immer oft häufig kürzlich jüngst neulich einst damals sogar gerade vor allem
-besonders weiter ebenso genauso dies diese dieser deren dessen folgendes aktuell""".split()) | frozenset(
+besonders weiter ebenso genauso dies diese dieser deren dessen folgendes aktuell
+zumindest indes immerhin generell nämlich jedenfalls ohnehin mittlerweile derweil freilich offenbar vielleicht
+angeblich tatsächlich eigentlich übrigens wohl kaum fast nur bislang längst stets nie niemals manchmal meist
+meistens bald sofort zuletzt zuerst erstmals endlich letztlich insgesamt grundsätzlich lediglich erneut wieder
+wiederum überdies ansonsten sonst anfangs mitunter vorerst vorab warum wann wieso weshalb weswegen wozu woher
+wohin""".split()) | frozenset(
     # pronominal adverbs ("Darin wird ... aufgefordert"): da(r)-, hier-, wo(r)- with a preposition
     p + ("r" + q if p != "hier" and q[0] in "aeiouü" else q) for p in ("da", "hier", "wo")
     for q in "an auf aus bei durch für gegen hinter in mit nach neben über um unter von vor zu zwischen".split())
