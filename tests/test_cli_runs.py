@@ -14,6 +14,7 @@ from tests.test_cli import ROOT, newsbeam
 from tests.test_pipeline import LOCAL
 from transforms.storage.views import connect
 from transforms.storage.runs import manifests
+from transforms.analysis.speakers import speaker_id
 
 
 def readme_queries(section: str, dataset: str) -> list[list[str]]:
@@ -61,6 +62,13 @@ def test_demo_serves_the_bundled_site_and_ingests_it(tmp_path):
     assert "(10 rows)" in top.stdout
     first = top.stdout.splitlines()[2]   # under the header and its rule: the most quoted person
     assert first.startswith("Kasia Nowak ") and "'Dr.'" in first and first.split()[-1] == "2", first
+    # The German article's researcher is one person however it names her ("die Projektleiterin Dr. Johanna
+    # Brink", then "Brink"), never "die Projektleiterin Dr"
+    german = connect(str(tmp_path / "demo")).execute(
+        "SELECT q.speaker, q.speaker_id, q.speaker_kind FROM quotes q JOIN articles a USING (article_id) "
+        "WHERE a.language = 'de' AND q.speaker LIKE '%Brink'").fetchall()
+    assert {s for s, _, _ in german} == {"die Projektleiterin Dr. Johanna Brink", "Brink"}, german
+    assert {(sid, kind) for _, sid, kind in german} == {(speaker_id("Johanna Brink"), "person")}, german
     said = newsbeam(*one_person)
     assert said.returncode == 0, said.stderr
     assert "Replanted seagrass meadows" in said.stdout and "Orca pod returns" in said.stdout

@@ -1048,3 +1048,14 @@ def test_a_lone_word_gets_a_speaker_id_exactly_when_the_article_names_it_in_full
     q = next(q for q in quotes(lead + f"{word} sagte, die Brücke werde im Mai fertig.") if q["kind"] == "indirect")
     assert q["speaker"] == word
     assert (q["speaker_id"] is not None) == named and (q["speaker_kind"] == "person") == named
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("„Das Tier ist neu“, sagte die Projektleiterin Dr. Johanna Brink.", "die Projektleiterin Dr. Johanna Brink"),
+    ("Prof. Dr. Ortwin Weber sagte, die Ergebnisse seien eindeutig.", "Prof. Dr. Ortwin Weber"),
+    ("„Wir sind sicher“, sagte Dr. Brink.", "Dr. Brink"),
+])
+def test_a_title_with_its_stop_stays_in_the_name(text, speaker):
+    q = quotes(text)[0]
+    assert q["speaker"] == speaker and q["speaker_kind"] == "person"
+    assert q["speaker_id"] == speaker_id(speaker.split("Dr. ")[-1])   # the name without its titles

@@ -116,6 +116,7 @@ class _Pack:
         self.female_first = frozenset(g("FEMALE_FIRST", ()))
         self.not_speakers = frozenset(g("NOT_SPEAKERS", ()))
         self.nouns_capitalised = bool(g("NOUNS_CAPITALISED", False))
+        self.name_titles = frozenset(t.rstrip(".") for t in g("NAME_TITLES", ()))
         self.personal_pronouns = frozenset(g("PERSONAL_PRONOUNS", ()))
         self.second_person = frozenset(g("SECOND_PERSON", ()))
         self.nominative_pronouns = frozenset(g("NOMINATIVE_PRONOUNS", ()))
@@ -359,7 +360,7 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     if first:
         gender = "m" if first in pk.male_first else "f"
     # A name: capitalised words that are not the role or organisation noun.
-    name_words = [w for w in caps if w != title and w.lower() != org]
+    name_words = [w for w in caps if w != title and w.lower() != org and w.lower() not in pk.name_titles]
     starts_det = bool(low) and low[0] in pk.determiners
     if org and not title and not first:
         # its name without the article: "die Polizei", "Die Polizei" and "Polizei" are one organisation
@@ -416,8 +417,10 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack, after_cue=False) -> tupl
             named = _quoted_name(text, text.index(gap.strip()[0], end), limit, pk)
             if named:
                 return s0, named
-        if end is not None and gap.strip():
-            # an apposition after a comma (", Heike van Laak,") or a parenthesis: stop
+        if end is not None and gap.strip() and not (
+                gap.strip() == "." and ws[k - 1][0].lower() in pk.name_titles and w[:1].isupper()):
+            # an apposition after a comma (", Heike van Laak,") or a parenthesis: stop (a title's stop goes
+            # on: "die Projektleiterin Dr. Johanna Brink")
             if gap.strip() == "(" and ")" in text[s:limit]:
                 close = text.index(")", s)
                 if close - s < 40:
@@ -660,8 +663,9 @@ def _np_at(text, ws, i, end, pk: _Pack):
     while j < end:
         wj, sj, ej = ws[j]
         gap = text[ws[j - 1][2]:sj]
-        if gap.strip() and gap.strip() not in ("(", ")", "-"):
-            break
+        if gap.strip() and gap.strip() not in ("(", ")", "-") and not (
+                gap.strip() == "." and ws[j - 1][0].lower() in pk.name_titles and wj[:1].isupper()):
+            break   # (a title's stop goes on: "die Projektleiterin Dr. Johanna Brink")
         lj = wj.lower()
         if wj.replace(".", "").replace(",", "").isdigit() and j + 1 < end and ws[j + 1][0][:1].isupper():
             break   # a number with its counted noun is the next phrase ("die Feuerwehr 40 Menschen")
