@@ -394,6 +394,11 @@ def _addressed(text, s, e, ws, k, pk: _Pack) -> bool:
     return False
 
 
+def _title_stop(gap: str, before: str, word: str, pk: _Pack) -> bool:
+    """Whether the gap between two words of a name is a title's stop: "Dr. Johanna Brink" goes on."""
+    return gap.strip() == "." and before.lower() in pk.name_titles and word[:1].isupper()
+
+
 def _np_after(text: str, i: int, limit: int, pk: _Pack, after_cue=False) -> tuple[int, int] | None:
     """A speaker noun phrase starting at i (after a cue verb): "der Sprecher des Ministeriums", "Müller", "er";
     after_cue: right after a verb of saying, where an article after a name is its addressee's."""
@@ -417,10 +422,8 @@ def _np_after(text: str, i: int, limit: int, pk: _Pack, after_cue=False) -> tupl
             named = _quoted_name(text, text.index(gap.strip()[0], end), limit, pk)
             if named:
                 return s0, named
-        if end is not None and gap.strip() and not (
-                gap.strip() == "." and ws[k - 1][0].lower() in pk.name_titles and w[:1].isupper()):
-            # an apposition after a comma (", Heike van Laak,") or a parenthesis: stop (a title's stop goes
-            # on: "die Projektleiterin Dr. Johanna Brink")
+        if end is not None and gap.strip() and not _title_stop(gap, ws[k - 1][0], w, pk):
+            # an apposition after a comma (", Heike van Laak,") or a parenthesis: stop
             if gap.strip() == "(" and ")" in text[s:limit]:
                 close = text.index(")", s)
                 if close - s < 40:
@@ -663,9 +666,8 @@ def _np_at(text, ws, i, end, pk: _Pack):
     while j < end:
         wj, sj, ej = ws[j]
         gap = text[ws[j - 1][2]:sj]
-        if gap.strip() and gap.strip() not in ("(", ")", "-") and not (
-                gap.strip() == "." and ws[j - 1][0].lower() in pk.name_titles and wj[:1].isupper()):
-            break   # (a title's stop goes on: "die Projektleiterin Dr. Johanna Brink")
+        if gap.strip() and gap.strip() not in ("(", ")", "-") and not _title_stop(gap, ws[j - 1][0], wj, pk):
+            break
         lj = wj.lower()
         if wj.replace(".", "").replace(",", "").isdigit() and j + 1 < end and ws[j + 1][0][:1].isupper():
             break   # a number with its counted noun is the next phrase ("die Feuerwehr 40 Menschen")
@@ -996,7 +998,7 @@ def _names_with(text: str, m, before: bool, pk: _Pack) -> bool:
         return False
     if not before:
         return True
-    if low.endswith(".") and not (len(low.replace(".", "")) <= 2 or low[:-1] in pk.abbrev):
+    if other.endswith(".") and not _no_stop(text, m.start(), m.start() + len(other) - 1, pk):
         return False   # a word ending a sentence ("... Stand. Arabische"), not an initial or a title ("B.N.", "Dr.")
     return not _opens_sentence(text, m.start(), pk)
 
@@ -1009,13 +1011,7 @@ def _opens_sentence(text: str, i: int, pk: _Pack) -> bool:
         j -= 1
     if j == 0 or "\n" in text[j:i] or text[j - 1] in "!?:„“\"»«":
         return True
-    if text[j - 1] != ".":
-        return False
-    k = j - 1
-    while k > 0 and text[k - 1].isalpha():
-        k -= 1
-    word = text[k:j - 1].lower()
-    return not (word in pk.abbrev or len(word) <= 2)
+    return text[j - 1] == "." and not _no_stop(text, 0, j - 1, pk)
 
 
 def _role_before(text, span, pk: _Pack) -> _Mention | None:
