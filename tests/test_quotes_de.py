@@ -1059,3 +1059,37 @@ def test_a_title_with_its_stop_stays_in_the_name(text, speaker):
     q = quotes(text)[0]
     assert q["speaker"] == speaker and q["speaker_kind"] == "person"
     assert q["speaker_id"] == speaker_id(speaker.split("Dr. ")[-1])   # the name without its titles
+
+
+def direct_speakers(text):
+    return [(q["text"], q["speaker"]) for q in quotes(text) if q["kind"] == "direct"]
+
+
+def test_a_quotation_in_brackets_after_a_name_and_a_list_before_a_colon():
+    found = direct_speakers(
+        "Auch andere gratulierten, so die Bürgermeisterin Anna Keller, der Leiter des Vereins, Paul Brandt "
+        "(„Das hat sie verdient.“), und der Landrat Karl Weiß: „Ein großer Tag für die Stadt.“")
+    assert found == [("„Das hat sie verdient.“", "Paul Brandt"),
+                     ("„Ein großer Tag für die Stadt.“", "der Landrat Karl Weiß")]
+
+
+def test_a_thing_before_a_bracketed_quotation_is_no_speaker():
+    found = direct_speakers("Das Wahlprogramm („Mehr Mut für Morgen“) wurde am Montag vorgestellt.")
+    assert found == [] or found[0][1] is None
+
+
+def test_a_quotation_in_the_clause_of_a_verb_of_saying_is_its_subjects_not_the_closing_sources():
+    found = direct_speakers(
+        "Eine milde Strafe komme nicht in Frage, zumal der Anwalt Jan Roth betont hatte, sein Mandant sei „kein "
+        "Einzelfall“, doch die Richterin blieb hart: Das Urteil müsse „abschrecken“, so Richterin Eva Lang.")
+    assert found == [("„kein Einzelfall“", "der Anwalt Jan Roth"), ("„abschrecken“", "Richterin Eva Lang")]
+
+
+@pytest.mark.parametrize("text", [
+    "Kurt Vogel, Präsident der Universität Kassel und derzeitiger Vorsitzender der Rektorenkonferenz, "
+    "begrüßte den Beschluss als „wichtigen Schritt für die Hochschulen“.",
+    "Wie Kurt Vogel, der als Beobachter bei der Anhörung in der Hauptstadt des Landes anwesend war, dazu "
+    "feststellt, verlangt das Gesetz „zumindest das Wissen um die Tat“.",
+])
+def test_a_long_apposition_or_relative_clause_on_the_speaker(text):
+    assert direct_speakers(text) == [(regex.search(r"„[^“]*“", text).group(), "Kurt Vogel")]

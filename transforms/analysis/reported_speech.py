@@ -600,9 +600,10 @@ def _clause_start(text, ws, k, pk: _Pack) -> int:
             tail_np = tail_np or ws[b][0].lower() in pk.auxiliaries
             if tail_np and all(_np_word(ws[j][0], pk) or j > a and "(" in _gap(text, ws, j - 1) or
                                role and ws[j][0].lower() in pk.conjunctions and j + 1 < b and
-                               ws[j + 1][0][:1].isupper() for j in range(a, b)) and \
+                               _np_word(ws[j + 1][0], pk) for j in range(a, b)) and \
                     ws[a][0].lower() not in pk.subordinators:
-                # (an apposition of two roles: "X, Präsident der Universität und Vorsitzender der Konferenz, sagte";
+                # (an apposition of two roles: "X, Präsident der Universität und derzeitiger Vorsitzender der
+                # Konferenz, sagte";
                 # a word in brackets: "Jan Kowalski (parteilos)")
                 b = a
                 continue
@@ -1132,6 +1133,23 @@ def _post_attribution(text, qe, se, pk):
     return None
 
 
+def _bracketed(text, ss, qs, qe, sq, pk):
+    """`X („Q“)`: a quotation in brackets right after a person's name is that person's ("der Leiter der Behörde,
+    Mohammed ElBaradei („…“), und ..."): ("", speaker span) or None."""
+    if not (text[ss:qs].rstrip().endswith("(") and text[qe:qe + 3].lstrip().startswith(")")):
+        return None
+    ws = _outside(_words(text, ss, qs), sq)
+    j = len(ws) - 1
+    while j > 0 and not _gap(text, ws, j - 1).strip():
+        j -= 1   # back to the start of the run of words before the bracket
+    for i in range(j, len(ws)):
+        span = _np_at(text, ws, i, len(ws), pk)
+        if span is not None and span[1] >= ws[-1][2]:
+            span = (span[0], ws[-1][2])   # (not the bracket, which _np_at takes for a party's)
+            return ("", span) if _named_person(text, span, pk) else None
+    return None
+
+
 _TO_COMMA = re.compile(r"[^,.;:!?]{0,60}?,\s*")
 
 
@@ -1165,8 +1183,9 @@ def _pre_attribution(text, ss, qs, pk, skip=()):
         return None
     for k in range(len(ws) - 2, 0, -1):
         if ws[k][0].lower() in pk.so and "," in _gap(text, ws, k - 1):
-            # "..., so X weiter: „Q“"
-            span = _np_at(text, ws, k + 1, len(ws), pk)
+            # "..., so X weiter: „Q“"; of a list ("so A, B und C: „Q“") the last one, next to the colon
+            c = next((c for c in range(len(ws) - 2, k, -1) if ws[c][0].lower() in pk.conjunctions), k)
+            span = _np_at(text, ws, c + 1, len(ws), pk)
             if span is not None and _speakerlike(text, span, pk):
                 return ws[k][0], span
             break
@@ -1304,11 +1323,13 @@ def _sentence_cue(text, ss, se, pk, skip):
     for k, lw in enumerate(low):
         # "Wie der Sprecher mitteilte, ...": the speaker between "wie" and the verb
         if lw in pk.as_words and k + 2 < len(ws) and (low[k + 1] in pk.determiners or ws[k + 1][0][:1].isupper()):
-            j = _find_cue(ws[k + 1:k + 16], pk, clause_cues=True)
+            # (a relative clause on the speaker does not count: "Wie X, der ... war, dazu feststellt")
+            clause = _outside_relatives(text, ws, k + 1, len(ws), pk)[:15]
+            j = _find_cue(clause, pk, clause_cues=True)
             if j is not None:
-                span = _np_after(text, ws[k + 1][1], ws[k + 1 + j][1], pk)
+                span = _np_after(text, ws[k + 1][1], clause[j][1], pk)
                 if span:
-                    return ws[k + 1 + j][0], span, "as", ws[k][1], ws[k + 1 + j][2]
+                    return clause[j][0], span, "as", ws[k][1], clause[j][2]
     k = _find_cue(ws, pk, clause_cues=True)
     if k is None:
         # "Demnach sei ...", "..., wonach er ... habe": the source is the sentence before, not named here
@@ -1697,10 +1718,17 @@ def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
     subject of the nearest verb of saying (before the quote, else after it), or the subject of the main
     clause when it can be a speaker. Returns (cue, span, whether the sentence's subject is someone or something
     else that cannot be the speaker: then the last speaker is not the speaker either)."""
-    if sc is not None and sc[2] in ("according", "as", "so") and sc[1] is not None:
-        return sc[0], sc[1], False
     ws = _outside(_words(text, ss, se), sq)
     n = sum(1 for w in ws if w[1] < qs)
+    if sc is not None and sc[2] in ("according", "as", "so") and sc[1] is not None:
+        if sc[2] == "so" and sc[3] > qs:
+            # "..., zumal X betont hatte, der Angeklagte sei „…“, ..., so Y": a quotation in the reported clause
+            # of a verb of saying is that verb's subject's, not the closing source's
+            k = _last_cue(ws, pk, before=n)
+            subj = k is not None and _reported_clause(text, ws[k][2], qs, pk) and _cue_subject(text, ws, k, pk)
+            if subj:
+                return ws[k][0], subj, False
+        return sc[0], sc[1], False
     k = _last_cue(ws, pk, before=n)
     if k is None:
         k2 = _find_cue(ws[n:], pk, clause_cues=True)
@@ -1727,6 +1755,17 @@ def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
         return None, subj, False
     # a subject that is no speaker ("Die Wiener Linien gelten als „…“"), but not a pronoun that may be one
     return None, None, subj is not None and _classify(text, subj[0], subj[1], pk).kind != "unresolved"
+
+
+def _reported_clause(text, ce, qs, pk: _Pack) -> bool:
+    """Whether a quotation at qs stands in the clause reported by the verb of saying ending at ce: a comma
+    opens that clause after the verb (and its auxiliary: "betont hatte,"), and no colon, semicolon or coordinated
+    main clause ("..., doch") comes before the quote."""
+    between = text[ce:qs]
+    verb_end = between.split(",")[0].split()
+    return "," in between and all(w.lower() in pk.auxiliaries for w in verb_end) and \
+        not any(c in between for c in ":;") and not any(
+        w.lower() in pk.conjunctions and "," in text[ce:s] for w, s, _ in _words(text, ce, qs))
 
 
 def _opinion_holder(text, ss, se, sq, pk: _Pack):
@@ -1782,7 +1821,7 @@ def _sentence_quotes(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: l
     prev_ls = state.last_sentence
     context = None
     for qs, qe in sq:
-        post = _post_attribution(text, qe, se, pk)
+        post = _bracketed(text, ss, qs, qe, sq, pk) or _post_attribution(text, qe, se, pk)
         pre = None if post else _pre_attribution(text, ss, qs, pk, sq)
         att = post or pre
         if att is None and context is None:
