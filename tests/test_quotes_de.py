@@ -615,9 +615,14 @@ def test_infinitive_of_purpose_is_not_reported():
     assert quotes("Die Sprecherin erklärte am Montag die Regeln, um Missverständnisse zu vermeiden.") == []
 
 
-def test_part_before_according_phrase_starts_at_its_relative_clause():
+def test_part_before_according_phrase_starts_at_its_relative_clause_and_a_pronoun_or_adverb_alone_is_none():
     text = "Schuld war das Verfahren, das nach Angaben eines Sprechers nicht rechtzeitig abgeschlossen wurde."
-    assert [q["text"] for q in quotes(text)] == ["das", "nicht rechtzeitig abgeschlossen wurde"]
+    assert [q["text"] for q in quotes(text)] == ["nicht rechtzeitig abgeschlossen wurde"]
+    text = "Auch dem Sprecher der Polizei zufolge wurde die Straße am Abend gesperrt."
+    assert [(q["text"], q["speaker"]) for q in quotes(text)] == [
+        ("wurde die Straße am Abend gesperrt", "dem Sprecher der Polizei")]
+    text = "Gebaut wird die Halle, die nach Angaben eines Sprechers im Mai öffnet."
+    assert [q["text"] for q in quotes(text)] == ["im Mai öffnet"]
     text = "Weil keine Zahlen vorliegen, ist es laut dem Bericht schwer, die Lage zu beurteilen."
     assert quotes(text)[0]["text"] == "Weil keine Zahlen vorliegen, ist es"
 

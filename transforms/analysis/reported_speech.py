@@ -1287,6 +1287,8 @@ def _sentence_cue(text, ss, se, pk, skip):
                              (low[j - 1].endswith(pk.attr_adj) and low[j - 1] not in pk.verbish)) and \
                     text[ws[j - 1][2]:ws[j][1]].strip() in ("", "(", ")", ") ("):
                 j -= 1   # back over "Angaben des Instituts von Athen", "des Verbandes (VDR)"
+                if low[j] in pk.determiners and low[j] not in pk.genitive:
+                    break   # an article that is no genitive opens the phrase ("mit 40 Zentimetern | den Plänen")
             end = ws[k - 1][2] + (text[ws[k - 1][2]:ws[k][1]].strip() == ")")
             if low[j] in pk.own_words:   # "eigenen Angaben zufolge": the clause's own subject
                 return ws[k][0], _own_source(text, ws, j, k, pk), "according", ws[j][1], ws[k][2]
@@ -1549,7 +1551,11 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
                 # start of a relative or subordinate clause it opens ("..., das nach Angaben der Werft nicht
                 # fertig wurde": "das"), else from the sentence start ("Weil ..., ist es laut X schwer, ...")
                 a, b = _trim(text, _clause_opening(text, ss, cs, sq, pk), cs)
-                if b > a and not text[ss:cs].rstrip().endswith(","):
+                if b > a and not text[ss:cs].rstrip().endswith(",") and not all(
+                        w.lower() in pk.fillers | pk.not_speakers | pk.relatives | pk.subordinators
+                        for w, _, _ in _words(text, a, b)):
+                    # (a pronoun or adverb alone reports nothing: "das | nach Angaben der Werft", "Auch | dem
+                    # Korrespondenten zufolge")
                     _emit(out, text, a, b, "indirect", m, cue, sentence, 0.55)
             start = ce
             if not text[ss:cs].strip():
