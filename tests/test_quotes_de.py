@@ -1098,3 +1098,26 @@ def test_a_quotation_in_the_clause_of_a_verb_of_saying_is_its_subjects_not_the_c
 ])
 def test_a_long_apposition_or_relative_clause_on_the_speaker(text):
     assert direct_speakers(text) == [(regex.search(r"„[^“]*“", text).group(), "Kurt Vogel")]
+
+
+_SURNAME = st.from_regex(r"[A-Z][a-zäöü]{3,9}", fullmatch=True).filter(lambda w: w.lower() not in DE.NOT_SPEAKERS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.sampled_from(sorted(DE.FEMALE_FIRST)), surname=_SURNAME, quote=st.sampled_from(
+    ["Das ist ein guter Tag.", "Wir haben lange gewartet!", "Warum erst jetzt?"]))
+def test_a_bracketed_quotation_is_the_named_persons_and_the_list_ends_at_the_colon(first, surname, quote):
+    name = f"{first.title()} {surname}"
+    found = direct_speakers(f"Viele meldeten sich zu Wort, so die Ministerin, {name} („{quote}“), und der "
+                            f"Bürgermeister Karl Weiß: „Wir feiern heute.“")
+    assert found == [(f"„{quote}“", name), ("„Wir feiern heute.“", "der Bürgermeister Karl Weiß")]
+
+
+@pytest.mark.parametrize("text, title, name", [
+    ("„Die Zahlen stimmen“, sagte der Kämmerer Paul Brandt.", "Kämmerer", "Paul Brandt"),
+    ("„Die Zahlen stimmen“, sagte die Pressereferentin Anna Keller.", "Pressereferentin", "Anna Keller"),
+    ("„Die Zahlen stimmen“, sagte Jerome Thomas.", None, "Jerome Thomas"),   # no article: no role to split off
+])
+def test_after_an_article_a_known_first_name_opens_the_name_and_the_noun_before_is_the_role(text, title, name):
+    q = one(text)
+    assert (q["speaker_title"], q["speaker_id"], q["speaker_kind"]) == (title, speaker_id(name), "person")

@@ -361,7 +361,12 @@ def test_default_run_over_https_names_german_speakers_you_can_trust(web, tmp_pat
     registered = [v for text, v in ids.items() if "412 Mitglieder" in text]
     assert registered and all(v == ("Registerauszug", None, "description") for v in registered)
     assert ids["die Genossenschaft wolle weiter wachsen"] == ("Kowalski", speaker_id("Jan Kowalski"), "person")
-    assert len(rows) >= 9
+    # a quotation in brackets after a name is hers; of a list before a colon the last one speaks; a quotation in
+    # the clause a verb of saying reports is its subject's, not the sentence's closing "so X"
+    assert ids["„Wir tragen das mit.“"][:2] == ("Anna Keller", speaker_id("Anna Keller"))
+    assert ids["„Die Zahlen stimmen.“"][:2] == ("der Kämmerer Paul Brandt", speaker_id("Paul Brandt"))
+    assert ids["„aufgebraucht“"][:2] == ("der Prüfer Ralf Sommer", speaker_id("Ralf Sommer"))
+    assert len(rows) >= 12
 
 
 # --- The world's mess: arbitrary entry links and feed oddities through the real ingest graph. ---

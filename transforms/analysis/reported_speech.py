@@ -362,6 +362,12 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     # A name: capitalised words that are not the role or organisation noun.
     name_words = [w for w in caps if w != title and w.lower() != org and w.lower() not in pk.name_titles]
     starts_det = bool(low) and low[0] in pk.determiners
+    if first and starts_det and name_words[0].lower() != first:
+        # after an article a known first name opens the name and the nouns before it are the role ("der
+        # Kämmerer Paul Brandt" is Paul Brandt, with the id "Brandt" gets later)
+        k = next(i for i, w in enumerate(name_words) if w.lower() == first)
+        title = title or " ".join(name_words[:k])
+        name_words = name_words[k:]
     if org and not title and not first:
         # its name without the article: "die Polizei", "Die Polizei" and "Polizei" are one organisation
         plain = text[_start_of(spans, caps[0]):e] if caps else mention
@@ -1184,8 +1190,8 @@ def _pre_attribution(text, ss, qs, pk, skip=()):
     for k in range(len(ws) - 2, 0, -1):
         if ws[k][0].lower() in pk.so and "," in _gap(text, ws, k - 1):
             # "..., so X weiter: „Q“"; of a list ("so A, B und C: „Q“") the last one, next to the colon
-            c = next((c for c in range(len(ws) - 2, k, -1) if ws[c][0].lower() in pk.conjunctions), k)
-            span = _np_at(text, ws, c + 1, len(ws), pk)
+            last = next((j for j in range(len(ws) - 2, k, -1) if ws[j][0].lower() in pk.conjunctions), k)
+            span = _np_at(text, ws, last + 1, len(ws), pk)
             if span is not None and _speakerlike(text, span, pk):
                 return ws[k][0], span
             break
@@ -1551,9 +1557,9 @@ def _indirect(text, ss, se, sq, pk: _Pack, state: _State, si: int, out: list, sc
                 # start of a relative or subordinate clause it opens ("..., das nach Angaben der Werft nicht
                 # fertig wurde": "das"), else from the sentence start ("Weil ..., ist es laut X schwer, ...")
                 a, b = _trim(text, _clause_opening(text, ss, cs, sq, pk), cs)
+                bare = pk.fillers | pk.not_speakers | pk.relatives | pk.subordinators
                 if b > a and not text[ss:cs].rstrip().endswith(",") and not all(
-                        w.lower() in pk.fillers | pk.not_speakers | pk.relatives | pk.subordinators
-                        for w, _, _ in _words(text, a, b)):
+                        w.lower() in bare for w, _, _ in _words(text, a, b)):
                     # (a pronoun or adverb alone reports nothing: "das | nach Angaben der Werft", "Auch | dem
                     # Korrespondenten zufolge")
                     _emit(out, text, a, b, "indirect", m, cue, sentence, 0.55)
@@ -1766,7 +1772,7 @@ def _embedded_speaker(text, ss, se, qs, sq, sc, pk: _Pack):
 def _reported_clause(text, ce, qs, pk: _Pack) -> bool:
     """Whether a quotation at qs stands in the clause reported by the verb of saying ending at ce: a comma
     opens that clause after the verb (and its auxiliary: "betont hatte,"), and no colon, semicolon or coordinated
-    main clause ("..., doch") comes before the quote."""
+    main clause ("..., aber") comes before the quote."""
     between = text[ce:qs]
     verb_end = between.split(",")[0].split()
     return "," in between and all(w.lower() in pk.auxiliaries for w in verb_end) and \
