@@ -1043,7 +1043,14 @@ def test_first_and_second_person_name_nobody_and_a_question_names_no_one_who_ans
     assert q["speaker"] is None
 
 
-_NOUNISH = st.from_regex(r"[A-Z][a-zäöü]{5,11}", fullmatch=True).filter(lambda w: w.lower() not in DE.NOT_SPEAKERS)
+def _namelike(shortest, longest):
+    """Capitalised words that read as a name or noun: not a listed non-speaker, and not ending like an adverb
+    (before its verb "Unmissverständlich sagte ..." is no subject, by design)."""
+    return st.from_regex(rf"[A-Z][a-zäöü]{{{shortest},{longest}}}", fullmatch=True).filter(
+        lambda w: w.lower() not in DE.NOT_SPEAKERS and not w.lower().endswith(DE.ADVERB_ENDINGS))
+
+
+_NOUNISH = _namelike(5, 11)
 
 
 @settings(max_examples=60, deadline=None)
@@ -1100,11 +1107,8 @@ def test_a_long_apposition_or_relative_clause_on_the_speaker(text):
     assert direct_speakers(text) == [(regex.search(r"„[^“]*“", text).group(), "Kurt Vogel")]
 
 
-_SURNAME = st.from_regex(r"[A-Z][a-zäöü]{3,9}", fullmatch=True).filter(lambda w: w.lower() not in DE.NOT_SPEAKERS)
-
-
 @settings(max_examples=60, deadline=None)
-@given(first=st.sampled_from(sorted(DE.FEMALE_FIRST)), surname=_SURNAME, quote=st.sampled_from(
+@given(first=st.sampled_from(sorted(DE.FEMALE_FIRST)), surname=_namelike(3, 9), quote=st.sampled_from(
     ["Das ist ein guter Tag.", "Wir haben lange gewartet!", "Warum erst jetzt?"]))
 def test_a_bracketed_quotation_is_the_named_persons_and_the_list_ends_at_the_colon(first, surname, quote):
     name = f"{first.title()} {surname}"

@@ -362,10 +362,10 @@ def _classify(text: str, s: int, e: int, pk: _Pack) -> _Mention:
     # A name: capitalised words that are not the role or organisation noun.
     name_words = [w for w in caps if w != title and w.lower() != org and w.lower() not in pk.name_titles]
     starts_det = bool(low) and low[0] in pk.determiners
-    if first and starts_det and name_words[0].lower() != first:
-        # after an article a known first name opens the name and the nouns before it are the role ("der
-        # Kämmerer Paul Brandt" is Paul Brandt, with the id "Brandt" gets later)
-        k = next(i for i, w in enumerate(name_words) if w.lower() == first)
+    # after an article a known first name opens the name and the nouns before it are the role ("der Kämmerer
+    # Paul Brandt" is Paul Brandt, with the id "Brandt" gets later)
+    k = next((i for i, w in enumerate(name_words) if w.lower() == first), 0) if first and starts_det else 0
+    if k:
         title = title or " ".join(name_words[:k])
         name_words = name_words[k:]
     if org and not title and not first:
